@@ -1,0 +1,36 @@
+# Compiler flags shared by every depthview target (through the dv_flags interface target).
+add_library(dv_flags INTERFACE)
+target_compile_options(dv_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  $<$<BOOL:${DEPTHVIEW_WERROR}>:-Werror>)
+find_package(Threads REQUIRED)
+
+if(EMSCRIPTEN)
+  # Everything in a -pthread module must be compiled with -pthread (atomics, bulk memory).
+  set(_dv_wasm_flags -pthread -msimd128)
+  if(DEPTHVIEW_WASM_SIMD STREQUAL "relaxed")
+    list(APPEND _dv_wasm_flags -mrelaxed-simd)
+  elseif(NOT DEPTHVIEW_WASM_SIMD STREQUAL "simd")
+    message(FATAL_ERROR "DEPTHVIEW_WASM_SIMD must be simd or relaxed, not '${DEPTHVIEW_WASM_SIMD}'")
+  endif()
+  add_compile_options(${_dv_wasm_flags})
+  add_link_options(${_dv_wasm_flags})
+elseif(DEPTHVIEW_SANITIZE)
+  add_compile_options(-fsanitize=${DEPTHVIEW_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${DEPTHVIEW_SANITIZE})
+endif()
+
+# dv_wasm_program(TARGET [WEB]): link options for a wasm program: main() on its own pthread (so
+# nothing ever blocks the browser's main thread) and memory that can grow. Without WEB it runs
+# under node with the real file system (tests read ../shared); with WEB it runs in a page.
+function(dv_wasm_program target)
+  if(NOT EMSCRIPTEN)
+    return()
+  endif()
+  target_link_options(${target} PRIVATE -sPROXY_TO_PTHREAD=1 -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1
+    -sMAXIMUM_MEMORY=4GB -sSTACK_SIZE=1MB -Wno-pthreads-mem-growth)
+  if("WEB" IN_LIST ARGN)
+    target_link_options(${target} PRIVATE -sENVIRONMENT=web,worker)
+  else()
+    target_link_options(${target} PRIVATE -sNODERAWFS=1 -sENVIRONMENT=node,worker)
+  endif()
+endfunction()

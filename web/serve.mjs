@@ -1,0 +1,58 @@
+// depthview dev server: static files on 127.0.0.1 with the headers threads need.
+//   node web/serve.mjs [--root DIR] [--port N] [--no-isolation]
+// COOP same-origin + COEP require-corp make the page cross-origin isolated, which is what gives
+// it SharedArrayBuffer (wasm threads). --no-isolation serves without them (to test the fallback).
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const root = resolve(opt('--root', '.'));
+const port = Number(opt('--port', process.env.PORT || 8080));
+const isolate = !args.includes('--no-isolation');
+
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.onnx': 'application/octet-stream',
+};
+
+function resolvePath(urlPath) {
+  const clean = normalize(decodeURIComponent(urlPath.split('?')[0])).replace(/^([/\\])+/, '');
+  const full = join(root, clean);
+  if (full !== root && !full.startsWith(root + sep)) return null;  // no escaping the root
+  try {
+    const st = statSync(full);
+    return st.isDirectory() ? join(full, 'index.html') : full;
+  } catch { return null; }
+}
+
+const server = createServer((req, res) => {
+  const headers = { 'Cache-Control': 'no-cache', 'Cross-Origin-Resource-Policy': 'same-origin' };
+  if (isolate) {
+    headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+    headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+  }
+  const file = resolvePath(req.url);
+  let size = -1;
+  try { if (file) size = statSync(file).size; } catch { /* not found */ }
+  if (size < 0) {
+    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
+    res.end('not found\n');
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': types[extname(file)] || 'application/octet-stream',
+                       'Content-Length': size });
+  if (req.method === 'HEAD') { res.end(); return; }
+  createReadStream(file).pipe(res);
+});
+
+server.on('error', (e) => {
+  console.error(`depthview server: cannot listen on 127.0.0.1:${port}: ${e.code === 'EADDRINUSE' ? 'port in use (try --port N)' : e.message}`);
+  process.exit(1);
+});
+server.listen(port, '127.0.0.1', () => {
+  console.log(`depthview: serving ${root}${isolate ? '' : ' (without cross-origin isolation)'}`);
+  console.log(`depthview: open http://127.0.0.1:${port}/`);
+});
