@@ -19,7 +19,14 @@ step() {
   rm -f "$DV_REASON_FILE"
   printf '[%5ss] %-28s ' "$(dv_elapsed)" "$id"
   local t=$(date +%s)
-  if ( set -euo pipefail; "$@" ) > "$log" 2>&1; then
+  # Not inside `if`/`&&`: there bash ignores `set -e` in the step, and a failed command would
+  # not stop it.
+  local rc=0
+  set +e
+  ( set -euo pipefail; "$@" ) > "$log" 2>&1
+  rc=$?
+  set -e
+  if [ "$rc" -eq 0 ]; then
     echo "ok ($(( $(date +%s) - t ))s)"
     return 0
   fi

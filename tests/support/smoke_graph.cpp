@@ -92,7 +92,7 @@ std::vector<float> smoke_reference(const SmokeData& d) {
   return y;
 }
 
-SmokeRuntime::SmokeRuntime(const SmokeData& data, pthreadpool* pool) : data_(data) {
+SmokeRuntime::SmokeRuntime(const SmokeData& data, pthreadpool* pool) {
   const SmokeShape& s = data.shape;
   out_.assign(s.out_size(), 0.0f);
   check(xnn_create_subgraph(3, 0, &subgraph_), "xnn_create_subgraph");

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+struct pthreadpool;
+struct xnn_subgraph;
+struct xnn_runtime;
+
 namespace dv::testing {
 
 struct SmokeShape {
@@ -30,10 +34,11 @@ struct SmokeData {
 // y = reference result, computed with doubles and plain loops.
 std::vector<float> smoke_reference(const SmokeData& d);
 
-// The XNNPACK runtime for one SmokeData on a given pool (nullptr = caller's thread).
+// The XNNPACK runtime for one SmokeData on a given pool (nullptr = caller's thread). It reads
+// the data's buffers on every run, so the SmokeData must outlive it.
 class SmokeRuntime {
  public:
-  SmokeRuntime(const SmokeData& data, struct pthreadpool* pool);
+  SmokeRuntime(const SmokeData& data, pthreadpool* pool);
   ~SmokeRuntime();
   SmokeRuntime(const SmokeRuntime&) = delete;
   SmokeRuntime& operator=(const SmokeRuntime&) = delete;
@@ -42,10 +47,9 @@ class SmokeRuntime {
   const std::vector<float>& output() const { return out_; }
 
  private:
-  const SmokeData& data_;
   std::vector<float> out_;
-  struct xnn_subgraph* subgraph_ = nullptr;
-  struct xnn_runtime* runtime_ = nullptr;
+  xnn_subgraph* subgraph_ = nullptr;
+  xnn_runtime* runtime_ = nullptr;
 };
 
 // Largest |a-b| / max(1,|b|).
