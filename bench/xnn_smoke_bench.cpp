@@ -1,10 +1,11 @@
 // xnn_smoke_bench [THREADS=2] [RUNS=9]: the XNNPACK smoke graph (conv 3x3 + clamp + resize 2x +
-// add) at several sizes, 1 thread vs THREADS threads, median time of RUNS runs after warm-up.
+// add) at several sizes, 1 thread vs THREADS threads run alternately, median of RUNS runs after warm-up.
 // Prints a table with the speed-up; the same program runs natively and as wasm under node.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 #include "engine/build_info.h"
@@ -13,17 +14,29 @@
 
 namespace {
 
-double median_ms(dv::testing::SmokeRuntime& runtime, int runs) {
-  runtime.run();  // warm-up: first-touch of buffers, pool start
+double time_ms(dv::testing::SmokeRuntime& runtime) {
+  const auto t0 = std::chrono::steady_clock::now();
   runtime.run();
-  std::vector<double> times;
-  for (int i = 0; i < runs; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    runtime.run();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// Median times of `a` and `b`, run alternately so machine noise hits both alike.
+std::pair<double, double> median_pair_ms(dv::testing::SmokeRuntime& a, dv::testing::SmokeRuntime& b, int runs) {
+  for (int i = 0; i < 2; ++i) {  // warm-up: first touch of buffers, pool start
+    a.run();
+    b.run();
   }
-  std::nth_element(times.begin(), times.begin() + runs / 2, times.end());
-  return times[runs / 2];
+  std::vector<double> ta, tb;
+  for (int i = 0; i < runs; ++i) {
+    ta.push_back(time_ms(a));
+    tb.push_back(time_ms(b));
+  }
+  return {median(ta), median(tb)};
 }
 
 }  // namespace
@@ -45,7 +58,7 @@ int main(int argc, char** argv) {
   for (const auto& shape : shapes) {
     const auto data = dv::testing::SmokeData::random(shape, 3);
     dv::testing::SmokeRuntime one(data, nullptr), many(data, pool.get());
-    const double t1 = median_ms(one, runs), tn = median_ms(many, runs);
+    const auto [t1, tn] = median_pair_ms(one, many, runs);
     char name[64];
     std::snprintf(name, sizeof name, "%dx%dx%d->%d", shape.h, shape.w, shape.cin, shape.cout);
     std::printf("%-22s %8.3f %10.3f %10.3f %7.2fx\n", name, shape.conv_gflop(), t1, tn, t1 / tn);
