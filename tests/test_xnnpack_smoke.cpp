@@ -1,5 +1,5 @@
 // XNNPACK smoke test: conv + clamp + resize + add against the naive reference, 1 and 2 threads.
-#include <doctest.h>
+#include <doctest/doctest.h>
 
 #include "engine/thread_pool.h"
 #include "support/smoke_graph.h"

@@ -1,0 +1,15 @@
+# Debian's header-only libraries, usable by both targets: each header folder is linked into one
+# folder of the build tree, so the wasm build sees them without seeing the host's /usr/include.
+#   protozero (libprotozero-dev): ONNX protobuf wire format
+#   fp16      (libfp16-dev):      float16 <-> float32 for fp16 initializers
+#   doctest   (doctest-dev):      unit tests
+set(DV_DEB_INCLUDE "${CMAKE_BINARY_DIR}/deb-include")
+file(MAKE_DIRECTORY "${DV_DEB_INCLUDE}")
+foreach(_dv_lib protozero fp16 doctest)
+  if(NOT EXISTS "/usr/include/${_dv_lib}")
+    message(FATAL_ERROR "/usr/include/${_dv_lib} is missing: run scripts/setup (it installs the Debian package)")
+  endif()
+  file(CREATE_LINK "/usr/include/${_dv_lib}" "${DV_DEB_INCLUDE}/${_dv_lib}" SYMBOLIC)
+endforeach()
+add_library(dv_deb_headers INTERFACE)
+target_include_directories(dv_deb_headers SYSTEM INTERFACE "${DV_DEB_INCLUDE}")
