@@ -3,9 +3,11 @@
 #   protozero (libprotozero-dev): ONNX protobuf wire format
 #   fp16      (libfp16-dev):      float16 <-> float32 for fp16 initializers
 #   doctest   (doctest-dev):      unit tests
+#   CLI       (libcli11-dev):     command-line parsing
+#   stb       (libstb-dev):       image decoding and resizing
 set(DV_DEB_INCLUDE "${CMAKE_BINARY_DIR}/deb-include")
 file(MAKE_DIRECTORY "${DV_DEB_INCLUDE}")
-foreach(_dv_lib protozero fp16 doctest)
+foreach(_dv_lib protozero fp16 doctest CLI stb)
   if(NOT EXISTS "/usr/include/${_dv_lib}")
     message(FATAL_ERROR "/usr/include/${_dv_lib} is missing: run scripts/setup (it installs the Debian package)")
   endif()

@@ -1,0 +1,190 @@
+// The public C API (depthview/engine.h) over the IR and the XNNPACK runtime.
+#include "depthview/engine.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/ir/graph.h"
+#include "engine/thread_pool.h"
+#include "engine/xnn/runtime.h"
+
+struct dv_model {
+  dv::ir::Graph graph;
+  std::vector<dv::ir::Shape> declared, inputs;  // as the model declares them; as set
+  size_t threads = 1;
+  std::unique_ptr<dv::ThreadPool> pool;
+  std::map<std::vector<dv::ir::Shape>, std::unique_ptr<dv::xnn::Runtime>> runtimes;  // per input shapes
+  dv::xnn::Runtime* current = nullptr;
+  std::string error;
+};
+
+namespace {
+
+void write_error(char* out, size_t size, const std::string& msg) {
+  if (out == nullptr || size == 0) return;
+  std::strncpy(out, msg.c_str(), size - 1);
+  out[size - 1] = '\0';
+}
+
+dv_shape to_dv(const dv::ir::Shape& s) {
+  dv_shape r{};
+  r.rank = s.size();
+  for (size_t i = 0; i < s.size() && i < DV_MAX_DIMS; ++i) r.dims[i] = s[i];
+  return r;
+}
+
+bool fixed(const dv::ir::Shape& s) {
+  for (int64_t d : s)
+    if (d < 0) return false;
+  return true;
+}
+
+// Runs `fn`, turning any exception into dv_error with the message kept on the model.
+template <typename F>
+dv_status guarded(dv_model* m, F&& fn) {
+  try {
+    fn();
+    m->error.clear();
+    return dv_ok;
+  } catch (const std::bad_alloc&) {
+    m->error = "out of memory";
+  } catch (const std::exception& e) {
+    m->error = e.what();
+  }
+  return dv_error;
+}
+
+dv_model* load(dv::onnx::Model (*parse)(const void*, size_t), const void* a, size_t b, char* error, size_t error_size) {
+  try {
+    std::string why;
+    if (!dv::xnnpack_ready(&why)) throw std::runtime_error(why);
+    auto m = std::make_unique<dv_model>();
+    m->graph = dv::ir::import(parse(a, b));
+    for (int v : m->graph.inputs) {
+      dv::ir::Shape s;
+      for (const auto& in : m->graph.model.graph.inputs)
+        if (in.name == m->graph.values[size_t(v)].name)
+          for (const auto& d : in.shape) s.push_back(d.value);
+      m->declared.push_back(s);
+    }
+    m->inputs = m->declared;
+    if (std::all_of(m->inputs.begin(), m->inputs.end(), fixed)) {
+      dv::ir::infer_shapes(m->graph, m->inputs);  // validates the graph at load time
+    }
+    return m.release();
+  } catch (const std::bad_alloc&) {
+    write_error(error, error_size, "out of memory while loading the model");
+  } catch (const std::exception& e) {
+    write_error(error, error_size, e.what());
+  }
+  return nullptr;
+}
+
+dv::onnx::Model parse_file(const void* path, size_t) { return dv::onnx::load_model_file(static_cast<const char*>(path)); }
+dv::onnx::Model parse_bytes(const void* data, size_t size) {
+  auto bytes = std::make_shared<std::vector<uint8_t>>(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + size);
+  return dv::onnx::parse_model(bytes);
+}
+
+// Makes (or reuses) the runtime for the current input shapes.
+void prepare(dv_model* m) {
+  auto it = m->runtimes.find(m->inputs);
+  if (it == m->runtimes.end()) {
+    dv::ir::infer_shapes(m->graph, m->inputs);
+    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr)).first;
+  } else {
+    dv::ir::infer_shapes(m->graph, m->inputs);  // output shapes follow the current inputs
+  }
+  m->current = it->second.get();
+}
+
+}  // namespace
+
+extern "C" {
+
+dv_model* dv_model_load_file(const char* path, char* error, size_t error_size) {
+  if (path == nullptr) { write_error(error, error_size, "no model path given"); return nullptr; }
+  return load(parse_file, path, 0, error, error_size);
+}
+
+dv_model* dv_model_load_bytes(const void* data, size_t size, char* error, size_t error_size) {
+  if (data == nullptr && size > 0) { write_error(error, error_size, "no model bytes given"); return nullptr; }
+  return load(parse_bytes, data, size, error, error_size);
+}
+
+void dv_model_free(dv_model* model) { delete model; }
+
+size_t dv_model_input_count(const dv_model* m) { return m->graph.inputs.size(); }
+size_t dv_model_output_count(const dv_model* m) { return m->graph.outputs.size(); }
+
+const char* dv_model_input_name(const dv_model* m, size_t i) {
+  return i < m->graph.inputs.size() ? m->graph.values[size_t(m->graph.inputs[i])].name.c_str() : nullptr;
+}
+const char* dv_model_output_name(const dv_model* m, size_t i) {
+  return i < m->graph.outputs.size() ? m->graph.values[size_t(m->graph.outputs[i])].name.c_str() : nullptr;
+}
+
+dv_shape dv_model_input_shape(const dv_model* m, size_t i) { return i < m->inputs.size() ? to_dv(m->inputs[i]) : dv_shape{}; }
+
+dv_shape dv_model_output_shape(const dv_model* m, size_t i) {
+  if (i >= m->graph.outputs.size()) return dv_shape{};
+  const dv::ir::Value& v = m->graph.values[size_t(m->graph.outputs[i])];
+  return v.shape_known ? to_dv(v.shape) : dv_shape{};
+}
+
+dv_status dv_model_set_threads(dv_model* m, size_t threads) {
+  return guarded(m, [&] {
+    if (threads == 0) throw std::invalid_argument("the thread count must be at least 1");
+    if (threads == m->threads) return;
+    m->runtimes.clear();  // runtimes are bound to their pool
+    m->current = nullptr;
+    m->pool = threads > 1 ? std::make_unique<dv::ThreadPool>(threads) : nullptr;
+    m->threads = threads;
+  });
+}
+
+dv_status dv_model_set_input_shape(dv_model* m, size_t index, const dv_shape* shape) {
+  return guarded(m, [&] {
+    if (index >= m->inputs.size()) throw std::invalid_argument("the model has no input " + std::to_string(index));
+    const dv::ir::Shape& want = m->declared[index];
+    dv::ir::Shape got(shape->dims, shape->dims + std::min<size_t>(shape->rank, DV_MAX_DIMS));
+    if (!want.empty() && got.size() != want.size())
+      throw std::invalid_argument("input '" + std::string(dv_model_input_name(m, index)) + "' has rank " +
+                                  std::to_string(want.size()) + ", got a rank-" + std::to_string(got.size()) + " shape");
+    for (size_t k = 0; k < got.size(); ++k) {
+      if (got[k] <= 0) throw std::invalid_argument("input dimensions must be positive, got " + dv::ir::to_string(got));
+      if (!want.empty() && want[k] >= 0 && want[k] != got[k])
+        throw std::invalid_argument("input '" + std::string(dv_model_input_name(m, index)) + "' must be " +
+                                    dv::ir::to_string(want) + " (-1 = any), got " + dv::ir::to_string(got));
+    }
+    const dv::ir::Shape previous = m->inputs[index];
+    m->inputs[index] = got;
+    if (!std::all_of(m->inputs.begin(), m->inputs.end(), fixed)) return;
+    try {
+      prepare(m);
+    } catch (...) {
+      m->inputs[index] = previous;
+      m->current = nullptr;
+      throw;
+    }
+  });
+}
+
+dv_status dv_model_run(dv_model* m, const float* const* inputs, float* const* outputs) {
+  return guarded(m, [&] {
+    if (m->current == nullptr) {
+      if (!std::all_of(m->inputs.begin(), m->inputs.end(), fixed))
+        throw std::invalid_argument("set every input shape (dv_model_set_input_shape) before running");
+      prepare(m);
+    }
+    m->current->run(std::vector<const float*>(inputs, inputs + m->graph.inputs.size()),
+                    std::vector<float*>(outputs, outputs + m->graph.outputs.size()));
+  });
+}
+
+const char* dv_model_error(const dv_model* m) { return m->error.c_str(); }
+
+}  // extern "C"

@@ -1,0 +1,68 @@
+// depthview engine: runs ONNX depth models on XNNPACK, natively and in WebAssembly.
+//
+//   char err[512];
+//   dv_model* m = dv_model_load_file("fastdepth.onnx", err, sizeof err);
+//   if (!m) { puts(err); return; }
+//   dv_model_set_threads(m, 2);
+//   dv_shape in = dv_model_input_shape(m, 0);          // -1 marks a size chosen at run time
+//   dv_model_set_input_shape(m, 0, &in);                // fix every -1 first
+//   dv_shape out = dv_model_output_shape(m, 0);
+//   const float* inputs[] = {pixels};  float* outputs[] = {depth};
+//   if (dv_model_run(m, inputs, outputs) != dv_ok) puts(dv_model_error(m));
+//   dv_model_free(m);
+//
+// Tensors are float32, NCHW, densely packed. Errors never abort: every call that can fail
+// returns dv_error (or NULL) and leaves a message that names the problem.
+#ifndef DEPTHVIEW_ENGINE_H_
+#define DEPTHVIEW_ENGINE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DV_MAX_DIMS 8
+
+typedef enum dv_status { dv_ok = 0, dv_error = 1 } dv_status;
+
+typedef struct dv_shape {
+  size_t rank;
+  int64_t dims[DV_MAX_DIMS];  // -1: not fixed by the model
+} dv_shape;
+
+typedef struct dv_model dv_model;
+
+// Loads a model file; external-data files are read from the same folder. On failure returns
+// NULL and writes a message to `error` (if not NULL).
+dv_model* dv_model_load_file(const char* path, char* error, size_t error_size);
+// Loads a model from memory (the bytes are copied; no external data).
+dv_model* dv_model_load_bytes(const void* data, size_t size, char* error, size_t error_size);
+void dv_model_free(dv_model* model);
+
+size_t dv_model_input_count(const dv_model* model);
+size_t dv_model_output_count(const dv_model* model);
+const char* dv_model_input_name(const dv_model* model, size_t index);
+const char* dv_model_output_name(const dv_model* model, size_t index);
+// The input shape as declared by the model, or as last set.
+dv_shape dv_model_input_shape(const dv_model* model, size_t index);
+// Output shape for the current input shapes (rank 0 until every input shape is fixed).
+dv_shape dv_model_output_shape(const dv_model* model, size_t index);
+
+// Worker threads for the next runs (1 = the calling thread only). Default: 1.
+dv_status dv_model_set_threads(dv_model* model, size_t threads);
+// Fixes input `index` to `shape` (dims the model fixes must match). Prepares the runtime for
+// the new shapes; runtimes for shapes used before are kept, weights are never reloaded.
+dv_status dv_model_set_input_shape(dv_model* model, size_t index, const dv_shape* shape);
+// Runs the model. inputs[i] / outputs[i] hold as many floats as their shapes.
+dv_status dv_model_run(dv_model* model, const float* const* inputs, float* const* outputs);
+
+// The message of the last failed call on this model ("" if none).
+const char* dv_model_error(const dv_model* model);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // DEPTHVIEW_ENGINE_H_

@@ -1,0 +1,173 @@
+#include "engine/ir/graph.h"
+
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include <fp16/fp16.h>
+
+namespace dv::ir {
+
+using onnx::DataType;
+using onnx::ModelError;
+
+std::string to_string(const Shape& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i > 0) out += 'x';
+    out += std::to_string(s[i]);
+  }
+  return out.empty() ? "scalar" : out;
+}
+
+size_t element_count(const Shape& s) {
+  size_t n = 1;
+  for (int64_t d : s) n *= static_cast<size_t>(d);
+  return n;
+}
+
+int64_t Op::attr_int(const char* attr, int64_t fallback) const {
+  const auto* a = node ? node->attribute(attr) : nullptr;
+  return a ? a->i : fallback;
+}
+float Op::attr_float(const char* attr, float fallback) const {
+  const auto* a = node ? node->attribute(attr) : nullptr;
+  return a ? a->f : fallback;
+}
+std::string Op::attr_string(const char* attr, const std::string& fallback) const {
+  const auto* a = node ? node->attribute(attr) : nullptr;
+  return a ? a->s : fallback;
+}
+std::vector<int64_t> Op::attr_ints(const char* attr) const {
+  const auto* a = node ? node->attribute(attr) : nullptr;
+  return a ? a->ints : std::vector<int64_t>{};
+}
+bool Op::has_attr(const char* attr) const { return node && node->attribute(attr) != nullptr; }
+std::string Op::label() const { return type + " node '" + name + "'"; }
+
+int Graph::find(const std::string& name) const {
+  for (size_t i = 0; i < values.size(); ++i)
+    if (values[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+template <typename T>
+std::vector<T> read_le(const onnx::Tensor& t) {
+  std::vector<T> v(t.raw.size() / sizeof(T));
+  if (!v.empty()) std::memcpy(v.data(), t.raw.data(), v.size() * sizeof(T));
+  return v;
+}
+
+// Fills `v` with the tensor's data converted to f32 or i64.
+void set_constant(Value& v, const onnx::Tensor& t) {
+  const size_t n = t.element_count();
+  const size_t size = onnx::element_size(t.type);
+  if (size == 0) throw ModelError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
+  if (t.external) throw ModelError("the external data of tensor '" + t.name + "' was not loaded");
+  if (t.raw.size() != n * size)
+    throw ModelError("tensor '" + t.name + "' holds " + std::to_string(t.raw.size()) + " bytes, its shape needs " +
+                     std::to_string(n * size));
+  v.shape = t.dims;
+  v.shape_known = v.is_const = v.initializer = true;
+  auto to_i64 = [&](auto values) { v.i64.assign(values.begin(), values.end()); v.dtype = DType::I64; };
+  switch (t.type) {
+    case DataType::Float: v.f32 = read_le<float>(t); break;
+    case DataType::Double: { auto d = read_le<double>(t); v.f32.assign(d.begin(), d.end()); break; }
+    case DataType::Float16:
+      for (uint16_t h : read_le<uint16_t>(t)) v.f32.push_back(fp16_ieee_to_fp32_value(h));
+      break;
+    case DataType::Int64: to_i64(read_le<int64_t>(t)); break;
+    case DataType::Int32: to_i64(read_le<int32_t>(t)); break;
+    case DataType::Int16: to_i64(read_le<int16_t>(t)); break;
+    case DataType::Int8: to_i64(read_le<int8_t>(t)); break;
+    case DataType::Uint8: case DataType::Bool: to_i64(read_le<uint8_t>(t)); break;
+    default: throw ModelError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
+  }
+  if (v.dtype == DType::F32) {
+    for (float f : v.f32)
+      if (!std::isfinite(f)) throw ModelError("weights of '" + t.name + "' contain NaN or Inf values");
+  }
+}
+
+// Constant nodes become constant values at import (their tensors point into the file bytes).
+void fold_constant_node(Graph& g, Op& op) {
+  if (op.outputs.size() != 1 || op.outputs[0] < 0) throw ModelError(op.label() + " must have one output");
+  Value& out = g.values[op.outputs[0]];
+  const onnx::Attribute* a = nullptr;
+  for (const char* name : {"value", "value_float", "value_floats", "value_int", "value_ints"})
+    if ((a = op.node->attribute(name)) != nullptr) break;
+  if (a == nullptr) throw ModelError(op.label() + " has no supported value attribute");
+  if (a->t) {
+    set_constant(out, *a->t);
+  } else {
+    out.shape_known = out.is_const = out.initializer = true;
+    if (a->name == "value_float") out.f32 = {a->f};
+    else if (a->name == "value_floats") { out.f32 = a->floats; out.shape = {int64_t(a->floats.size())}; }
+    else if (a->name == "value_int") { out.i64 = {a->i}; out.dtype = DType::I64; }
+    else { out.i64 = a->ints; out.dtype = DType::I64; out.shape = {int64_t(a->ints.size())}; }
+  }
+  op.folded = true;
+}
+
+}  // namespace
+
+Graph import(onnx::Model model) {
+  Graph g;
+  g.model = std::move(model);
+  g.opset = static_cast<int>(g.model.default_opset());
+  std::unordered_map<std::string, int> ids;
+  auto add_value = [&](const std::string& name) {
+    ids[name] = static_cast<int>(g.values.size());
+    g.values.push_back(Value{});
+    g.values.back().name = name;
+    return ids[name];
+  };
+  for (const onnx::Tensor& t : g.model.graph.initializers) set_constant(g.values[add_value(t.name)], t);
+  for (const onnx::ValueInfo& in : g.model.graph.inputs) {
+    if (ids.count(in.name)) continue;  // an initializer listed as input (old exporters)
+    if (in.type != DataType::Float)
+      throw ModelError("input '" + in.name + "' is " + onnx::to_string(in.type) + "; only float32 inputs are supported");
+    g.inputs.push_back(add_value(in.name));
+  }
+  for (const onnx::Node& n : g.model.graph.nodes) {
+    Op op;
+    op.type = n.op_type;
+    op.name = n.name;
+    op.node = &n;
+    if (!n.domain.empty() && n.domain != "ai.onnx")
+      throw ModelError("unsupported operator '" + n.domain + "." + n.op_type + "' (node '" + n.name + "')");
+    for (const std::string& in : n.inputs) {
+      if (in.empty()) { op.inputs.push_back(-1); continue; }
+      auto it = ids.find(in);
+      if (it == ids.end())
+        throw ModelError(n.label() + " reads '" + in + "', which no earlier node produces (graph not in topological order?)");
+      op.inputs.push_back(it->second);
+      g.values[it->second].consumers++;
+    }
+    const int index = static_cast<int>(g.ops.size());
+    for (const std::string& out : n.outputs) {
+      if (out.empty()) { op.outputs.push_back(-1); continue; }
+      if (ids.count(out)) throw ModelError(n.label() + " writes '" + out + "', which is already defined");
+      const int id = add_value(out);
+      g.values[id].producer = index;
+      op.outputs.push_back(id);
+    }
+    if (op.type == "Constant") fold_constant_node(g, op);
+    g.ops.push_back(std::move(op));
+  }
+  for (const onnx::ValueInfo& out : g.model.graph.outputs) {
+    auto it = ids.find(out.name);
+    if (it == ids.end()) throw ModelError("graph output '" + out.name + "' is not produced by any node");
+    g.outputs.push_back(it->second);
+    g.values[it->second].consumers++;
+  }
+  if (g.inputs.empty() || g.outputs.empty()) throw ModelError("the graph needs at least one input and one output");
+  // Every tensor is converted now: drop the file bytes (halves peak memory for big models).
+  for (onnx::Tensor& t : g.model.graph.initializers) t.raw = {};
+  g.model.storage.clear();
+  return g;
+}
+
+}  // namespace dv::ir

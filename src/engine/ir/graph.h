@@ -1,0 +1,72 @@
+// The engine's graph IR: ONNX values and nodes with concrete shapes and, where known at load
+// time, constant data. Shape subgraphs are folded to constants here, so the lowering to
+// XNNPACK only sees the operators that compute on activations.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/onnx/onnx_model.h"
+
+namespace dv::ir {
+
+using Shape = std::vector<int64_t>;
+std::string to_string(const Shape& s);  // "1x3x320x320"
+size_t element_count(const Shape& s);
+
+// Only two element types survive import: float16/float64 become float32, integer and bool
+// types become int64 (they only ever describe shapes, indices and masks in depth models).
+enum class DType { F32, I64 };
+
+struct Value {
+  std::string name;
+  DType dtype = DType::F32;
+  Shape shape;             // valid once inferred (or for constants)
+  bool shape_known = false;
+  bool is_const = false;   // data below is valid
+  bool initializer = false; // constant from the model file (kept across infer_shapes calls)
+  std::vector<float> f32;
+  std::vector<int64_t> i64;
+  int producer = -1;       // op index, -1 for graph inputs and constants
+  int consumers = 0;       // number of op inputs reading it (graph outputs count too)
+};
+
+struct Op {
+  std::string type, name;
+  std::vector<int> inputs;   // value ids; -1 for an omitted optional input
+  std::vector<int> outputs;
+  const onnx::Node* node = nullptr;  // for attributes; points into Graph::model
+  bool folded = false;               // outputs are constants; nothing to run
+
+  int64_t attr_int(const char* attr, int64_t fallback) const;
+  float attr_float(const char* attr, float fallback) const;
+  std::string attr_string(const char* attr, const std::string& fallback) const;
+  std::vector<int64_t> attr_ints(const char* attr) const;
+  bool has_attr(const char* attr) const;
+  std::string label() const;  // "Conv node 'name'"
+  int input(size_t i) const { return i < inputs.size() ? inputs[i] : -1; }
+};
+
+struct Graph {
+  onnx::Model model;  // owns the nodes the ops point into
+  std::vector<Value> values;
+  std::vector<Op> ops;
+  std::vector<int> inputs, outputs;  // non-constant graph inputs; graph outputs
+  int opset = 0;
+
+  int find(const std::string& name) const;  // -1 when absent
+  bool is_const(int v) const { return v >= 0 && values[v].is_const; }
+};
+
+// Builds the IR from a parsed model: converts initializers (fp16 → fp32), rejects NaN/Inf
+// weights, unknown element types and graphs whose nodes are not in topological order.
+// Throws onnx::ModelError.
+Graph import(onnx::Model model);
+
+// Sets the shapes of the graph inputs (NCHW), infers every shape and folds every op whose
+// inputs are all constant. Throws onnx::ModelError naming the op on unsupported operators or
+// inconsistent shapes. Can be called again with other input shapes (the import is kept).
+void infer_shapes(Graph& g, const std::vector<Shape>& input_shapes);
+
+}  // namespace dv::ir

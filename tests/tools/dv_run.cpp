@@ -1,0 +1,139 @@
+// dv_run: runs one ONNX model with the depthview engine on a photo (or seeded random input),
+// prints shapes and timings, and can dump the input/output tensors as raw float32 files.
+// Used by the parity tests (tests/parity/parity.mjs) and the benchmarks; natively and as wasm.
+//
+//   dv_run MODEL [--photo P | --seed N] [--size HxW] [--norm unit|imagenet] [--threads N]
+//          [--runs N] [--warmup N] [--input-out F] [--output-out F]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "depth/preprocess.h"
+#include "depthview/engine.h"
+
+namespace {
+
+struct Options {
+  std::string model, photo, size, norm = "unit", input_out, output_out;
+  unsigned seed = 1;
+  size_t threads = 1;
+  int runs = 1, warmup = 0;
+};
+
+std::string shape_str(const dv_shape& s) {
+  std::string r;
+  for (size_t i = 0; i < s.rank; ++i) r += (i ? "x" : "") + std::to_string(s.dims[i]);
+  return r;
+}
+
+size_t count(const dv_shape& s) {
+  size_t n = 1;
+  for (size_t i = 0; i < s.rank; ++i) n *= size_t(s.dims[i]);
+  return n;
+}
+
+void write_raw(const std::string& path, const std::vector<float>& v) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(float)));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+// The input shape: the model's, with -1 dims (and, if given, H and W) from --size.
+dv_shape input_shape(dv_model* m, const Options& o) {
+  dv_shape s = dv_model_input_shape(m, 0);
+  if (s.rank != 4) throw std::runtime_error("dv_run expects a 1x3xHxW image input, the model has rank " + std::to_string(s.rank));
+  if (s.dims[0] < 0) s.dims[0] = 1;
+  if (s.dims[1] < 0) s.dims[1] = 3;
+  if (!o.size.empty()) {
+    int h = 0, w = 0;
+    if (std::sscanf(o.size.c_str(), "%dx%d", &h, &w) != 2) throw std::runtime_error("--size must be HxW, e.g. 518x518");
+    s.dims[2] = h;
+    s.dims[3] = w;
+  }
+  if (s.dims[2] < 0 || s.dims[3] < 0) throw std::runtime_error("the model's input size is dynamic: pass --size HxW");
+  return s;
+}
+
+std::vector<float> make_input(const dv_shape& s, const Options& o) {
+  if (!o.photo.empty()) {
+    const auto norm = o.norm == "imagenet" ? dv::depth::Normalization::imagenet() : dv::depth::Normalization::unit();
+    return dv::depth::to_tensor(dv::depth::load_image(o.photo), int(s.dims[3]), int(s.dims[2]), norm);
+  }
+  std::mt19937 rng(o.seed);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  std::vector<float> v(count(s));
+  for (float& f : v) f = u(rng);
+  return v;
+}
+
+int run(const Options& o) {
+  char err[1024];
+  const auto t0 = std::chrono::steady_clock::now();
+  dv_model* m = dv_model_load_file(o.model.c_str(), err, sizeof err);
+  if (!m) {
+    std::fprintf(stderr, "dv_run: %s: %s\n", o.model.c_str(), err);
+    return 1;
+  }
+  auto fail = [&](const char* what) {
+    std::fprintf(stderr, "dv_run: %s: %s\n", what, dv_model_error(m));
+    dv_model_free(m);
+    return 1;
+  };
+  if (dv_model_set_threads(m, o.threads) != dv_ok) return fail("threads");
+  const dv_shape in_shape = input_shape(m, o);
+  if (dv_model_set_input_shape(m, 0, &in_shape) != dv_ok) return fail("input shape");
+  const double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const dv_shape out_shape = dv_model_output_shape(m, 0);
+  const std::vector<float> input = make_input(in_shape, o);
+  std::vector<float> output(count(out_shape));
+  const float* ins[] = {input.data()};
+  float* outs[] = {output.data()};
+  for (int i = 0; i < o.warmup; ++i)
+    if (dv_model_run(m, ins, outs) != dv_ok) return fail("run");
+  std::vector<double> times;
+  for (int i = 0; i < std::max(1, o.runs); ++i) {
+    const auto s = std::chrono::steady_clock::now();
+    if (dv_model_run(m, ins, outs) != dv_ok) return fail("run");
+    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count());
+  }
+  std::sort(times.begin(), times.end());
+  const auto [lo, hi] = std::minmax_element(output.begin(), output.end());
+  std::printf("model=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
+              "output_range=[%g, %g]\n",
+              o.model.c_str(), shape_str(in_shape).c_str(), shape_str(out_shape).c_str(), o.threads, load_ms,
+              times[times.size() / 2], times.front(), times.size(), double(*lo), double(*hi));
+  if (!o.input_out.empty()) write_raw(o.input_out, input);
+  if (!o.output_out.empty()) write_raw(o.output_out, output);
+  dv_model_free(m);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Run an ONNX depth model with the depthview engine"};
+  Options o;
+  app.add_option("model", o.model, "ONNX model file")->required();
+  app.add_option("--photo", o.photo, "photo to use as input (else seeded random values)");
+  app.add_option("--seed", o.seed, "seed of the random input");
+  app.add_option("--size", o.size, "input height x width, e.g. 518x518");
+  app.add_option("--norm", o.norm, "photo normalisation: unit (x/255) or imagenet")->check(CLI::IsMember({"unit", "imagenet"}));
+  app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
+  app.add_option("--runs", o.runs, "timed runs (the median is printed)");
+  app.add_option("--warmup", o.warmup, "untimed runs first");
+  app.add_option("--input-out", o.input_out, "write the input tensor (raw float32)");
+  app.add_option("--output-out", o.output_out, "write the output tensor (raw float32)");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dv_run: %s\n", e.what());
+    return 1;
+  }
+}
