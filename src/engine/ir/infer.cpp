@@ -107,6 +107,10 @@ void fold_binary_op(Graph& g, const Op& op) {
     else if (t == "Sub") f = std::minus<int64_t>();
     else if (t == "Mul") f = std::multiplies<int64_t>();
     else if (t == "Div") f = [&](int64_t x, int64_t y) { if (y == 0) fail(op, "division by zero"); return x / y; };
+    else if (t == "Pow") f = [](int64_t x, int64_t y) { int64_t r = 1; for (int64_t k = 0; k < y; ++k) r *= x; return r; };
+    else if (t == "Min") f = [](int64_t x, int64_t y) { return std::min(x, y); };
+    else if (t == "Max") f = [](int64_t x, int64_t y) { return std::max(x, y); };
+    else if (t == "Mod") f = [&](int64_t x, int64_t y) { if (y == 0) fail(op, "modulo by zero"); return x % y; };
     else if (t == "Equal") f = [](int64_t x, int64_t y) { return int64_t(x == y); };
     else if (t == "Less") f = [](int64_t x, int64_t y) { return int64_t(x < y); };
     else if (t == "Greater") f = [](int64_t x, int64_t y) { return int64_t(x > y); };
@@ -119,6 +123,8 @@ void fold_binary_op(Graph& g, const Op& op) {
     else if (t == "Mul") f = std::multiplies<float>();
     else if (t == "Div") f = std::divides<float>();
     else if (t == "Pow") f = [](float x, float y) { return std::pow(x, y); };
+    else if (t == "Min") f = [](float x, float y) { return std::min(x, y); };
+    else if (t == "Max") f = [](float x, float y) { return std::max(x, y); };
     else return;
     fold_binary<float>(g, op, f);
   }
@@ -167,6 +173,12 @@ Shape conv_output(const Graph& g, const Op& op, bool transposed) {
   Shape o = {x[0], transposed ? w[1] * group : w[0], 0, 0};
   if (!transposed && x[1] != w[1] * group) fail(op, "input has " + std::to_string(x[1]) + " channels, weights expect " + std::to_string(w[1] * group));
   if (transposed && x[1] != w[0]) fail(op, "input has " + std::to_string(x[1]) + " channels, weights expect " + std::to_string(w[0]));
+  // A patch embedding (kernel == stride, no padding: ViTs such as Depth Anything) needs sides that
+  // are whole multiples of the patch; say so instead of failing later in a reshape.
+  if (!transposed && strides[0] == w[2] && strides[1] == w[3] && w[2] > 1 && pads == std::vector<int64_t>{0, 0, 0, 0} &&
+      (x[2] % w[2] != 0 || x[3] % w[3] != 0))
+    fail(op, "the input size " + std::to_string(x[2]) + "x" + std::to_string(x[3]) + " is not a multiple of the patch size " +
+                 std::to_string(w[2]) + " (this model needs height and width that are multiples of " + std::to_string(w[2]) + ")");
   const auto out_pad = op.attr_ints("output_padding");
   for (int k = 0; k < 2; ++k) {
     const int64_t kernel = (w[2 + k] - 1) * dil[k] + 1;
@@ -381,7 +393,7 @@ void infer_op(Graph& g, Op& op) {
   const std::string& t = op.type;
   static const char* kUnary[] = {"Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "Erf", "Sqrt", "Neg", "Identity",
                                  "Softmax", "LayerNormalization", "Floor", "Ceil", "HardSwish", "Elu", "Gelu"};
-  static const char* kBinary[] = {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "Greater"};
+  static const char* kBinary[] = {"Add", "Sub", "Mul", "Div", "Pow", "Min", "Max", "Mod", "Equal", "Less", "Greater"};
   if (std::find(std::begin(kUnary), std::end(kUnary), t) != std::end(kUnary)) {
     const Value& x = in(g, op, 0);
     set_shape(g, op, x.shape, x.dtype);
@@ -400,10 +412,14 @@ void infer_op(Graph& g, Op& op) {
   } else if (t == "MatMul") {
     infer_matmul(g, op);
   } else if (t == "Shape") {
-    const Value& x = in(g, op, 0);
-    set_shape(g, op, {int64_t(x.shape.size())}, DType::I64);
+    const Value& x = in(g, op, 0);  // opset 15: optional start/end select a range of dims
+    const auto rank = int64_t(x.shape.size());
+    auto clamp_dim = [&](int64_t d) { return std::clamp(d < 0 ? d + rank : d, int64_t(0), rank); };
+    const int64_t begin = clamp_dim(op.attr_int("start", 0)), end = clamp_dim(op.attr_int("end", rank));
+    const Shape dims(x.shape.begin() + begin, x.shape.begin() + std::max(begin, end));
+    set_shape(g, op, {int64_t(dims.size())}, DType::I64);
     Value& r = out(g, op);
-    r.i64.assign(x.shape.begin(), x.shape.end());
+    r.i64.assign(dims.begin(), dims.end());
     r.is_const = true;
   } else if (t == "Cast") {
     const Value& x = in(g, op, 0);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <string>
 
 #include <xnnpack.h>
@@ -37,13 +38,19 @@ class Lowering {
  public:
   Lowering(const Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned)
       : g_(g), sg_(sg), owned_(owned), id_(g.values.size(), XNN_INVALID_VALUE_ID), nhwc_(g.values.size(), false),
-        skip_(g.ops.size(), false) {}
+        skip_(g.ops.size(), false), readers_(g.values.size()) {
+    for (size_t i = 0; i < g.ops.size(); ++i)
+      for (int v : g.ops[i].inputs)
+        if (v >= 0) readers_[size_t(v)].push_back(int(i));
+  }
 
   void lower(std::vector<uint32_t>& input_ids, std::vector<uint32_t>& output_ids) {
     uint32_t external = 0;
     for (int v : g_.inputs) input_ids.push_back(define_input(v, external++));
+    find_gelu_patterns();
     for (size_t i = 0; i < g_.ops.size(); ++i) {
       const Op& op = g_.ops[i];
+      if (auto it = gelu_.find(int(i)); it != gelu_.end()) { lower_gelu(op, it->second); continue; }
       if (op.folded || skip_[i]) continue;
       lower_op(op);
     }
@@ -57,6 +64,9 @@ class Lowering {
   std::vector<uint32_t> id_;
   std::vector<bool> nhwc_;
   std::vector<bool> skip_;
+  std::vector<std::vector<int>> readers_;        // value → ops reading it
+  std::map<int, uint32_t> nchw_copy_, nhwc_copy_;  // value → the same data in the other layout
+  std::map<int, std::pair<int, int>> gelu_;        // first op of a GELU pattern → (x, result) values
 
   const ir::Value& val(int v) const { return g_.values[size_t(v)]; }
 
@@ -132,8 +142,29 @@ class Lowering {
 
   bool input_nhwc(const Op& op, size_t i) const { return op.input(i) >= 0 && nhwc_[size_t(op.input(i))]; }
 
-  void require_nhwc(const Op& op) const {
-    if (!input_nhwc(op, 0)) fail(op, "needs a 4-D activation input (got " + ir::to_string(val(op.input(0)).shape) + ")");
+  // Input i in plain (ONNX, NCHW) layout; 4-D NHWC activations are transposed once and cached.
+  uint32_t plain(const Op& op, size_t i) {
+    const int v = op.input(i);
+    if (v < 0 || !nhwc_[size_t(v)]) return input(op, i);
+    auto it = nchw_copy_.find(v);
+    if (it != nchw_copy_.end()) return it->second;
+    const uint32_t id = tensor(val(v).shape);
+    check(xnn_define_static_transpose(sg_, 4, kNhwcToNchw, id_[size_t(v)], id, 0), &op, "a layout change");
+    return nchw_copy_[v] = id;
+  }
+
+  // Input i as a 4-D NHWC activation (what XNNPACK's convolutions and resizes need).
+  uint32_t as_nhwc(const Op& op, size_t i) {
+    const int v = op.input(i);
+    if (v < 0 || val(v).shape.size() != 4) fail(op, "needs a 4-D input");
+    if (nhwc_[size_t(v)]) return id_[size_t(v)];
+    if (val(v).is_const) return input(op, i, true);
+    auto it = nhwc_copy_.find(v);
+    if (it != nhwc_copy_.end()) return it->second;
+    const uint32_t src = input(op, i);
+    const uint32_t id = tensor(to_nhwc(val(v).shape));
+    check(xnn_define_static_transpose(sg_, 4, kNchwToNhwc, src, id, 0), &op, "a layout change");
+    return nhwc_copy_[v] = id;
   }
 
   // Clamp bounds of a Clip/Relu op (NaN = not an activation XNNPACK can fuse).
@@ -175,13 +206,17 @@ class Lowering {
     else if (t == "Add" || t == "Sub" || t == "Mul" || t == "Div") lower_binary(op);
     else if (t == "Resize") lower_resize(op);
     else if (t == "Concat") lower_concat(op);
-    else if (t == "Squeeze" || t == "Reshape" || t == "Unsqueeze" || t == "Identity") lower_reshape(op);
+    else if (t == "Squeeze" || t == "Reshape" || t == "Unsqueeze" || t == "Identity" || t == "Flatten") lower_reshape(op);
+    else if (t == "Transpose") lower_transpose(op);
+    else if (t == "Slice") lower_slice(op);
+    else if (t == "MatMul") lower_matmul(op);
+    else if (t == "LayerNormalization") lower_layer_norm(op);
+    else if (t == "Softmax") lower_softmax(op);
     else throw ModelError("unsupported operator '" + t + "' (node '" + op.name + "')");
   }
 
   // Conv weights [O, I/g, kh, kw] → XNNPACK's [O, kh, kw, I/g].
   void lower_conv(const Op& op) {
-    require_nhwc(op);
     const ir::Value& w = val(op.input(1));
     if (!w.is_const) fail(op, "weights must be constant");
     const Shape& ws = w.shape;
@@ -212,7 +247,7 @@ class Lowering {
     }
     float lo = -kInf, hi = kInf;
     const Op* act = fusable_activation(op, &lo, &hi);
-    const uint32_t in = input(op, 0);
+    const uint32_t in = as_nhwc(op, 0);
     const uint32_t out = output(act ? *act : op, true);
     check(xnn_define_convolution_2d(sg_, uint32_t(pads[0]), uint32_t(pads[3]), uint32_t(pads[2]), uint32_t(pads[1]),
                                     uint32_t(KH), uint32_t(KW), uint32_t(strides[0]), uint32_t(strides[1]),
@@ -223,7 +258,6 @@ class Lowering {
 
   // ConvTranspose weights [I, O/g, kh, kw] → XNNPACK's [g * O/g, kh, kw, I/g].
   void lower_conv_transpose(const Op& op) {
-    require_nhwc(op);
     const ir::Value& w = val(op.input(1));
     if (!w.is_const) fail(op, "weights must be constant");
     const Shape& ws = w.shape;
@@ -247,7 +281,7 @@ class Lowering {
     if (op.attr_string("auto_pad", "NOTSET") != "NOTSET") fail(op, "auto_pad is not supported for ConvTranspose");
     float lo = -kInf, hi = kInf;
     const Op* act = fusable_activation(op, &lo, &hi);
-    const uint32_t in = input(op, 0);
+    const uint32_t in = as_nhwc(op, 0);
     const uint32_t out = output(act ? *act : op, true);
     check(xnn_define_deconvolution_2d(sg_, uint32_t(pads[0]), uint32_t(pads[3]), uint32_t(pads[2]), uint32_t(pads[1]),
                                       uint32_t(adj[0]), uint32_t(adj[1]), uint32_t(KH), uint32_t(KW),
@@ -277,12 +311,16 @@ class Lowering {
   }
 
   void lower_binary(const Op& op) {
+    // NHWC when either operand is (the other follows: constants are re-laid, activations transposed).
     const bool nhwc = input_nhwc(op, 0) || input_nhwc(op, 1);
-    for (size_t i = 0; i < 2; ++i) {
+    auto operand = [&](size_t i) {
       const int v = op.input(i);
-      if (nhwc && !val(v).is_const && !nhwc_[size_t(v)]) fail(op, "mixes a 4-D activation with another layout");
-    }
-    const uint32_t a = input(op, 0, nhwc), b = input(op, 1, nhwc);
+      return nhwc && !val(v).is_const && val(v).shape.size() == 4 ? as_nhwc(op, i) : input(op, i, nhwc);
+    };
+    for (size_t i = 0; i < 2; ++i)
+      if (nhwc && !val(op.input(i)).is_const && val(op.input(i)).shape.size() != 4)
+        fail(op, "mixes a 4-D activation with a rank-" + std::to_string(val(op.input(i)).shape.size()) + " one");
+    const uint32_t a = operand(0), b = operand(1);
     const uint32_t out = output(op, nhwc);
     const xnn_binary_operator kind = op.type == "Add"   ? xnn_binary_add
                                      : op.type == "Sub" ? xnn_binary_subtract
@@ -292,13 +330,12 @@ class Lowering {
   }
 
   void lower_resize(const Op& op) {
-    require_nhwc(op);
     const Shape& xs = val(op.input(0)).shape;
     const Shape& ys = val(op.outputs[0]).shape;
     if (ys[0] != xs[0] || ys[1] != xs[1]) fail(op, "only spatial (height/width) resizing is supported");
     const std::string mode = op.attr_string("mode", "nearest");
     const std::string coord = op.attr_string("coordinate_transformation_mode", "half_pixel");
-    const uint32_t in = input(op, 0);
+    const uint32_t in = as_nhwc(op, 0);
     if (mode == "nearest") return lower_resize_nearest(op, in, xs, ys, coord);
     if (mode != "linear") fail(op, "mode '" + mode + "' is not supported");
     uint32_t flags = 0;
@@ -335,10 +372,7 @@ class Lowering {
     if (axis < 0) axis += int64_t(rank);
     if (nhwc) axis = int64_t(std::find(std::begin(kNchwToNhwc), std::end(kNchwToNhwc), size_t(axis)) - std::begin(kNchwToNhwc));
     std::vector<uint32_t> ins;
-    for (size_t i = 0; i < op.inputs.size(); ++i) {
-      if (input_nhwc(op, i) != nhwc) fail(op, "inputs have different layouts");
-      ins.push_back(input(op, i, nhwc));
-    }
+    for (size_t i = 0; i < op.inputs.size(); ++i) ins.push_back(nhwc ? as_nhwc(op, i) : plain(op, i));
     const uint32_t out = output(op, nhwc);
     xnn_status s = xnn_status_invalid_parameter;
     const auto a = int32_t(axis);
@@ -357,15 +391,172 @@ class Lowering {
   void lower_reshape(const Op& op) {
     const Shape& xs = val(op.input(0)).shape;
     const Shape& ys = val(op.outputs[0]).shape;
-    bool nhwc_out = false;
-    if (input_nhwc(op, 0)) {
-      if (xs[1] != 1) fail(op, "reshaping a multi-channel 4-D activation is not supported yet");
-      nhwc_out = ys.size() == 4;
-    }
-    const uint32_t in = input(op, 0);
+    // A single channel is laid out the same in NCHW and NHWC: no transpose needed then.
+    const bool single_channel = input_nhwc(op, 0) && xs[1] == 1;
+    const bool nhwc_out = single_channel && ys.size() == 4 && ys[1] == 1;
+    const uint32_t in = single_channel ? input(op, 0) : plain(op, 0);
     const uint32_t out = output(op, nhwc_out);
     const auto d = dims_of(nhwc_out ? to_nhwc(ys) : ys);
     check(xnn_define_static_reshape(sg_, d.size(), d.data(), in, out, 0), &op, "the reshape");
+  }
+  void lower_transpose(const Op& op) {
+    const Shape& xs = val(op.input(0)).shape;
+    std::vector<size_t> perm;
+    for (int64_t p : op.attr_ints("perm")) perm.push_back(size_t(p < 0 ? p + int64_t(xs.size()) : p));
+    if (perm.empty()) for (size_t k = xs.size(); k-- > 0;) perm.push_back(k);
+    const uint32_t in = plain(op, 0);
+    const uint32_t out = output(op, false);
+    check(xnn_define_static_transpose(sg_, perm.size(), perm.data(), in, out, 0), &op, "the transpose");
+  }
+
+  void lower_slice(const Op& op) {
+    const Shape& xs = val(op.input(0)).shape;
+    const Shape& ys = val(op.outputs[0]).shape;
+    const ir::Value& starts = val(op.input(1));
+    std::vector<int64_t> axes;
+    if (op.input(3) >= 0) axes = val(op.input(3)).i64;
+    if (axes.empty()) for (size_t i = 0; i < starts.i64.size(); ++i) axes.push_back(int64_t(i));
+    if (op.input(4) >= 0)
+      for (int64_t step : val(op.input(4)).i64)
+        if (step != 1) fail(op, "only step 1 is supported on computed tensors");
+    std::vector<size_t> offsets(xs.size(), 0), sizes(ys.begin(), ys.end());
+    for (size_t i = 0; i < axes.size(); ++i) {
+      const size_t a = size_t(axes[i] < 0 ? axes[i] + int64_t(xs.size()) : axes[i]);
+      int64_t b = starts.i64.at(i);
+      if (b < 0) b += xs[a];
+      offsets[a] = size_t(std::clamp<int64_t>(b, 0, xs[a]));
+    }
+    const uint32_t in = plain(op, 0);
+    const uint32_t out = output(op, false);
+    check(xnn_define_static_slice(sg_, offsets.size(), offsets.data(), sizes.data(), in, out, 0), &op, "the slice");
+  }
+
+  // A constant 2-D right operand makes a fully-connected layer (with the next Add's constant
+  // bias fused); two computed operands a batched matrix multiply.
+  void lower_matmul(const Op& op) {
+    const ir::Value& b = val(op.input(1));
+    if (val(op.input(0)).is_const) fail(op, "a constant left operand is not supported");
+    const uint32_t a = plain(op, 0);
+    if (!b.is_const) {
+      const uint32_t bid = plain(op, 1);
+      const uint32_t out = output(op, false);
+      check(xnn_define_batch_matrix_multiply(sg_, a, bid, out, 0), &op, "the batch matrix multiply");
+      return;
+    }
+    if (b.shape.size() != 2) fail(op, "a constant right operand must be 2-D");
+    const uint32_t wid = tensor(b.shape, own(b.f32));
+    uint32_t bias = XNN_INVALID_VALUE_ID;
+    const Op* add = fusable_bias(op, b.shape[1]);
+    if (add != nullptr) {
+      const int c = val(add->input(0)).is_const ? add->input(0) : add->input(1);
+      bias = tensor({b.shape[1]}, own(val(c).f32));
+    }
+    const uint32_t out = output(add ? *add : op, false);
+    check(xnn_define_fully_connected(sg_, -kInf, kInf, a, wid, bias, out, XNN_FLAG_TRANSPOSE_WEIGHTS), &op,
+          "the fully-connected layer");
+  }
+
+  // The Add reading only this op's output with a constant [N] bias, if any (then skipped).
+  const Op* fusable_bias(const Op& op, int64_t n) {
+    const int out = op.outputs.at(0);
+    if (val(out).consumers != 1 || readers_[size_t(out)].size() != 1) return nullptr;
+    const int index = readers_[size_t(out)][0];
+    const Op& add = g_.ops[size_t(index)];
+    if (add.type != "Add") return nullptr;
+    const int other = add.input(0) == out ? add.input(1) : add.input(0);
+    if (!val(other).is_const || val(other).shape != Shape{n}) return nullptr;
+    skip_[size_t(index)] = true;
+    return &add;
+  }
+
+  // y = (x - mean) / sqrt(var + eps) * scale + bias over the last axis, from XNNPACK ops.
+  void lower_layer_norm(const Op& op) {
+    const Shape& xs = val(op.input(0)).shape;
+    const int64_t axis = op.attr_int("axis", -1);
+    if (axis != -1 && axis != int64_t(xs.size()) - 1) fail(op, "only normalisation over the last axis is supported");
+    Shape reduced = xs;
+    reduced.back() = 1;
+    const size_t last = xs.size() - 1;
+    const uint32_t x = plain(op, 0);
+    const uint32_t mean = tensor(reduced), centered = tensor(xs), sq = tensor(xs), var = tensor(reduced),
+                   var_eps = tensor(reduced), inv = tensor(reduced), normed = tensor(xs);
+    const uint32_t eps = tensor({}, own({op.attr_float("epsilon", 1e-5f)}));
+    check(xnn_define_static_reduce(sg_, xnn_reduce_mean, 1, &last, x, mean, XNN_FLAG_KEEP_DIMS), &op, "the mean");
+    check(xnn_define_binary(sg_, xnn_binary_subtract, nullptr, x, mean, centered, 0), &op, "the centring");
+    check(xnn_define_unary(sg_, xnn_unary_square, nullptr, centered, sq, 0), &op, "the square");
+    check(xnn_define_static_reduce(sg_, xnn_reduce_mean, 1, &last, sq, var, XNN_FLAG_KEEP_DIMS), &op, "the variance");
+    check(xnn_define_binary(sg_, xnn_binary_add, nullptr, var, eps, var_eps, 0), &op, "the epsilon");
+    check(xnn_define_unary(sg_, xnn_unary_reciprocal_square_root, nullptr, var_eps, inv, 0), &op, "the rsqrt");
+    check(xnn_define_binary(sg_, xnn_binary_multiply, nullptr, centered, inv, normed, 0), &op, "the normalisation");
+    const uint32_t scale = input(op, 1);
+    if (op.input(2) < 0) {
+      check(xnn_define_binary(sg_, xnn_binary_multiply, nullptr, normed, scale, output(op, false), 0), &op, "the scale");
+      return;
+    }
+    const uint32_t scaled = tensor(xs);
+    check(xnn_define_binary(sg_, xnn_binary_multiply, nullptr, normed, scale, scaled, 0), &op, "the scale");
+    check(xnn_define_binary(sg_, xnn_binary_add, nullptr, scaled, input(op, 2), output(op, false), 0), &op, "the bias");
+  }
+
+  void lower_softmax(const Op& op) {
+    const Shape& xs = val(op.input(0)).shape;
+    const int64_t axis = op.attr_int("axis", -1);
+    if (axis != -1 && axis != int64_t(xs.size()) - 1) fail(op, "only softmax over the last axis is supported");
+    const uint32_t in = plain(op, 0);
+    check(xnn_define_softmax(sg_, in, output(op, false), 0), &op, "the softmax");
+  }
+
+  // x * 0.5 * (1 + erf(x / sqrt(2))) as exported by PyTorch (the Muls in either order).
+  void find_gelu_patterns() {
+    for (size_t i = 0; i < g_.ops.size(); ++i) {
+      const Op& erf = g_.ops[i];
+      if (erf.type != "Erf" || erf.folded) continue;
+      const Op* scale = producer(erf.input(0));
+      if (!scale || (scale->type != "Div" && scale->type != "Mul") || !is_scalar(scale->input(1))) continue;
+      const float k = val(scale->input(1)).f32[0];
+      if (std::fabs((scale->type == "Div" ? k : 1.0f / k) - std::sqrt(2.0f)) > 1e-3f) continue;
+      const int x = scale->input(0);
+      std::vector<int> ops = {index_of(scale), int(i)};
+      const Op* add = only_reader(erf.outputs[0], ops);
+      if (!add || add->type != "Add" || !scalar_is(add->input(0) == erf.outputs[0] ? add->input(1) : add->input(0), 1.0f)) continue;
+      int result = add->outputs[0];
+      bool half = false, times_x = false;
+      for (int step = 0; step < 2; ++step) {
+        const Op* mul = only_reader(result, ops);
+        if (!mul || mul->type != "Mul") break;
+        const int other = mul->input(0) == result ? mul->input(1) : mul->input(0);
+        if (other == x && !times_x) times_x = true;
+        else if (scalar_is(other, 0.5f) && !half) half = true;
+        else break;
+        result = mul->outputs[0];
+      }
+      if (!half || !times_x) continue;
+      for (int o : ops) skip_[size_t(o)] = true;
+      gelu_[ops.front()] = {x, result};
+    }
+  }
+
+  void lower_gelu(const Op& op, std::pair<int, int> io) {
+    const uint32_t in = nhwc_[size_t(io.first)] ? id_[size_t(io.first)] : input_of(op, io.first);
+    const int v = io.second;
+    nhwc_[size_t(v)] = nhwc_[size_t(io.first)];
+    id_[size_t(v)] = tensor(nhwc_[size_t(v)] ? to_nhwc(val(v).shape) : val(v).shape);
+    check(xnn_define_unary(sg_, xnn_unary_gelu, nullptr, in, id_[size_t(v)], 0), &op, "the GELU");
+  }
+
+  uint32_t input_of(const Op& op, int v) {
+    if (id_[size_t(v)] == XNN_INVALID_VALUE_ID) fail(op, "input '" + val(v).name + "' was not computed");
+    return id_[size_t(v)];
+  }
+  const Op* producer(int v) const { return v >= 0 && val(v).producer >= 0 ? &g_.ops[size_t(val(v).producer)] : nullptr; }
+  int index_of(const Op* op) const { return int(op - g_.ops.data()); }
+  bool is_scalar(int v) const { return v >= 0 && val(v).is_const && val(v).dtype == ir::DType::F32 && val(v).f32.size() == 1; }
+  bool scalar_is(int v, float want) const { return is_scalar(v) && std::fabs(val(v).f32[0] - want) < 1e-6f; }
+  // The single op reading v (appended to `chain`), or nullptr.
+  const Op* only_reader(int v, std::vector<int>& chain) const {
+    if (val(v).consumers != 1 || readers_[size_t(v)].size() != 1) return nullptr;
+    chain.push_back(readers_[size_t(v)][0]);
+    return &g_.ops[size_t(chain.back())];
   }
 };
 

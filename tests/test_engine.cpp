@@ -1,0 +1,172 @@
+// The public engine API (depthview/engine.h) on small models built in memory: results against
+// naive references, dynamic input sizes, and one clear error for every kind of bad input.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+
+#include "depthview/engine.h"
+#include "support/onnx_builder.h"
+
+namespace ob = dv::testing::onnx_build;
+
+namespace {
+
+struct Model {
+  dv_model* m = nullptr;
+  std::string error;
+  explicit Model(const std::vector<uint8_t>& bytes) {
+    char err[512] = "";
+    m = dv_model_load_bytes(bytes.data(), bytes.size(), err, sizeof err);
+    error = err;
+  }
+  ~Model() { dv_model_free(m); }
+};
+
+std::vector<float> random_floats(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& f : v) f = u(rng);
+  return v;
+}
+
+// Conv 3x3 (pad 1, 1 -> 2 channels) + Relu on a [1,1,H,W] input whose H and W are dynamic.
+const std::vector<float> kWeights = random_floats(18, 7);
+const std::vector<float> kBias = {0.1f, -0.2f};
+
+std::vector<uint8_t> conv_relu_model(const std::string& extra_op = "") {
+  std::vector<std::string> nodes = {
+      ob::node("Conv", {"x", "w", "b"}, {"c"}, "conv", {ob::attr_ints("pads", {1, 1, 1, 1})}),
+      ob::node("Relu", {"c"}, {"y"}, "relu")};
+  if (!extra_op.empty()) nodes.push_back(ob::node(extra_op, {"y"}, {"z"}, "strange_node"));
+  return ob::model(nodes, {ob::float_tensor("w", {2, 1, 3, 3}, kWeights), ob::float_tensor("b", {2}, kBias)},
+                   {ob::value_info("x", {1, 1, -1, -1})}, {ob::value_info(extra_op.empty() ? "y" : "z", {1, 2, -1, -1})});
+}
+
+std::vector<float> conv_relu_reference(const std::vector<float>& x, int h, int w) {
+  std::vector<float> y(size_t(2 * h * w));
+  for (int o = 0; o < 2; ++o)
+    for (int r = 0; r < h; ++r)
+      for (int c = 0; c < w; ++c) {
+        double acc = kBias[size_t(o)];
+        for (int ky = 0; ky < 3; ++ky)
+          for (int kx = 0; kx < 3; ++kx) {
+            const int yy = r + ky - 1, xx = c + kx - 1;
+            if (yy >= 0 && yy < h && xx >= 0 && xx < w) acc += double(x[size_t(yy * w + xx)]) * kWeights[size_t(o * 9 + ky * 3 + kx)];
+          }
+        y[size_t((o * h + r) * w + c)] = float(std::max(acc, 0.0));
+      }
+  return y;
+}
+
+dv_shape shape4(int64_t n, int64_t c, int64_t h, int64_t w) {
+  dv_shape s{};
+  s.rank = 4;
+  s.dims[0] = n;
+  s.dims[1] = c;
+  s.dims[2] = h;
+  s.dims[3] = w;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("engine: dynamic sizes reuse the loaded weights and match the reference") {
+  Model model(conv_relu_model());
+  REQUIRE_MESSAGE(model.m != nullptr, model.error);
+  CHECK(dv_model_input_count(model.m) == 1);
+  CHECK(std::string(dv_model_input_name(model.m, 0)) == "x");
+  const dv_shape declared = dv_model_input_shape(model.m, 0);
+  CHECK(declared.rank == 4);
+  CHECK(declared.dims[2] == -1);
+  REQUIRE(dv_model_set_threads(model.m, 2) == dv_ok);
+  for (auto [h, w] : {std::pair{5, 7}, std::pair{8, 4}, std::pair{5, 7}}) {
+    CAPTURE(h);
+    CAPTURE(w);
+    const dv_shape s = shape4(1, 1, h, w);
+    REQUIRE_MESSAGE(dv_model_set_input_shape(model.m, 0, &s) == dv_ok, dv_model_error(model.m));
+    const dv_shape out = dv_model_output_shape(model.m, 0);
+    CHECK(out.rank == 4);
+    CHECK(out.dims[1] == 2);
+    CHECK(out.dims[2] == h);
+    CHECK(out.dims[3] == w);
+    const auto x = random_floats(size_t(h * w), unsigned(h * 31 + w));
+    std::vector<float> y(size_t(2 * h * w), std::numeric_limits<float>::quiet_NaN());
+    const float* ins[] = {x.data()};
+    float* outs[] = {y.data()};
+    REQUIRE_MESSAGE(dv_model_run(model.m, ins, outs) == dv_ok, dv_model_error(model.m));
+    const auto ref = conv_relu_reference(x, h, w);
+    double worst = 0;
+    for (size_t i = 0; i < y.size(); ++i) worst = std::max(worst, std::fabs(double(y[i]) - ref[i]));
+    CHECK(worst < 1e-5);
+  }
+}
+
+TEST_CASE("engine: wrong input shapes are refused with a message, and the model stays usable") {
+  Model model(conv_relu_model());
+  REQUIRE(model.m != nullptr);
+  dv_shape bad = shape4(1, 3, 8, 8);  // the model wants 1 channel
+  CHECK(dv_model_set_input_shape(model.m, 0, &bad) == dv_error);
+  CHECK(std::string(dv_model_error(model.m)).find("must be 1x1x-1x-1") != std::string::npos);
+  dv_shape rank3{};
+  rank3.rank = 3;
+  rank3.dims[0] = rank3.dims[1] = rank3.dims[2] = 4;
+  CHECK(dv_model_set_input_shape(model.m, 0, &rank3) == dv_error);
+  CHECK(std::string(dv_model_error(model.m)).find("rank 4") != std::string::npos);
+  const float* ins[] = {nullptr};
+  float* outs[] = {nullptr};
+  CHECK(dv_model_run(model.m, ins, outs) == dv_error);  // no shape set yet
+  CHECK(std::string(dv_model_error(model.m)).find("set every input shape") != std::string::npos);
+  const dv_shape ok = shape4(1, 1, 4, 4);
+  CHECK(dv_model_set_input_shape(model.m, 0, &ok) == dv_ok);
+  CHECK(dv_model_set_threads(model.m, 0) == dv_error);
+}
+
+TEST_CASE("engine: bad models give one clear error") {
+  SUBCASE("unsupported operator names the op and the node") {
+    Model model(conv_relu_model("NonMaxSuppression"));
+    dv_shape s = shape4(1, 1, 4, 4);
+    // Shapes are dynamic, so the op is met when the size is set.
+    REQUIRE(model.m != nullptr);
+    CHECK(dv_model_set_input_shape(model.m, 0, &s) == dv_error);
+    const std::string e = dv_model_error(model.m);
+    CHECK(e.find("NonMaxSuppression") != std::string::npos);
+    CHECK(e.find("strange_node") != std::string::npos);
+  }
+  SUBCASE("NaN in the weights") {
+    std::vector<float> w(18, 0.5f);
+    w[4] = std::numeric_limits<float>::quiet_NaN();
+    Model model(ob::model({ob::node("Conv", {"x", "w"}, {"y"}, "conv")}, {ob::float_tensor("w", {2, 1, 3, 3}, w)},
+                          {ob::value_info("x", {1, 1, 8, 8})}, {ob::value_info("y", {1, 2, 6, 6})}));
+    CHECK(model.m == nullptr);
+    CHECK(model.error.find("NaN or Inf") != std::string::npos);
+    CHECK(model.error.find("'w'") != std::string::npos);
+  }
+  SUBCASE("a 0-byte model") {
+    Model model({});
+    CHECK(model.m == nullptr);
+    CHECK(model.error.find("empty") != std::string::npos);
+  }
+  SUBCASE("a truncated model") {
+    auto bytes = conv_relu_model();
+    bytes.resize(bytes.size() - 20);
+    Model model(bytes);
+    CHECK(model.m == nullptr);
+    CHECK(model.error.find("truncated") != std::string::npos);
+  }
+  SUBCASE("a missing model file") {
+    char err[256] = "";
+    CHECK(dv_model_load_file("/nonexistent/depth.onnx", err, sizeof err) == nullptr);
+    CHECK(std::string(err).find("cannot open model file") != std::string::npos);
+  }
+  SUBCASE("a model whose node reads an undefined tensor") {
+    Model model(ob::model({ob::node("Relu", {"nowhere"}, {"y"}, "r")}, {}, {ob::value_info("x", {1, 1, 2, 2})},
+                          {ob::value_info("y", {1, 1, 2, 2})}));
+    CHECK(model.m == nullptr);
+    CHECK(model.error.find("'nowhere'") != std::string::npos);
+  }
+}
