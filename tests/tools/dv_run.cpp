@@ -47,7 +47,10 @@ void write_raw(const std::string& path, const std::vector<float>& v) {
 // The input shape: the model's, with -1 dims (and, if given, H and W) from --size.
 dv_shape input_shape(dv_model* m, const Options& o) {
   dv_shape s = dv_model_input_shape(m, 0);
-  if (s.rank != 4) throw std::runtime_error("dv_run expects a 1x3xHxW image input, the model has rank " + std::to_string(s.rank));
+  if (s.rank != 4) {  // not an image model: its declared shape must be fixed, the input random
+    if (!o.photo.empty()) throw std::runtime_error("--photo needs a 1x3xHxW input, the model's has rank " + std::to_string(s.rank));
+    return s;
+  }
   if (s.dims[0] < 0) s.dims[0] = 1;
   if (s.dims[1] < 0) s.dims[1] = 3;
   if (!o.size.empty()) {
@@ -66,7 +69,7 @@ std::vector<float> make_input(const dv_shape& s, const Options& o) {
     return dv::depth::to_tensor(dv::depth::load_image(o.photo), int(s.dims[3]), int(s.dims[2]), norm);
   }
   std::mt19937 rng(o.seed);
-  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   std::vector<float> v(count(s));
   for (float& f : v) f = u(rng);
   return v;
