@@ -16,6 +16,7 @@ struct dv_model {
   std::vector<dv::ir::Shape> declared, inputs;  // as the model declares them; as set
   size_t threads = 1;
   std::unique_ptr<dv::ThreadPool> pool;
+  std::unique_ptr<dv::xnn::SharedWeights> shared = std::make_unique<dv::xnn::SharedWeights>();
   std::map<std::vector<dv::ir::Shape>, std::unique_ptr<dv::xnn::Runtime>> runtimes;  // per input shapes
   dv::xnn::Runtime* current = nullptr;
   std::string error;
@@ -94,7 +95,7 @@ void prepare(dv_model* m) {
   auto it = m->runtimes.find(m->inputs);
   if (it == m->runtimes.end()) {
     dv::ir::infer_shapes(m->graph, m->inputs);
-    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr)).first;
+    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared)).first;
   } else {
     dv::ir::infer_shapes(m->graph, m->inputs);  // output shapes follow the current inputs
   }
@@ -141,6 +142,7 @@ dv_status dv_model_set_threads(dv_model* m, size_t threads) {
     if (threads == m->threads) return;
     m->runtimes.clear();  // runtimes are bound to their pool
     m->current = nullptr;
+    m->shared = std::make_unique<dv::xnn::SharedWeights>();
     m->pool = threads > 1 ? std::make_unique<dv::ThreadPool>(threads) : nullptr;
     m->threads = threads;
   });

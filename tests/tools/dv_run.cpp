@@ -14,6 +14,12 @@
 
 #include <CLI/CLI.hpp>
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten/heap.h>
+#else
+#include <sys/resource.h>
+#endif
+
 #include "depth/preprocess.h"
 #include "depthview/engine.h"
 
@@ -30,6 +36,18 @@ std::string shape_str(const dv_shape& s) {
   std::string r;
   for (size_t i = 0; i < s.rank; ++i) r += (i ? "x" : "") + std::to_string(s.dims[i]);
   return r;
+}
+
+// Peak memory in MiB: the wasm heap (it only grows, so its size is the high-water mark), or the
+// process's maximum resident set natively.
+double peak_memory_mib() {
+#ifdef __EMSCRIPTEN__
+  return double(emscripten_get_heap_size()) / (1024.0 * 1024.0);
+#else
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return double(usage.ru_maxrss) / 1024.0;
+#endif
 }
 
 size_t count(const dv_shape& s) {
@@ -108,9 +126,9 @@ int run(const Options& o) {
   std::sort(times.begin(), times.end());
   const auto [lo, hi] = std::minmax_element(output.begin(), output.end());
   std::printf("model=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
-              "output_range=[%g, %g]\n",
+              "output_range=[%g, %g] peak_memory_mib=%.0f\n",
               o.model.c_str(), shape_str(in_shape).c_str(), shape_str(out_shape).c_str(), o.threads, load_ms,
-              times[times.size() / 2], times.front(), times.size(), double(*lo), double(*hi));
+              times[times.size() / 2], times.front(), times.size(), double(*lo), double(*hi), peak_memory_mib());
   if (!o.input_out.empty()) write_raw(o.input_out, input);
   if (!o.output_out.empty()) write_raw(o.output_out, output);
   dv_model_free(m);

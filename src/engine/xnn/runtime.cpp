@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <string>
@@ -36,8 +37,8 @@ Shape to_nhwc(const Shape& s) { return {s[0], s[2], s[3], s[1]}; }
 
 class Lowering {
  public:
-  Lowering(const Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned)
-      : g_(g), sg_(sg), owned_(owned), id_(g.values.size(), XNN_INVALID_VALUE_ID), nhwc_(g.values.size(), false),
+  Lowering(const Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared)
+      : g_(g), sg_(sg), owned_(owned), shared_(shared), id_(g.values.size(), XNN_INVALID_VALUE_ID), nhwc_(g.values.size(), false),
         skip_(g.ops.size(), false), readers_(g.values.size()) {
     for (size_t i = 0; i < g.ops.size(); ++i)
       for (int v : g.ops[i].inputs)
@@ -61,6 +62,7 @@ class Lowering {
   const Graph& g_;
   xnn_subgraph_t sg_;
   std::vector<std::vector<float>>& owned_;
+  SharedWeights& shared_;
   std::vector<uint32_t> id_;
   std::vector<bool> nhwc_;
   std::vector<bool> skip_;
@@ -116,19 +118,30 @@ class Lowering {
     }
     if (val(v).dtype != ir::DType::F32) fail(op, "integer tensors cannot be computed on");
     Shape s = val(v).shape;
-    std::vector<float> data = val(v).f32;
-    if (nhwc_context && s.size() <= 4) {
-      while (s.size() < 4) s.insert(s.begin(), 1);
-      std::vector<float> t(data.size());
-      const Shape n = to_nhwc(s);
-      for (int64_t a = 0; a < s[0]; ++a)
-        for (int64_t c = 0; c < s[1]; ++c)
-          for (int64_t y = 0; y < s[2]; ++y)
-            for (int64_t x = 0; x < s[3]; ++x)
-              t[size_t(((a * n[1] + y) * n[2] + x) * n[3] + c)] = data[size_t(((a * s[1] + c) * s[2] + y) * s[3] + x)];
-      return tensor(n, own(std::move(t)));
-    }
-    return tensor(s, own(std::move(data)));
+    if (!(nhwc_context && s.size() <= 4)) return tensor(s, constant_data(v));
+    // Re-laid to broadcast against NHWC: pad to rank 4 (NCHW), then permute to NHWC.
+    const std::vector<float>& data = val(v).f32;
+    while (s.size() < 4) s.insert(s.begin(), 1);
+    const Shape n = to_nhwc(s);
+    std::vector<float> t(data.size());
+    for (int64_t a = 0; a < s[0]; ++a)
+      for (int64_t c = 0; c < s[1]; ++c)
+        for (int64_t y = 0; y < s[2]; ++y)
+          for (int64_t x = 0; x < s[3]; ++x)
+            t[size_t(((a * n[1] + y) * n[2] + x) * n[3] + c)] = data[size_t(((a * s[1] + c) * s[2] + y) * s[3] + x)];
+    return tensor(n, own(std::move(t)));
+  }
+
+  // Initializers are re-laid once per model (stable, so XNNPACK's packed-weights cache hits for
+  // every input size); anything folded at this size belongs to this runtime.
+  const float* relaid_weights(int v, const std::function<std::vector<float>()>& make) {
+    return val(v).initializer ? shared_.relaid(v, make) : own(make());
+  }
+
+  // Weights straight from the model's initializers (they live as long as the model, and no
+  // copy halves the memory of big models); constants folded at this size are copied.
+  const float* constant_data(int v) {
+    return val(v).initializer ? val(v).f32.data() : own(val(v).f32);
   }
 
   // Output tensor for op output i, in NHWC when `nhwc` (and rank 4).
@@ -221,13 +234,16 @@ class Lowering {
     if (!w.is_const) fail(op, "weights must be constant");
     const Shape& ws = w.shape;
     const int64_t O = ws[0], I = ws[1], KH = ws[2], KW = ws[3], group = op.attr_int("group", 1);
-    std::vector<float> packed(w.f32.size());
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t i = 0; i < I; ++i)
-        for (int64_t y = 0; y < KH; ++y)
-          for (int64_t x = 0; x < KW; ++x)
-            packed[size_t(((o * KH + y) * KW + x) * I + i)] = w.f32[size_t(((o * I + i) * KH + y) * KW + x)];
-    const uint32_t wid = tensor({O, KH, KW, I}, own(std::move(packed)));
+    const float* relaid = relaid_weights(op.input(1), [&] {
+      std::vector<float> r(w.f32.size());
+      for (int64_t o = 0; o < O; ++o)
+        for (int64_t i = 0; i < I; ++i)
+          for (int64_t y = 0; y < KH; ++y)
+            for (int64_t x = 0; x < KW; ++x)
+              r[size_t(((o * KH + y) * KW + x) * I + i)] = w.f32[size_t(((o * I + i) * KH + y) * KW + x)];
+      return r;
+    });
+    const uint32_t wid = tensor({O, KH, KW, I}, relaid);
     const uint32_t bid = op.input(2) >= 0 ? input(op, 2) : XNN_INVALID_VALUE_ID;
     auto pads = op.attr_ints("pads"), strides = op.attr_ints("strides"), dil = op.attr_ints("dilations");
     if (strides.empty()) strides = {1, 1};
@@ -262,15 +278,18 @@ class Lowering {
     if (!w.is_const) fail(op, "weights must be constant");
     const Shape& ws = w.shape;
     const int64_t I = ws[0], OG = ws[1], KH = ws[2], KW = ws[3], group = op.attr_int("group", 1), IG = I / group;
-    std::vector<float> packed(w.f32.size());
-    for (int64_t i = 0; i < I; ++i)
-      for (int64_t o = 0; o < OG; ++o)
-        for (int64_t y = 0; y < KH; ++y)
-          for (int64_t x = 0; x < KW; ++x) {
-            const int64_t g = i / IG, il = i % IG;
-            packed[size_t((((g * OG + o) * KH + y) * KW + x) * IG + il)] = w.f32[size_t(((i * OG + o) * KH + y) * KW + x)];
-          }
-    const uint32_t wid = tensor({group * OG, KH, KW, IG}, own(std::move(packed)));
+    const float* relaid = relaid_weights(op.input(1), [&] {
+      std::vector<float> r(w.f32.size());
+      for (int64_t i = 0; i < I; ++i)
+        for (int64_t o = 0; o < OG; ++o)
+          for (int64_t y = 0; y < KH; ++y)
+            for (int64_t x = 0; x < KW; ++x) {
+              const int64_t g = i / IG, il = i % IG;
+              r[size_t((((g * OG + o) * KH + y) * KW + x) * IG + il)] = w.f32[size_t(((i * OG + o) * KH + y) * KW + x)];
+            }
+      return r;
+    });
+    const uint32_t wid = tensor({group * OG, KH, KW, IG}, relaid);
     const uint32_t bid = op.input(2) >= 0 ? input(op, 2) : XNN_INVALID_VALUE_ID;
     auto pads = op.attr_ints("pads"), strides = op.attr_ints("strides"), dil = op.attr_ints("dilations"),
          adj = op.attr_ints("output_padding");
@@ -444,12 +463,12 @@ class Lowering {
       return;
     }
     if (b.shape.size() != 2) fail(op, "a constant right operand must be 2-D");
-    const uint32_t wid = tensor(b.shape, own(b.f32));
+    const uint32_t wid = tensor(b.shape, constant_data(op.input(1)));
     uint32_t bias = XNN_INVALID_VALUE_ID;
     const Op* add = fusable_bias(op, b.shape[1]);
     if (add != nullptr) {
       const int c = val(add->input(0)).is_const ? add->input(0) : add->input(1);
-      bias = tensor({b.shape[1]}, own(val(c).f32));
+      bias = tensor({b.shape[1]}, constant_data(c));
     }
     const uint32_t out = output(add ? *add : op, false);
     check(xnn_define_fully_connected(sg_, -kInf, kInf, a, wid, bias, out, XNN_FLAG_TRANSPOSE_WEIGHTS), &op,
@@ -562,12 +581,39 @@ class Lowering {
 
 }  // namespace
 
-Runtime::Runtime(const ir::Graph& g, pthreadpool* pool) {
+SharedWeights::~SharedWeights() {
+  if (cache_) xnn_delete_weights_cache(cache_);
+}
+
+const float* SharedWeights::relaid(int value, const std::function<std::vector<float>()>& make) {
+  auto it = relaid_.find(value);
+  if (it == relaid_.end()) it = relaid_.emplace(value, make()).first;
+  return it->second.data();
+}
+
+xnn_weights_cache_provider* SharedWeights::cache() {
+  if (cache_ == nullptr) check(xnn_create_weights_cache(&cache_), nullptr, "weights cache creation");
+  return cache_;
+}
+
+void SharedWeights::seal() {
+  if (!sealed_) check(xnn_finalize_weights_cache(cache(), xnn_weights_cache_finalization_kind_soft), nullptr, "weights cache");
+  sealed_ = true;
+}
+
+Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared) {
   const uint32_t externals = uint32_t(g.inputs.size() + g.outputs.size());
   check(xnn_create_subgraph(externals, 0, &subgraph_), nullptr, "subgraph creation");
   try {
-    Lowering(g, subgraph_, owned_).lower(input_ids_, output_ids_);
-    check(xnn_create_runtime_v2(subgraph_, pool, 0, &runtime_), nullptr, "runtime creation (out of memory?)");
+    Lowering(g, subgraph_, owned_, shared).lower(input_ids_, output_ids_);
+    // Packed weights come from (or go into) the model's shared cache; a later size that needs
+    // weights the sealed cache lacks gets private ones instead.
+    if (xnn_create_runtime_v3(subgraph_, shared.cache(), pool, 0, &runtime_) != xnn_status_success) {
+      runtime_ = nullptr;
+      if (!shared.sealed()) throw ModelError("XNNPACK could not create the runtime (out of memory?)");
+      check(xnn_create_runtime_v2(subgraph_, pool, 0, &runtime_), nullptr, "runtime creation (out of memory?)");
+    }
+    shared.seal();
     check(xnn_reshape_runtime(runtime_), nullptr, "runtime reshape");
   } catch (...) {
     if (runtime_) xnn_delete_runtime(runtime_);

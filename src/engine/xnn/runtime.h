@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -10,14 +12,36 @@
 struct pthreadpool;
 struct xnn_runtime;
 struct xnn_subgraph;
+struct xnn_weights_cache_provider;
 
 namespace dv::xnn {
+
+// What runtimes of one model at different input sizes share: weights re-laid for XNNPACK (at
+// stable addresses) and XNNPACK's cache of packed weights, so a new size packs nothing again.
+class SharedWeights {
+ public:
+  SharedWeights() = default;
+  ~SharedWeights();
+  SharedWeights(const SharedWeights&) = delete;
+  SharedWeights& operator=(const SharedWeights&) = delete;
+
+  // The re-laid copy of IR value `value` (made by `make` the first time).
+  const float* relaid(int value, const std::function<std::vector<float>()>& make);
+  xnn_weights_cache_provider* cache();  // created on first use
+  void seal();                          // after the first runtime: later ones only look up
+  bool sealed() const { return sealed_; }
+
+ private:
+  std::map<int, std::vector<float>> relaid_;
+  xnn_weights_cache_provider* cache_ = nullptr;
+  bool sealed_ = false;
+};
 
 class Runtime {
  public:
   // Lowers `g` (shapes inferred) to an XNNPACK subgraph and creates its runtime on `pool`.
   // Throws onnx::ModelError naming the node it cannot lower.
-  Runtime(const ir::Graph& g, pthreadpool* pool);
+  Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
