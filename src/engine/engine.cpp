@@ -2,6 +2,7 @@
 #include "depthview/engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -15,8 +16,10 @@ struct dv_model {
   dv::ir::Graph graph;
   std::vector<dv::ir::Shape> declared, inputs;  // as the model declares them; as set
   size_t threads = 1;
+  bool profiling = false;
+  std::string profile;  // text of dv_model_profile
   std::unique_ptr<dv::ThreadPool> pool;
-  std::unique_ptr<dv::xnn::SharedWeights> shared = std::make_unique<dv::xnn::SharedWeights>();
+  std::unique_ptr<dv::xnn::SharedWeights> shared;
   std::map<std::vector<dv::ir::Shape>, std::unique_ptr<dv::xnn::Runtime>> runtimes;  // per input shapes
   dv::xnn::Runtime* current = nullptr;
   std::string error;
@@ -58,12 +61,21 @@ dv_status guarded(dv_model* m, F&& fn) {
   return dv_error;
 }
 
+// Packed weights take about the size of the float weights, plus padding to kernel tiles.
+std::unique_ptr<dv::xnn::SharedWeights> make_shared_weights(const dv::ir::Graph& g) {
+  size_t bytes = 0;
+  for (const dv::ir::Value& v : g.values)
+    if (v.initializer) bytes += v.f32.size() * sizeof(float);
+  return std::make_unique<dv::xnn::SharedWeights>(bytes + bytes / 8 + (1u << 20));
+}
+
 dv_model* load(dv::onnx::Model (*parse)(const void*, size_t), const void* a, size_t b, char* error, size_t error_size) {
   try {
     std::string why;
     if (!dv::xnnpack_ready(&why)) throw std::runtime_error(why);
     auto m = std::make_unique<dv_model>();
     m->graph = dv::ir::import(parse(a, b));
+    m->shared = make_shared_weights(m->graph);
     for (int v : m->graph.inputs) {
       dv::ir::Shape s;
       for (const auto& in : m->graph.model.graph.inputs)
@@ -95,7 +107,7 @@ void prepare(dv_model* m) {
   auto it = m->runtimes.find(m->inputs);
   if (it == m->runtimes.end()) {
     dv::ir::infer_shapes(m->graph, m->inputs);
-    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared)).first;
+    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared, m->profiling)).first;
   } else {
     dv::ir::infer_shapes(m->graph, m->inputs);  // output shapes follow the current inputs
   }
@@ -142,7 +154,7 @@ dv_status dv_model_set_threads(dv_model* m, size_t threads) {
     if (threads == m->threads) return;
     m->runtimes.clear();  // runtimes are bound to their pool
     m->current = nullptr;
-    m->shared = std::make_unique<dv::xnn::SharedWeights>();
+    m->shared = make_shared_weights(m->graph);
     m->pool = threads > 1 ? std::make_unique<dv::ThreadPool>(threads) : nullptr;
     m->threads = threads;
   });
@@ -185,6 +197,35 @@ dv_status dv_model_run(dv_model* m, const float* const* inputs, float* const* ou
     m->current->run(std::vector<const float*>(inputs, inputs + m->graph.inputs.size()),
                     std::vector<float*>(outputs, outputs + m->graph.outputs.size()));
   });
+}
+
+dv_status dv_model_set_profiling(dv_model* m, int enabled) {
+  return guarded(m, [&] {
+    if (m->profiling == (enabled != 0)) return;
+    m->profiling = enabled != 0;
+    m->runtimes.clear();  // the flag is fixed when a runtime is created
+    m->current = nullptr;
+  });
+}
+
+const char* dv_model_profile(dv_model* m) {
+  m->profile.clear();
+  if (m->current == nullptr) return m->profile.c_str();
+  std::map<std::string, uint64_t> by_name;
+  uint64_t total = 0;
+  for (const auto& [name, us] : m->current->profile()) {
+    by_name[name] += us;
+    total += us;
+  }
+  std::vector<std::pair<uint64_t, std::string>> rows;
+  for (const auto& [name, us] : by_name) rows.emplace_back(us, name);
+  std::sort(rows.rbegin(), rows.rend());
+  char line[256];
+  for (const auto& [us, name] : rows) {
+    std::snprintf(line, sizeof line, "%s\t%.2f\t%.1f%%\n", name.c_str(), double(us) / 1000.0, total ? 100.0 * double(us) / double(total) : 0.0);
+    m->profile += line;
+  }
+  return m->profile.c_str();
 }
 
 const char* dv_model_error(const dv_model* m) { return m->error.c_str(); }

@@ -2,11 +2,12 @@
 // the same seeded input; one line per case, like llama.cpp's test-backend-ops.
 //   node op_parity.mjs --ort DIR --models DIR [--tolerance 1e-4] -- RUNNER...
 // Passes a case when max |ours - ORT| <= tolerance * max(1, max |ORT|).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { runDv } from '../parity/run_dv.mjs';
 
 const argv = process.argv.slice(2);
 const sep = argv.indexOf('--');
@@ -24,8 +25,7 @@ try {
   for (const { name, file } of manifest) {
     let line;
     try {
-      const out = execFileSync(runner[0], [...runner.slice(1), file, '--seed', '11', '--input-out', join(dir, 'in.f32'),
-        '--output-out', join(dir, 'out.f32')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = runDv(runner, [file, '--seed', '11', '--input-out', join(dir, 'in.f32'), '--output-out', join(dir, 'out.f32')]);
       const shape = / input=(\S+)/.exec(out)[1].split('x').map(Number);
       const session = await ort.InferenceSession.create(file);
       const res = await session.run({ x: new ort.Tensor('float32', floats(join(dir, 'in.f32')), shape) });

@@ -5,11 +5,12 @@
 // tensor it built from the photo and its output; ORT runs on the same input. Passes when
 // max |ours - ORT| <= tolerance * (max - min of ORT's output). Exit 77 (skipped) when the
 // model or photo is absent.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { runDv } from './run_dv.mjs';
 
 const argv = process.argv.slice(2);
 const sep = argv.indexOf('--');
@@ -27,7 +28,7 @@ try {
   const args = [opts.model, '--photo', opts.photo, '--norm', opts.norm ?? 'unit', '--threads', opts.threads ?? '1',
                 '--input-out', join(dir, 'in.f32'), '--output-out', join(dir, 'ours.f32')];
   if (opts.size) args.push('--size', opts.size);
-  const line = execFileSync(runner[0], [...runner.slice(1), ...args], { encoding: 'utf8' }).trim();
+  const line = runDv(runner, args).trim();
   console.log(`depthview: ${line}`);
   const floats = (f) => { const b = readFileSync(f); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
   const input = floats(join(dir, 'in.f32'));

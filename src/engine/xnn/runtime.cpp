@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
@@ -592,7 +593,7 @@ const float* SharedWeights::relaid(int value, const std::function<std::vector<fl
 }
 
 xnn_weights_cache_provider* SharedWeights::cache() {
-  if (cache_ == nullptr) check(xnn_create_weights_cache(&cache_), nullptr, "weights cache creation");
+  if (cache_ == nullptr) check(xnn_create_weights_cache_with_size(capacity_, &cache_), nullptr, "weights cache creation");
   return cache_;
 }
 
@@ -601,17 +602,18 @@ void SharedWeights::seal() {
   sealed_ = true;
 }
 
-Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared) {
+Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, bool profile) {
+  const uint32_t flags = profile ? XNN_FLAG_BASIC_PROFILING : 0;
   const uint32_t externals = uint32_t(g.inputs.size() + g.outputs.size());
   check(xnn_create_subgraph(externals, 0, &subgraph_), nullptr, "subgraph creation");
   try {
     Lowering(g, subgraph_, owned_, shared).lower(input_ids_, output_ids_);
     // Packed weights come from (or go into) the model's shared cache; a later size that needs
     // weights the sealed cache lacks gets private ones instead.
-    if (xnn_create_runtime_v3(subgraph_, shared.cache(), pool, 0, &runtime_) != xnn_status_success) {
+    if (xnn_create_runtime_v3(subgraph_, shared.cache(), pool, flags, &runtime_) != xnn_status_success) {
       runtime_ = nullptr;
       if (!shared.sealed()) throw ModelError("XNNPACK could not create the runtime (out of memory?)");
-      check(xnn_create_runtime_v2(subgraph_, pool, 0, &runtime_), nullptr, "runtime creation (out of memory?)");
+      check(xnn_create_runtime_v3(subgraph_, nullptr, pool, flags, &runtime_), nullptr, "runtime creation (out of memory?)");
     }
     shared.seal();
     check(xnn_reshape_runtime(runtime_), nullptr, "runtime reshape");
@@ -641,6 +643,26 @@ void Runtime::run(const std::vector<const float*>& inputs, const std::vector<flo
   for (size_t i = 0; i < outputs.size(); ++i) ext.push_back({output_ids_[i], outputs[i]});
   check(xnn_setup_runtime_v2(runtime_, ext.size(), ext.data()), nullptr, "runtime setup");
   check(xnn_invoke_runtime(runtime_), nullptr, "inference");
+}
+
+std::vector<std::pair<std::string, uint64_t>> Runtime::profile() const {
+  size_t count = 0, size = 0;
+  if (xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_num_operators, sizeof count, &count, &size) !=
+          xnn_status_success ||
+      count == 0)
+    return {};
+  xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, 0, nullptr, &size);
+  std::vector<char> names(size);
+  std::vector<uint64_t> times(count);
+  if (xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, names.size(), names.data(), &size) !=
+          xnn_status_success ||
+      xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_timing, times.size() * sizeof(uint64_t),
+                                     times.data(), &size) != xnn_status_success)
+    return {};
+  std::vector<std::pair<std::string, uint64_t>> result;
+  const char* name = names.data();
+  for (size_t i = 0; i < count; ++i, name += std::strlen(name) + 1) result.emplace_back(name, times[i]);
+  return result;
 }
 
 }  // namespace dv::xnn

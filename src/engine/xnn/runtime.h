@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/ir/graph.h"
@@ -20,7 +22,9 @@ namespace dv::xnn {
 // stable addresses) and XNNPACK's cache of packed weights, so a new size packs nothing again.
 class SharedWeights {
  public:
-  SharedWeights() = default;
+  // capacity: expected bytes of packed weights (the cache grows by reallocation past it, which
+  // in wasm leaves both copies in a heap that never shrinks).
+  explicit SharedWeights(size_t capacity) : capacity_(capacity) {}
   ~SharedWeights();
   SharedWeights(const SharedWeights&) = delete;
   SharedWeights& operator=(const SharedWeights&) = delete;
@@ -33,6 +37,7 @@ class SharedWeights {
 
  private:
   std::map<int, std::vector<float>> relaid_;
+  size_t capacity_;
   xnn_weights_cache_provider* cache_ = nullptr;
   bool sealed_ = false;
 };
@@ -41,13 +46,16 @@ class Runtime {
  public:
   // Lowers `g` (shapes inferred) to an XNNPACK subgraph and creates its runtime on `pool`.
   // Throws onnx::ModelError naming the node it cannot lower.
-  Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared);
+  Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, bool profile = false);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
   // inputs[i] holds graph input i (NCHW, as many floats as its shape); outputs likewise.
   void run(const std::vector<const float*>& inputs, const std::vector<float*>& outputs);
+
+  // (operator name, microseconds) of the last run; empty unless created with profile = true.
+  std::vector<std::pair<std::string, uint64_t>> profile() const;
 
  private:
   xnn_subgraph* subgraph_ = nullptr;

@@ -58,6 +58,12 @@ dv_status dv_model_set_input_shape(dv_model* model, size_t index, const dv_shape
 // Runs the model. inputs[i] / outputs[i] hold as many floats as their shapes.
 dv_status dv_model_run(dv_model* model, const float* const* inputs, float* const* outputs);
 
+// Per-operator timing: when enabled, dv_model_profile() describes the last run, one line per
+// XNNPACK operator kind, slowest first: "name<TAB>milliseconds<TAB>share%". Enabling it rebuilds
+// the runtimes on the next run.
+dv_status dv_model_set_profiling(dv_model* model, int enabled);
+const char* dv_model_profile(dv_model* model);
+
 // The message of the last failed call on this model ("" if none).
 const char* dv_model_error(const dv_model* model);
 
