@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { medianRunMs } from './ort_timing.mjs';
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(process.argv.slice(2).reduce((a, v, i, all) => (i % 2 ? a : [...a, [v.replace(/^--/, ''), all[i + 1]]]), []));
 const runs = Number(args.runs ?? 7);
@@ -26,7 +28,6 @@ const selected = (args.models ?? Object.keys(models).join(',')).split(',');
 
 const tcDir = execFileSync('bash', ['-c', `source "${root}/scripts/env.sh" && echo "$DEPTHVIEW_TC"`], { encoding: 'utf8' }).trim();
 const ort = createRequire(join(tcDir, 'node/node_modules/onnxruntime-node/package.json'))('onnxruntime-node');
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 function ours(runner, m, threads, dir) {
   const out = execFileSync(runner[0], [...runner.slice(1), m.file, '--photo', m.photo, '--norm', m.norm, '--threads', String(threads),
@@ -36,15 +37,7 @@ function ours(runner, m, threads, dir) {
 
 async function reference(m, threads, shape, input) {
   const session = await ort.InferenceSession.create(m.file, { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, shape) };
-  for (let i = 0; i < 2; i++) await session.run(feeds);
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await session.run(feeds);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
+  return medianRunMs(session, { [session.inputNames[0]]: new ort.Tensor('float32', input, shape) }, runs);
 }
 
 const native = [join(root, 'build/native/tests/dv_run')];

@@ -23,6 +23,7 @@ const site = join(root, 'build/bench-site');
 rmSync(site, { recursive: true, force: true });
 mkdirSync(site, { recursive: true });
 copyFileSync(join(root, 'bench/web/bench.html'), join(site, 'index.html'));
+copyFileSync(join(root, 'bench/ort_timing.mjs'), join(site, 'ort_timing.mjs'));
 const links = { ort: join(modules, 'onnxruntime-web/dist'), simd: join(root, 'build/web-simd/tests'),
   relaxed: join(root, 'build/web-relaxed/tests'), shared: resolve(root, '../shared'), seeded: join(root, 'build/models') };
 for (const [name, target] of Object.entries(links)) if (existsSync(target)) symlinkSync(target, join(site, name));

@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { runDv } from '../parity/run_dv.mjs';
 
-const argv = process.argv.slice(2);
-const sep = argv.indexOf('--');
-const runner = argv.slice(sep + 1);
-const opts = {};
-for (let i = 0; i < sep; i += 2) opts[argv[i].replace(/^--/, '')] = argv[i + 1];
+const { values: opts, positionals: runner } = parseArgs({
+  allowPositionals: true,
+  options: { ort: { type: 'string' }, models: { type: 'string' }, tolerance: { type: 'string' } },
+});
 const tolerance = Number(opts.tolerance ?? 1e-4);
 const ort = createRequire(join(opts.ort, 'package.json'))('onnxruntime-node');
 const manifest = JSON.parse(readFileSync(join(opts.models, 'manifest.json'), 'utf8'));

@@ -9,14 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { runDv } from './run_dv.mjs';
 
-const argv = process.argv.slice(2);
-const sep = argv.indexOf('--');
-const runner = argv.slice(sep + 1);
-const opts = {};
-for (let i = 0; i < sep; i += 2) opts[argv[i].replace(/^--/, '')] = argv[i + 1];
+const { values: opts, positionals: runner } = parseArgs({
+  allowPositionals: true,
+  options: Object.fromEntries(['ort', 'model', 'photo', 'size', 'norm', 'threads', 'tolerance'].map((k) => [k, { type: 'string' }])),
+});
 const tolerance = Number(opts.tolerance ?? 1e-3);
 
 for (const f of [opts.model, opts.photo]) {
