@@ -16,7 +16,7 @@ struct dv_model {
   dv::ir::Graph graph;
   std::vector<dv::ir::Shape> declared, inputs;  // as the model declares them; as set
   size_t threads = 1;
-  bool profiling = false;
+  dv::xnn::RuntimeOptions options;
   std::string profile;  // text of dv_model_profile
   std::unique_ptr<dv::ThreadPool> pool;
   std::unique_ptr<dv::xnn::SharedWeights> shared;
@@ -107,7 +107,7 @@ void prepare(dv_model* m) {
   auto it = m->runtimes.find(m->inputs);
   if (it == m->runtimes.end()) {
     dv::ir::infer_shapes(m->graph, m->inputs);
-    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared, m->profiling)).first;
+    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared, m->options)).first;
   } else {
     dv::ir::infer_shapes(m->graph, m->inputs);  // output shapes follow the current inputs
   }
@@ -199,13 +199,30 @@ dv_status dv_model_run(dv_model* m, const float* const* inputs, float* const* ou
   });
 }
 
-dv_status dv_model_set_profiling(dv_model* m, int enabled) {
+namespace {
+// Options are fixed when a runtime is created: drop the runtimes (and, for other weights, the
+// shared packed weights) so the next run builds new ones.
+dv_status set_option(dv_model* m, bool dv::xnn::RuntimeOptions::*field, bool value, bool weights_change) {
   return guarded(m, [&] {
-    if (m->profiling == (enabled != 0)) return;
-    m->profiling = enabled != 0;
-    m->runtimes.clear();  // the flag is fixed when a runtime is created
+    if (m->options.*field == value) return;
+    m->options.*field = value;
+    m->runtimes.clear();
     m->current = nullptr;
+    if (weights_change) m->shared = make_shared_weights(m->graph);
   });
+}
+}  // namespace
+
+dv_status dv_model_set_profiling(dv_model* m, int enabled) {
+  return set_option(m, &dv::xnn::RuntimeOptions::profile, enabled != 0, false);
+}
+
+dv_status dv_model_set_precision(dv_model* m, dv_precision precision) {
+  if (precision != dv_precision_fp32 && precision != dv_precision_int8) {
+    m->error = "unknown precision " + std::to_string(int(precision));
+    return dv_error;
+  }
+  return set_option(m, &dv::xnn::RuntimeOptions::int8, precision == dv_precision_int8, true);
 }
 
 const char* dv_model_profile(dv_model* m) {

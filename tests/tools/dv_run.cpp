@@ -30,7 +30,7 @@ struct Options {
   unsigned seed = 1;
   size_t threads = 1;
   int runs = 1, warmup = 0;
-  bool profile = false;
+  bool profile = false, int8 = false;
 };
 
 std::string shape_str(const dv_shape& s) {
@@ -109,6 +109,7 @@ int run(const Options& o) {
   };
   if (dv_model_set_threads(m, o.threads) != dv_ok) return fail("threads");
   if (o.profile && dv_model_set_profiling(m, 1) != dv_ok) return fail("profiling");
+  if (o.int8 && dv_model_set_precision(m, dv_precision_int8) != dv_ok) return fail("precision");
   const dv_shape in_shape = input_shape(m, o);
   if (dv_model_set_input_shape(m, 0, &in_shape) != dv_ok) return fail("input shape");
   const double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -127,9 +128,9 @@ int run(const Options& o) {
   }
   std::sort(times.begin(), times.end());
   const auto [lo, hi] = std::minmax_element(output.begin(), output.end());
-  std::printf("model=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
+  std::printf("model=%s precision=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
               "output_range=[%g, %g] peak_memory_mib=%.0f\n",
-              o.model.c_str(), shape_str(in_shape).c_str(), shape_str(out_shape).c_str(), o.threads, load_ms,
+              o.model.c_str(), o.int8 ? "int8" : "fp32", shape_str(in_shape).c_str(), shape_str(out_shape).c_str(), o.threads, load_ms,
               times[times.size() / 2], times.front(), times.size(), double(*lo), double(*hi), peak_memory_mib());
   if (o.profile) std::printf("profile of the last run (operator, ms, share):\n%s", dv_model_profile(m));
   if (!o.input_out.empty()) write_raw(o.input_out, input);
@@ -152,6 +153,7 @@ int main(int argc, char** argv) {
   app.add_option("--runs", o.runs, "timed runs (the median is printed)");
   app.add_option("--warmup", o.warmup, "untimed runs first");
   app.add_flag("--profile", o.profile, "print the time of each XNNPACK operator kind");
+  app.add_flag("--int8", o.int8, "int8 weights and dynamically quantized activations (XNNPACK qd8)");
   app.add_option("--input-out", o.input_out, "write the input tensor (raw float32)");
   app.add_option("--output-out", o.output_out, "write the output tensor (raw float32)");
   CLI11_PARSE(app, argc, argv);

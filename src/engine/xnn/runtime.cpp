@@ -38,8 +38,8 @@ Shape to_nhwc(const Shape& s) { return {s[0], s[2], s[3], s[1]}; }
 
 class Lowering {
  public:
-  Lowering(const Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared)
-      : g_(g), sg_(sg), owned_(owned), shared_(shared), id_(g.values.size(), XNN_INVALID_VALUE_ID), nhwc_(g.values.size(), false),
+  Lowering(const Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared, bool int8)
+      : g_(g), sg_(sg), owned_(owned), shared_(shared), int8_(int8), id_(g.values.size(), XNN_INVALID_VALUE_ID), nhwc_(g.values.size(), false),
         skip_(g.ops.size(), false), readers_(g.values.size()) {
     for (size_t i = 0; i < g.ops.size(); ++i)
       for (int v : g.ops[i].inputs)
@@ -64,6 +64,7 @@ class Lowering {
   xnn_subgraph_t sg_;
   std::vector<std::vector<float>>& owned_;
   SharedWeights& shared_;
+  bool int8_;
   std::vector<uint32_t> id_;
   std::vector<bool> nhwc_;
   std::vector<bool> skip_;
@@ -137,6 +138,29 @@ class Lowering {
   // every input size); anything folded at this size belongs to this runtime.
   const float* relaid_weights(int v, const std::function<std::vector<float>()>& make) {
     return val(v).initializer ? shared_.relaid(v, make) : own(make());
+  }
+
+  // int8 filter: rows = dims[0] output channels, quantized once per model.
+  uint32_t quantized_filter(int v, const float* rows, const Shape& dims) {
+    const size_t n = size_t(dims[0]), cols = ir::element_count(dims) / n;
+    const SharedWeights::Quantized& q = shared_.quantized(v, rows, n, cols);
+    const auto d = dims_of(dims);
+    uint32_t id = 0;
+    check(xnn_define_channelwise_quantized_tensor_value(sg_, xnn_datatype_qcint8, q.scale.data(), d.size(), 0, d.data(),
+                                                        q.data.data(), XNN_INVALID_VALUE_ID, 0, &id),
+          nullptr, "an int8 filter");
+    return id;
+  }
+
+  // f32 activation → int8 with a scale per row of its last `nonbatch` dims, recomputed each run.
+  uint32_t quantize_activation(const Op& op, uint32_t f32, const Shape& shape, size_t nonbatch) {
+    const auto d = dims_of(shape);
+    uint32_t id = 0;
+    check(xnn_define_dynamically_quantized_tensor_value(sg_, xnn_datatype_qdint8, d.size(), nonbatch, d.data(),
+                                                        XNN_INVALID_VALUE_ID, 0, &id),
+          &op, "a dynamically quantized tensor");
+    check(xnn_define_unary(sg_, xnn_unary_convert, nullptr, f32, id, 0), &op, "the activation quantization");
+    return id;
   }
 
   // Weights straight from the model's initializers (they live as long as the model, and no
@@ -244,7 +268,8 @@ class Lowering {
               r[size_t(((o * KH + y) * KW + x) * I + i)] = w.f32[size_t(((o * I + i) * KH + y) * KW + x)];
       return r;
     });
-    const uint32_t wid = tensor({O, KH, KW, I}, relaid);
+    const bool int8 = int8_ && group == 1 && val(op.input(1)).initializer;
+    const uint32_t wid = int8 ? quantized_filter(op.input(1), relaid, {O, KH, KW, I}) : tensor({O, KH, KW, I}, relaid);
     const uint32_t bid = op.input(2) >= 0 ? input(op, 2) : XNN_INVALID_VALUE_ID;
     auto pads = op.attr_ints("pads"), strides = op.attr_ints("strides"), dil = op.attr_ints("dilations");
     if (strides.empty()) strides = {1, 1};
@@ -264,7 +289,7 @@ class Lowering {
     }
     float lo = -kInf, hi = kInf;
     const Op* act = fusable_activation(op, &lo, &hi);
-    const uint32_t in = as_nhwc(op, 0);
+    const uint32_t in = int8 ? quantize_activation(op, as_nhwc(op, 0), to_nhwc(val(op.input(0)).shape), 3) : as_nhwc(op, 0);
     const uint32_t out = output(act ? *act : op, true);
     check(xnn_define_convolution_2d(sg_, uint32_t(pads[0]), uint32_t(pads[3]), uint32_t(pads[2]), uint32_t(pads[1]),
                                     uint32_t(KH), uint32_t(KW), uint32_t(strides[0]), uint32_t(strides[1]),
@@ -464,15 +489,29 @@ class Lowering {
       return;
     }
     if (b.shape.size() != 2) fail(op, "a constant right operand must be 2-D");
-    const uint32_t wid = tensor(b.shape, constant_data(op.input(1)));
+    const bool int8 = int8_ && b.initializer;
+    uint32_t wid = XNN_INVALID_VALUE_ID;
+    if (int8) {  // quantized per output column: re-laid as [N, K] rows
+      const int64_t K = b.shape[0], N = b.shape[1];
+      const float* rows = relaid_weights(op.input(1), [&] {
+        std::vector<float> t(b.f32.size());
+        for (int64_t k = 0; k < K; ++k)
+          for (int64_t n = 0; n < N; ++n) t[size_t(n * K + k)] = b.f32[size_t(k * N + n)];
+        return t;
+      });
+      wid = quantized_filter(op.input(1), rows, {N, K});
+    } else {
+      wid = tensor(b.shape, constant_data(op.input(1)));
+    }
     uint32_t bias = XNN_INVALID_VALUE_ID;
     const Op* add = fusable_bias(op, b.shape[1]);
     if (add != nullptr) {
       const int c = val(add->input(0)).is_const ? add->input(0) : add->input(1);
       bias = tensor({b.shape[1]}, constant_data(c));
     }
+    const uint32_t in = int8 ? quantize_activation(op, a, val(op.input(0)).shape, 1) : a;
     const uint32_t out = output(add ? *add : op, false);
-    check(xnn_define_fully_connected(sg_, -kInf, kInf, a, wid, bias, out, XNN_FLAG_TRANSPOSE_WEIGHTS), &op,
+    check(xnn_define_fully_connected(sg_, -kInf, kInf, in, wid, bias, out, int8 ? 0 : XNN_FLAG_TRANSPOSE_WEIGHTS), &op,
           "the fully-connected layer");
   }
 
@@ -592,6 +631,23 @@ const float* SharedWeights::relaid(int value, const std::function<std::vector<fl
   return it->second.data();
 }
 
+const SharedWeights::Quantized& SharedWeights::quantized(int value, const float* matrix, size_t rows, size_t cols) {
+  auto it = quantized_.find(value);
+  if (it != quantized_.end()) return it->second;
+  Quantized q;
+  q.data.resize(rows * cols);
+  q.scale.assign(rows + XNN_EXTRA_BYTES / sizeof(float), 1.0f);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* row = matrix + r * cols;
+    float max_abs = 0.0f;
+    for (size_t c = 0; c < cols; ++c) max_abs = std::max(max_abs, std::fabs(row[c]));
+    const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
+    q.scale[r] = scale;
+    for (size_t c = 0; c < cols; ++c) q.data[r * cols + c] = int8_t(std::lrint(row[c] / scale));
+  }
+  return quantized_.emplace(value, std::move(q)).first->second;
+}
+
 xnn_weights_cache_provider* SharedWeights::cache() {
   if (cache_ == nullptr) check(xnn_create_weights_cache_with_size(capacity_, &cache_), nullptr, "weights cache creation");
   return cache_;
@@ -602,12 +658,12 @@ void SharedWeights::seal() {
   sealed_ = true;
 }
 
-Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, bool profile) {
-  const uint32_t flags = profile ? XNN_FLAG_BASIC_PROFILING : 0;
+Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options) {
+  const uint32_t flags = options.profile ? XNN_FLAG_BASIC_PROFILING : 0;
   const uint32_t externals = uint32_t(g.inputs.size() + g.outputs.size());
   check(xnn_create_subgraph(externals, 0, &subgraph_), nullptr, "subgraph creation");
   try {
-    Lowering(g, subgraph_, owned_, shared).lower(input_ids_, output_ids_);
+    Lowering(g, subgraph_, owned_, shared, options.int8).lower(input_ids_, output_ids_);
     // Packed weights come from (or go into) the model's shared cache; a later size that needs
     // weights the sealed cache lacks gets private ones instead.
     if (xnn_create_runtime_v3(subgraph_, shared.cache(), pool, flags, &runtime_) != xnn_status_success) {

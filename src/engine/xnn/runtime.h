@@ -31,22 +31,35 @@ class SharedWeights {
 
   // The re-laid copy of IR value `value` (made by `make` the first time).
   const float* relaid(int value, const std::function<std::vector<float>()>& make);
+
+  // int8 per-row (output channel) quantization of a [rows, cols] float matrix, made once.
+  struct Quantized {
+    std::vector<int8_t> data;
+    std::vector<float> scale;  // one per row, padded for XNNPACK's reads
+  };
+  const Quantized& quantized(int value, const float* matrix, size_t rows, size_t cols);
   xnn_weights_cache_provider* cache();  // created on first use
   void seal();                          // after the first runtime: later ones only look up
   bool sealed() const { return sealed_; }
 
  private:
   std::map<int, std::vector<float>> relaid_;
+  std::map<int, Quantized> quantized_;
   size_t capacity_;
   xnn_weights_cache_provider* cache_ = nullptr;
   bool sealed_ = false;
+};
+
+struct RuntimeOptions {
+  bool profile = false;  // per-operator timings (Runtime::profile)
+  bool int8 = false;     // MatMul/Conv weights int8 per channel, activations quantized per run (qd8)
 };
 
 class Runtime {
  public:
   // Lowers `g` (shapes inferred) to an XNNPACK subgraph and creates its runtime on `pool`.
   // Throws onnx::ModelError naming the node it cannot lower.
-  Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, bool profile = false);
+  Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options = {});
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;

@@ -58,6 +58,12 @@ dv_status dv_model_set_input_shape(dv_model* model, size_t index, const dv_shape
 // Runs the model. inputs[i] / outputs[i] hold as many floats as their shapes.
 dv_status dv_model_run(dv_model* model, const float* const* inputs, float* const* outputs);
 
+// Numeric precision. dv_precision_int8: MatMul and (non-grouped) Conv weights are quantized to
+// int8 per output channel and their inputs per run (XNNPACK qd8) — faster, slightly less exact.
+// Changing it rebuilds the runtimes on the next run.
+typedef enum dv_precision { dv_precision_fp32 = 0, dv_precision_int8 = 1 } dv_precision;
+dv_status dv_model_set_precision(dv_model* model, dv_precision precision);
+
 // Per-operator timing: when enabled, dv_model_profile() describes the last run, one line per
 // XNNPACK operator kind, slowest first: "name<TAB>milliseconds<TAB>share%". Enabling it rebuilds
 // the runtimes on the next run.
