@@ -2,6 +2,7 @@
 // naive references, dynamic input sizes, and one clear error for every kind of bad input.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -169,4 +170,37 @@ TEST_CASE("engine: bad models give one clear error") {
     CHECK(model.m == nullptr);
     CHECK(model.error.find("'nowhere'") != std::string::npos);
   }
+}
+
+TEST_CASE("engine: int8 mode stays close to fp32, and switching back is exact") {
+  // A 1x1 conv (int8-eligible) and a MatMul over its output, so both quantized paths run.
+  const std::vector<float> w = random_floats(32, 3), m = random_floats(8 * 6, 4), b = random_floats(6, 5);
+  Model model(ob::model({ob::node("Conv", {"x", "w"}, {"c"}, "conv"), ob::node("MatMul", {"c", "m"}, {"p"}, "mm"),
+                         ob::node("Add", {"p", "b"}, {"y"}, "bias")},
+                        {ob::float_tensor("w", {4, 8, 1, 1}, w), ob::float_tensor("m", {8, 6}, m), ob::float_tensor("b", {6}, b)},
+                        {ob::value_info("x", {1, 8, 5, 8})}, {ob::value_info("y", {1, 4, 5, 6})}));
+  REQUIRE_MESSAGE(model.m != nullptr, model.error);
+  const auto x = random_floats(8 * 5 * 8, 6);
+  auto run = [&] {
+    std::vector<float> y(4 * 5 * 6);
+    const float* ins[] = {x.data()};
+    float* outs[] = {y.data()};
+    REQUIRE_MESSAGE(dv_model_run(model.m, ins, outs) == dv_ok, dv_model_error(model.m));
+    return y;
+  };
+  const auto fp32 = run();
+  REQUIRE(dv_model_set_precision(model.m, dv_precision_int8) == dv_ok);
+  const auto int8 = run();
+  REQUIRE(dv_model_set_precision(model.m, dv_precision_fp32) == dv_ok);
+  const auto again = run();
+  const auto [lo, hi] = std::minmax_element(fp32.begin(), fp32.end());
+  double worst = 0, changed = 0;
+  for (size_t i = 0; i < fp32.size(); ++i) {
+    worst = std::max(worst, std::fabs(double(int8[i]) - fp32[i]));
+    changed = std::max(changed, std::fabs(double(again[i]) - fp32[i]));
+  }
+  CHECK(worst / double(*hi - *lo) < 0.03);  // int8 rounding, not a different computation
+  CHECK(worst > 0.0);                        // and it really ran quantized
+  CHECK(changed == 0.0);
+  CHECK(dv_model_set_precision(model.m, static_cast<dv_precision>(7)) == dv_error);
 }
