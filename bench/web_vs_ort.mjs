@@ -1,6 +1,7 @@
 // depthview wasm vs onnxruntime-web (wasm backend) in headless Debian Chromium, side by side:
 // the same page runs both on the same input tensor (bench/web/bench.html).
-//   node bench/web_vs_ort.mjs [--runs 5] [--threads 1,2] [--flavour relaxed|simd] [--models fastdepth,pydnet,midas,dav2]
+//   node bench/web_vs_ort.mjs [--runs 5] [--threads 1,2] [--flavour relaxed|simd] [--models fastdepth,pydnet,midas,dav2] [--int8 1]
+// --int8 1 runs depthview in its int8 mode (ORT stays fp32).
 // Needs scripts/setup (ORT-web, playwright-core, chromium) and scripts/build web-simd web-relaxed;
 // seeded models come from tests/tools/seed_models.sh (ctest makes them).
 import { spawn } from 'node:child_process';
@@ -40,14 +41,14 @@ await new Promise((ok) => server.stdout.on('data', (d) => String(d).includes('op
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
 try {
-  console.log(`depthview wasm (${flavour}) vs onnxruntime-web in Chromium ${browser.version()}: median of ${runs} runs after 2 warm-ups (ms)`);
+  console.log(`depthview wasm (${flavour}${args.int8 ? ', int8' : ''}) vs onnxruntime-web in Chromium ${browser.version()}: median of ${runs} runs after 2 warm-ups (ms)`);
   console.log(['model', 'threads', 'depthview', 'ORT-web', 'ratio', 'dv heap MiB'].map((s) => s.padEnd(13)).join(''));
   for (const name of (args.models ?? Object.keys(models).join(',')).split(',')) {
     const [model, photo, norm] = models[name];
     if (!existsSync(join(site, model))) { console.log(`${name}: SKIPPED (${model} not found)`); continue; }
     for (const threads of threadList) {
       const page = await browser.newPage();  // a fresh page per thread count: ORT fixes numThreads once
-      await page.goto(`http://127.0.0.1:${port}/?model=${model}&photo=${photo}&norm=${norm}&threads=${threads}&runs=${runs}&flavour=${flavour}`);
+      await page.goto(`http://127.0.0.1:${port}/?model=${model}&photo=${photo}&norm=${norm}&threads=${threads}&runs=${runs}&flavour=${flavour}${args.int8 ? '&int8=1' : ''}`);
       await page.waitForFunction(() => window.result, null, { timeout: 600000 });
       const r = await page.evaluate(() => window.result);
       await page.close();
