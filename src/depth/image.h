@@ -18,8 +18,13 @@ struct Image {
   std::vector<uint8_t> rgb;  // width * height * 3, row-major
 };
 
+// Photos larger than this are refused from their header, before any pixel is decoded.
+constexpr uint64_t kMaxImagePixels = 100'000'000;
+
 // Throws ImageError with a message naming the problem (not an image, truncated, too large…).
-Image decode_image(std::span<const uint8_t> bytes, const std::string& name = "image");
-Image load_image(const std::string& path);
+// Grey, grey+alpha and RGBA images become RGB; 16-bit PNGs are reduced to 8 bits.
+Image decode_image(std::span<const uint8_t> bytes, const std::string& name = "image",
+                   uint64_t max_pixels = kMaxImagePixels);
+Image load_image(const std::string& path, uint64_t max_pixels = kMaxImagePixels);
 
 }  // namespace dv::depth

@@ -1,0 +1,84 @@
+// Photo decoding: formats and channel layouts become RGB; bad and huge files give one clear error,
+// and huge ones are refused from their header before decoding.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+#include "depth/image.h"
+
+namespace {
+
+std::vector<uint8_t> png(int w, int h, int channels) {
+  std::vector<uint8_t> pixels(size_t(w * h * channels));
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = uint8_t(i * 7);
+  std::vector<uint8_t> out;
+  stbi_write_png_to_func([](void* ctx, void* data, int size) {
+    auto* v = static_cast<std::vector<uint8_t>*>(ctx);
+    v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+  }, &out, w, h, channels, pixels.data(), w * channels);
+  return out;
+}
+
+std::string error_of(const std::vector<uint8_t>& bytes) {
+  try {
+    dv::depth::decode_image(bytes, "photo.png");
+  } catch (const dv::depth::ImageError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+// Rewrites the IHDR width and height of a PNG (big-endian, bytes 16..23); the CRC is not fixed,
+// as a forged file would not fix it either.
+std::vector<uint8_t> with_header_size(std::vector<uint8_t> bytes, uint32_t w, uint32_t h) {
+  for (int k = 0; k < 4; ++k) {
+    bytes[size_t(16 + k)] = uint8_t(w >> (24 - 8 * k));
+    bytes[size_t(20 + k)] = uint8_t(h >> (24 - 8 * k));
+  }
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("image: grey, grey+alpha, RGB and RGBA PNGs decode to RGB") {
+  for (int channels : {1, 2, 3, 4}) {
+    CAPTURE(channels);
+    const auto img = dv::depth::decode_image(png(5, 3, channels));
+    CHECK(img.width == 5);
+    CHECK(img.height == 3);
+    CHECK(img.rgb.size() == 5 * 3 * 3);
+  }
+}
+
+TEST_CASE("image: bad files give one clear error") {
+  CHECK(error_of({}).find("empty") != std::string::npos);
+  const std::string text = "this is a text file named .jpg";
+  CHECK(error_of({text.begin(), text.end()}).find("photo.png: not a supported image") != std::string::npos);
+  auto truncated = png(64, 64, 3);
+  truncated.resize(truncated.size() / 2);
+  CHECK(error_of(truncated).find("cannot decode") != std::string::npos);
+  CHECK(error_of(with_header_size(png(4, 4, 3), 0, 0)).find("photo.png") != std::string::npos);
+  try {
+    dv::depth::load_image("/nonexistent/photo.jpg");
+    FAIL("no error");
+  } catch (const dv::depth::ImageError& e) {
+    CHECK(std::string(e.what()).find("cannot open") != std::string::npos);
+  }
+}
+
+TEST_CASE("image: huge headers are refused before decoding") {
+  // 60000x60000 is past what stb can address: refused while reading the header.
+  const std::string huge = error_of(with_header_size(png(4, 4, 3), 60000, 60000));
+  CHECK(huge.find("photo.png: not a supported image") != std::string::npos);
+  CHECK(huge.find("too large to decode") != std::string::npos);
+  // 12000x12000 (144 MP) is readable, but over depthview's limit.
+  const std::string over = error_of(with_header_size(png(4, 4, 3), 12000, 12000));
+  CHECK(over.find("12000x12000 (144 MP), more than the limit of 100 MP") != std::string::npos);
+  // A custom limit applies too.
+  CHECK_THROWS_AS(dv::depth::decode_image(png(20, 20, 3), "small", 100), dv::depth::ImageError);
+}
