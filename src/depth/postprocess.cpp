@@ -1,0 +1,45 @@
+#include "depth/postprocess.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <stb/stb_image_resize.h>  // implementation compiled in preprocess.cpp
+
+namespace dv::depth {
+
+DepthMap resize(const DepthMap& map, int width, int height) {
+  if (width <= 0 || height <= 0 || map.width <= 0 || map.height <= 0) throw std::invalid_argument("resize: empty map");
+  DepthMap out{width, height, std::vector<float>(size_t(width) * size_t(height))};
+  if (!stbir_resize_float(map.values.data(), map.width, map.height, 0, out.values.data(), width, height, 0, 1))
+    throw std::runtime_error("resize: out of memory");
+  return out;
+}
+
+void to_inverse_depth(DepthMap& map, OutputKind kind) {
+  if (kind == OutputKind::RelativeInverseDepth) return;
+  // Zero or negative depth means "no value": keep it the farthest (smallest inverse depth).
+  for (float& v : map.values) v = v > 1e-6f ? 1.0f / v : 0.0f;
+}
+
+namespace {
+float percentile(std::vector<float> values, float p) {
+  const size_t k = std::min(values.size() - 1, size_t(std::lround(p * float(values.size() - 1))));
+  std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(k), values.end());
+  return values[k];
+}
+}  // namespace
+
+void normalize(DepthMap& map, const NormalizeOptions& options) {
+  if (map.values.empty()) return;
+  const float lo = percentile(map.values, options.low_percentile);
+  const float hi = percentile(map.values, options.high_percentile);
+  const float span = hi - lo;
+  for (float& v : map.values) {
+    float n = span > 0.0f ? std::clamp((v - lo) / span, 0.0f, 1.0f) : 0.0f;
+    if (options.invert) n = 1.0f - n;
+    v = n;
+  }
+}
+
+}  // namespace dv::depth
