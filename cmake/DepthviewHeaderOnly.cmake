@@ -4,10 +4,11 @@
 #   fp16      (libfp16-dev):      float16 <-> float32 for fp16 initializers
 #   doctest   (doctest-dev):      unit tests
 #   CLI       (libcli11-dev):     command-line parsing
-#   stb       (libstb-dev):       image decoding and resizing
+#   stb       (libstb-dev):       image decoding, resizing and PNG writing
+#   nlohmann  (nlohmann-json3-dev): the model manifest (JSON)
 set(DV_DEB_INCLUDE "${CMAKE_BINARY_DIR}/deb-include")
 file(MAKE_DIRECTORY "${DV_DEB_INCLUDE}")
-foreach(_dv_lib protozero fp16 doctest CLI stb)
+foreach(_dv_lib protozero fp16 doctest CLI stb nlohmann)
   if(NOT EXISTS "/usr/include/${_dv_lib}")
     message(FATAL_ERROR "/usr/include/${_dv_lib} is missing: run scripts/setup (it installs the Debian package)")
   endif()

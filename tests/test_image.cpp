@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
+#include <stb/stb_image_write.h>  // implementation in src/depth/export.cpp
 
 #include "depth/image.h"
 

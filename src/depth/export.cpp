@@ -1,0 +1,32 @@
+#include "depth/export.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+namespace dv::depth {
+
+void write_png8(const std::string& path, const DepthMap& map) {
+  std::vector<uint8_t> grey(map.values.size());
+  std::transform(map.values.begin(), map.values.end(), grey.begin(),
+                 [](float v) { return uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); });
+  if (!stbi_write_png(path.c_str(), map.width, map.height, 1, grey.data(), map.width))
+    throw std::runtime_error("cannot write " + path);
+}
+
+void write_pfm(const std::string& path, const DepthMap& map) {
+  std::ofstream out(path, std::ios::binary);
+  out << "Pf\n" << map.width << " " << map.height << "\n-1.0\n";  // negative scale: little-endian
+  for (int y = map.height - 1; y >= 0; --y)
+    out.write(reinterpret_cast<const char*>(&map.values[size_t(y) * size_t(map.width)]),
+              std::streamsize(size_t(map.width) * sizeof(float)));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace dv::depth

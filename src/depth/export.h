@@ -1,0 +1,15 @@
+// Writing depth maps. Each throws std::runtime_error naming the file when it cannot be written.
+#pragma once
+
+#include <string>
+
+#include "depth/postprocess.h"
+
+namespace dv::depth {
+
+// 8-bit grey PNG of a [0, 1] map (bright = near).
+void write_png8(const std::string& path, const DepthMap& map);
+// PFM: the float values as they are (one channel, rows bottom to top, little-endian).
+void write_pfm(const std::string& path, const DepthMap& map);
+
+}  // namespace dv::depth

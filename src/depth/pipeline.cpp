@@ -1,0 +1,53 @@
+#include "depth/pipeline.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "depth/preprocess.h"
+#include "depthview/engine.h"
+
+namespace dv::depth {
+
+DepthEstimator::DepthEstimator(const ModelInfo& info, size_t threads) : info_(info) {
+  char error[1024] = "";
+  model_ = dv_model_load_file(info.path.c_str(), error, sizeof error);
+  if (model_ == nullptr) throw std::runtime_error(info.path + ": " + error);
+  if (dv_model_set_threads(model_, threads) != dv_ok) {
+    const std::string message = dv_model_error(model_);
+    dv_model_free(model_);
+    throw std::runtime_error(message);
+  }
+}
+
+DepthEstimator::~DepthEstimator() { dv_model_free(model_); }
+
+DepthEstimate DepthEstimator::run(const Image& photo, int requested_size, const NormalizeOptions& options) {
+  DepthEstimate est;
+  info_.input_size(photo.width, photo.height, requested_size, &est.model_width, &est.model_height);
+  dv_shape in = dv_model_input_shape(model_, 0);
+  if (in.rank != 4) throw std::runtime_error(info_.name + ": expected a 1x3xHxW input");
+  in.dims[0] = 1;
+  in.dims[1] = 3;
+  in.dims[2] = est.model_height;
+  in.dims[3] = est.model_width;
+  if (dv_model_set_input_shape(model_, 0, &in) != dv_ok) throw std::runtime_error(dv_model_error(model_));
+  const dv_shape out = dv_model_output_shape(model_, 0);
+  if (out.rank < 2) throw std::runtime_error(info_.name + ": unexpected output rank");
+  const int oh = int(out.dims[out.rank - 2]), ow = int(out.dims[out.rank - 1]);
+  // Large photos are downscaled here for inference; the result is resized back to the photo.
+  const std::vector<float> input = to_tensor(photo, est.model_width, est.model_height, info_.normalization);
+  DepthMap raw{ow, oh, std::vector<float>(size_t(ow) * size_t(oh))};
+  const float* ins[] = {input.data()};
+  float* outs[] = {raw.values.data()};
+  const auto t0 = std::chrono::steady_clock::now();
+  if (dv_model_run(model_, ins, outs) != dv_ok) throw std::runtime_error(dv_model_error(model_));
+  est.inference_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  est.model_width = ow;
+  est.model_height = oh;
+  to_inverse_depth(raw, info_.output);
+  est.depth = resize(raw, photo.width, photo.height);
+  normalize(est.depth, options);
+  return est;
+}
+
+}  // namespace dv::depth
