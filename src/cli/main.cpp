@@ -1,7 +1,7 @@
 // depthview: depth maps for photos, from the command line.
 //
-//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,pfm] [--threads N]
-//             [--size N] [--invert]
+//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,color,pfm]
+//             [--colormap NAME] [--threads N] [--size N] [--invert]
 //   depthview models
 //
 // A batch goes on past photos that fail (each gets one error line); the exit code is 1 when any
@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "depth/colormap.h"
 #include "depth/export.h"
 #include "depth/image.h"
 #include "depth/model_catalog.h"
@@ -27,7 +28,7 @@ namespace {
 
 struct Options {
   std::vector<std::string> inputs, formats = {"png"};
-  std::string out_dir = ".", model, manifest;
+  std::string out_dir = ".", model, manifest, colormap = "inferno";
   size_t threads = 2;
   int size = 0;
   bool invert = false;
@@ -78,8 +79,14 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
   const auto result = est.run(img, o.size, {0.01f, 0.99f, o.invert});
   const std::string stem = (fs::path(o.out_dir) / fs::path(photo).stem()).string() + "_depth";
   for (const std::string& f : o.formats) {
-    if (f == "png") dv::depth::write_png8(stem + ".png", result.depth);
-    else dv::depth::write_pfm(stem + ".pfm", result.depth);
+    if (f == "png") {
+      dv::depth::write_png8(stem + ".png", result.depth);
+    } else if (f == "color") {
+      const auto rgb = dv::depth::apply_colormap(result.depth, dv::depth::colormap_from_name(o.colormap));
+      dv::depth::write_png_rgb(stem + "_" + o.colormap + ".png", result.depth.width, result.depth.height, rgb);
+    } else {
+      dv::depth::write_pfm(stem + ".pfm", result.depth);
+    }
   }
   std::printf("[%zu/%zu] %s: depth 1x1x%dx%d, %s, %.0f ms -> %s.{%s}\n", index, total, photo.c_str(),
               result.model_height, result.model_width, est.info().name.c_str(), result.inference_ms, stem.c_str(),
@@ -127,9 +134,10 @@ int main(int argc, char** argv) {
   app.add_option("photos", o.inputs, "photos or folders of photos");
   app.add_option("-o,--output", o.out_dir, "output folder (created if missing)");
   app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
-  app.add_option("--format", o.formats, "outputs: png (8-bit grey), pfm (float)")
+  app.add_option("--format", o.formats, "outputs: png (8-bit grey), color (colour map PNG), pfm (float)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"png", "pfm"}));
+      ->check(CLI::IsMember({"png", "color", "pfm"}));
+  app.add_option("--colormap", o.colormap, "colour map of the color output")->check(CLI::IsMember(dv::depth::colormap_names()));
   app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
   app.add_option("--size", o.size, "short side of the model input for keep-aspect models (e.g. 518)")->check(CLI::Range(14, 4096));
   app.add_flag("--invert", o.invert, "bright = far instead of near");

@@ -20,6 +20,10 @@ void write_png8(const std::string& path, const DepthMap& map) {
     throw std::runtime_error("cannot write " + path);
 }
 
+void write_png_rgb(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb) {
+  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3)) throw std::runtime_error("cannot write " + path);
+}
+
 void write_pfm(const std::string& path, const DepthMap& map) {
   std::ofstream out(path, std::ios::binary);
   out << "Pf\n" << map.width << " " << map.height << "\n-1.0\n";  // negative scale: little-endian

@@ -1,7 +1,9 @@
 // Writing depth maps. Each throws std::runtime_error naming the file when it cannot be written.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "depth/postprocess.h"
 
@@ -9,6 +11,8 @@ namespace dv::depth {
 
 // 8-bit grey PNG of a [0, 1] map (bright = near).
 void write_png8(const std::string& path, const DepthMap& map);
+// RGB8 PNG (e.g. a colour-mapped depth image, see colormap.h).
+void write_png_rgb(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb);
 // PFM: the float values as they are (one channel, rows bottom to top, little-endian).
 void write_pfm(const std::string& path, const DepthMap& map);
 

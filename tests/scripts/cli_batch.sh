@@ -17,7 +17,8 @@ fails=0
 expect() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 
 rc=0
-"$cli" "$work/in" "$work/missing.png" -o "$work/out" --model fastdepth --format png,pfm > "$work/stdout" 2> "$work/stderr" || rc=$?
+"$cli" "$work/in" "$work/missing.png" -o "$work/out" --model fastdepth --format png,color,pfm --colormap turbo \
+  > "$work/stdout" 2> "$work/stderr" || rc=$?
 cat "$work/stdout" "$work/stderr"
 expect "exit code 1 when some photos fail" '[ "$rc" = 1 ]'
 expect "two photos done" 'grep -q "2 of 5 photos done" "$work/stdout"'
@@ -32,6 +33,8 @@ import sys
 for name, photo in ((\"a\", \"a.png\"), (\"c\", \"c.jpg\")):
     d = Image.open(\"$work/out/\" + name + \"_depth.png\"); p = Image.open(\"$work/in/\" + photo)
     assert d.size == p.size and d.mode == \"L\", (d.size, p.size, d.mode)
+    c = Image.open(\"$work/out/\" + name + \"_depth_turbo.png\")
+    assert c.size == p.size and c.mode == \"RGB\", (c.size, c.mode)
     head = open(\"$work/out/\" + name + \"_depth.pfm\", \"rb\").read(64).split(b\"\\n\")
     assert head[0] == b\"Pf\" and head[1].split() == [str(p.width).encode(), str(p.height).encode()], head
 "'
