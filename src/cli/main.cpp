@@ -1,6 +1,6 @@
 // depthview: depth maps for photos, from the command line.
 //
-//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,color,pfm]
+//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,color,pfm,exr]
 //             [--colormap NAME] [--threads N] [--size N] [--invert]
 //   depthview models
 //
@@ -84,6 +84,8 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
     } else if (f == "color") {
       const auto rgb = dv::depth::apply_colormap(result.depth, dv::depth::colormap_from_name(o.colormap));
       dv::depth::write_png_rgb(stem + "_" + o.colormap + ".png", result.depth.width, result.depth.height, rgb);
+    } else if (f == "exr") {
+      dv::depth::write_exr(stem + ".exr", result.depth);
     } else {
       dv::depth::write_pfm(stem + ".pfm", result.depth);
     }
@@ -134,9 +136,9 @@ int main(int argc, char** argv) {
   app.add_option("photos", o.inputs, "photos or folders of photos");
   app.add_option("-o,--output", o.out_dir, "output folder (created if missing)");
   app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
-  app.add_option("--format", o.formats, "outputs: png (8-bit grey), color (colour map PNG), pfm (float)")
+  app.add_option("--format", o.formats, "outputs: png (8-bit grey), color (colour map PNG), pfm, exr (float)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"png", "color", "pfm"}));
+      ->check(CLI::IsMember({"png", "color", "pfm", "exr"}));
   app.add_option("--colormap", o.colormap, "colour map of the color output")->check(CLI::IsMember(dv::depth::colormap_names()));
   app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
   app.add_option("--size", o.size, "short side of the model input for keep-aspect models (e.g. 518)")->check(CLI::Range(14, 4096));

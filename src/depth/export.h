@@ -13,6 +13,8 @@ namespace dv::depth {
 void write_png8(const std::string& path, const DepthMap& map);
 // RGB8 PNG (e.g. a colour-mapped depth image, see colormap.h).
 void write_png_rgb(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb);
+// OpenEXR, one float32 channel (tinyexr; native builds only, DV_HAVE_EXR).
+void write_exr(const std::string& path, const DepthMap& map);
 // PFM: the float values as they are (one channel, rows bottom to top, little-endian).
 void write_pfm(const std::string& path, const DepthMap& map);
 

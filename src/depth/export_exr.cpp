@@ -1,0 +1,19 @@
+// EXR output through Debian's tinyexr (a shared library, so native builds only for now).
+#include <stdexcept>
+
+#include <tinyexr.h>
+
+#include "depth/export.h"
+
+namespace dv::depth {
+
+void write_exr(const std::string& path, const DepthMap& map) {
+  const char* err = nullptr;
+  if (SaveEXR(map.values.data(), map.width, map.height, 1, /*save_as_fp16=*/0, path.c_str(), &err) < 0) {
+    const std::string reason = err ? err : "unknown error";
+    if (err) FreeEXRErrorMessage(err);
+    throw std::runtime_error("cannot write " + path + " (" + reason + ")");
+  }
+}
+
+}  // namespace dv::depth
