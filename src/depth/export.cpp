@@ -24,6 +24,11 @@ void write_png_rgb(const std::string& path, int width, int height, const std::ve
   if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3)) throw std::runtime_error("cannot write " + path);
 }
 
+void write_jpeg(const std::string& path, const Image& photo, int quality) {
+  if (!stbi_write_jpg(path.c_str(), photo.width, photo.height, 3, photo.rgb.data(), quality))
+    throw std::runtime_error("cannot write " + path);
+}
+
 void write_pfm(const std::string& path, const DepthMap& map) {
   std::ofstream out(path, std::ios::binary);
   out << "Pf\n" << map.width << " " << map.height << "\n-1.0\n";  // negative scale: little-endian

@@ -1,0 +1,35 @@
+// The 3D relief of a photo: a grid mesh displaced by depth, textured with the photo, with the
+// triangles that would bridge a depth discontinuity dropped (no stretched "flying" skins).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "depth/postprocess.h"
+
+namespace dv::depth {
+
+struct MeshOptions {
+  int max_side = 256;               // vertices along the longer side of the photo
+  float depth_scale = 0.3f;         // relief height, relative to the photo's width (= 1)
+  float discontinuity = 0.08f;      // drop a triangle whose depths (in [0, 1]) differ by more
+};
+
+struct Mesh {
+  std::vector<std::array<float, 3>> positions;  // x right, y up, z towards the viewer
+  std::vector<std::array<float, 2>> uvs;        // texture coordinates, (0, 0) = photo's bottom-left
+  std::vector<std::array<uint32_t, 3>> triangles;
+  size_t dropped_triangles = 0;
+};
+
+// depth: normalised [0, 1], bright = near (the pipeline's output).
+Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options = {});
+
+// Binary little-endian PLY with x y z s t per vertex. Throws naming the file on failure.
+void write_ply(const std::string& path, const Mesh& mesh);
+// OBJ + MTL; the material uses `texture_file` (written by the caller next to the OBJ).
+void write_obj(const std::string& path, const Mesh& mesh, const std::string& texture_file);
+
+}  // namespace dv::depth
