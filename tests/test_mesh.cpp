@@ -81,3 +81,38 @@ TEST_CASE("mesh: PLY and OBJ parse back with their counts and texture coordinate
   std::remove(obj.c_str());
   std::remove(temp_path("a.mtl").c_str());
 }
+
+#ifdef DV_HAVE_GLB
+#include <tiny_gltf.h>
+
+TEST_CASE("mesh: GLB loads back with tinygltf: counts, texture coordinates, embedded JPEG") {
+  DepthMap ramp{8, 6, {}};
+  for (int i = 0; i < 48; ++i) ramp.values.push_back(float(i % 8) / 7.0f);
+  const auto mesh = dv::depth::build_relief_mesh(ramp, {8, 0.3f, 0.2f});
+  const std::vector<uint8_t> jpeg = {0xFF, 0xD8, 0xFF, 0xD9};  // stands in for the photo
+  const std::string path = temp_path("a.glb");
+  dv::depth::write_glb(path, mesh, jpeg);
+
+  tinygltf::Model model;
+  tinygltf::TinyGLTF loader;
+  loader.SetImageLoader([](tinygltf::Image*, const int, std::string*, std::string*, int, int, const unsigned char*, int,
+                           void*) { return true; },  // keep the bytes; decoding is not under test
+                        nullptr);
+  std::string err, warn;
+  REQUIRE_MESSAGE(loader.LoadBinaryFromFile(&model, &err, &warn, path), err);
+  REQUIRE(model.meshes.size() == 1);
+  const auto& prim = model.meshes[0].primitives.at(0);
+  CHECK(model.accessors[size_t(prim.attributes.at("POSITION"))].count == mesh.positions.size());
+  const auto& uv = model.accessors[size_t(prim.attributes.at("TEXCOORD_0"))];
+  CHECK(uv.count == mesh.uvs.size());
+  CHECK(model.accessors[size_t(prim.indices)].count == mesh.triangles.size() * 3);
+  const auto& view = model.bufferViews[size_t(uv.bufferView)];
+  float first[2];
+  std::memcpy(first, model.buffers[0].data.data() + view.byteOffset + uv.byteOffset, sizeof first);
+  CHECK(first[0] == 0.0f);
+  CHECK(first[1] == 0.0f);  // glTF: top-left origin
+  REQUIRE(model.images.size() == 1);
+  CHECK(model.images[0].mimeType == "image/jpeg");
+  std::remove(path.c_str());
+}
+#endif

@@ -1,6 +1,6 @@
 // depthview: depth maps for photos, from the command line.
 //
-//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,color,pfm,exr,ply,obj]
+//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,color,pfm,exr,ply,obj,glb]
 //             [--colormap NAME] [--threads N] [--size N] [--invert]
 //   depthview models
 //
@@ -79,12 +79,10 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
   const dv::depth::Image img = dv::depth::load_image(photo);
   const auto result = est.run(img, o.size, {0.01f, 0.99f, o.invert});
   const std::string stem = (fs::path(o.out_dir) / fs::path(photo).stem()).string() + "_depth";
-  const bool wants_mesh = std::count(o.formats.begin(), o.formats.end(), "ply") + std::count(o.formats.begin(), o.formats.end(), "obj") > 0;
+  auto wants = [&](const char* f) { return std::find(o.formats.begin(), o.formats.end(), f) != o.formats.end(); };
   dv::depth::Mesh mesh;
-  if (wants_mesh) {
-    mesh = dv::depth::build_relief_mesh(result.depth);
-    dv::depth::write_jpeg(stem + "_texture.jpg", img);
-  }
+  if (wants("ply") || wants("obj") || wants("glb")) mesh = dv::depth::build_relief_mesh(result.depth);
+  if (wants("ply") || wants("obj")) dv::depth::write_jpeg(stem + "_texture.jpg", img);
   for (const std::string& f : o.formats) {
     if (f == "png") {
       dv::depth::write_png8(stem + ".png", result.depth);
@@ -97,6 +95,8 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
       dv::depth::write_ply(stem + ".ply", mesh);
     } else if (f == "obj") {
       dv::depth::write_obj(stem + ".obj", mesh, stem + "_texture.jpg");
+    } else if (f == "glb") {
+      dv::depth::write_glb(stem + ".glb", mesh, dv::depth::encode_jpeg(img));
     } else {
       dv::depth::write_pfm(stem + ".pfm", result.depth);
     }
@@ -148,9 +148,9 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", o.out_dir, "output folder (created if missing)");
   app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
   app.add_option("--format", o.formats,
-                 "outputs: png (8-bit grey), color (colour map PNG), pfm, exr (float), ply, obj (relief mesh + texture)")
+                 "outputs: png (8-bit grey), color (colour map PNG), pfm, exr (float), ply, obj, glb (relief mesh + texture)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"png", "color", "pfm", "exr", "ply", "obj"}));
+      ->check(CLI::IsMember({"png", "color", "pfm", "exr", "ply", "obj", "glb"}));
   app.add_option("--colormap", o.colormap, "colour map of the color output")->check(CLI::IsMember(dv::depth::colormap_names()));
   app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
   app.add_option("--size", o.size, "short side of the model input for keep-aspect models (e.g. 518)")->check(CLI::Range(14, 4096));

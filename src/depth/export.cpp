@@ -24,9 +24,22 @@ void write_png_rgb(const std::string& path, int width, int height, const std::ve
   if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3)) throw std::runtime_error("cannot write " + path);
 }
 
+std::vector<uint8_t> encode_jpeg(const Image& photo, int quality) {
+  std::vector<uint8_t> out;
+  const auto append = [](void* ctx, void* data, int size) {
+    auto* v = static_cast<std::vector<uint8_t>*>(ctx);
+    v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+  };
+  if (!stbi_write_jpg_to_func(append, &out, photo.width, photo.height, 3, photo.rgb.data(), quality))
+    throw std::runtime_error("cannot encode the photo as JPEG");
+  return out;
+}
+
 void write_jpeg(const std::string& path, const Image& photo, int quality) {
-  if (!stbi_write_jpg(path.c_str(), photo.width, photo.height, 3, photo.rgb.data(), quality))
-    throw std::runtime_error("cannot write " + path);
+  const std::vector<uint8_t> bytes = encode_jpeg(photo, quality);
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 void write_pfm(const std::string& path, const DepthMap& map) {

@@ -31,5 +31,7 @@ Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options = {});
 void write_ply(const std::string& path, const Mesh& mesh);
 // OBJ + MTL; the material uses `texture_file` (written by the caller next to the OBJ).
 void write_obj(const std::string& path, const Mesh& mesh, const std::string& texture_file);
+// Binary glTF with the photo embedded as the JPEG texture (tinygltf; native builds, DV_HAVE_GLB).
+void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint8_t>& jpeg);
 
 }  // namespace dv::depth

@@ -17,7 +17,7 @@ fails=0
 expect() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 
 rc=0
-"$cli" "$work/in" "$work/missing.png" -o "$work/out" --model fastdepth --format png,color,pfm,exr,ply,obj --colormap turbo \
+"$cli" "$work/in" "$work/missing.png" -o "$work/out" --model fastdepth --format png,color,pfm,exr,ply,obj,glb --colormap turbo \
   > "$work/stdout" 2> "$work/stderr" || rc=$?
 cat "$work/stdout" "$work/stderr"
 expect "exit code 1 when some photos fail" '[ "$rc" = 1 ]'
@@ -40,6 +40,7 @@ for name, photo in ((\"a\", \"a.png\"), (\"c\", \"c.jpg\")):
     assert open(\"$work/out/\" + name + \"_depth.exr\", \"rb\").read(4) == bytes([0x76, 0x2f, 0x31, 0x01])
     assert Image.open(\"$work/out/\" + name + \"_depth_texture.jpg\").size == p.size
     assert open(\"$work/out/\" + name + \"_depth.ply\", \"rb\").read(3) == b\"ply\"
+    assert open(\"$work/out/\" + name + \"_depth.glb\", \"rb\").read(4) == b\"glTF\"
     assert \"map_Kd \" + name + \"_depth_texture.jpg\" in open(\"$work/out/\" + name + \"_depth.mtl\").read()
 "'
 rc=0
