@@ -114,10 +114,7 @@ class Lowering {
   uint32_t input(const Op& op, size_t i, bool nhwc_context = false) {
     const int v = op.input(i);
     if (v < 0) fail(op, "input " + std::to_string(i) + " is missing");
-    if (!val(v).is_const) {
-      if (id_[size_t(v)] == XNN_INVALID_VALUE_ID) fail(op, "input '" + val(v).name + "' was not computed");
-      return id_[size_t(v)];
-    }
+    if (!val(v).is_const) return input_of(op, v);
     if (val(v).dtype != ir::DType::F32) fail(op, "integer tensors cannot be computed on");
     Shape s = val(v).shape;
     if (!(nhwc_context && s.size() <= 4)) return tensor(s, constant_data(v));
@@ -225,15 +222,12 @@ class Lowering {
   // fused node writes, and the bounds.
   const Op* fusable_activation(const Op& op, float* lo, float* hi) {
     const int out = op.outputs.at(0);
-    if (val(out).consumers != 1) return nullptr;
-    for (size_t i = 0; i < g_.ops.size(); ++i) {
-      const Op& next = g_.ops[i];
-      if (next.input(0) != out) continue;
-      if (!activation_bounds(next, lo, hi)) return nullptr;
-      skip_[i] = true;
-      return &next;
-    }
-    return nullptr;
+    if (val(out).consumers != 1 || readers_[size_t(out)].size() != 1) return nullptr;
+    const int index = readers_[size_t(out)][0];
+    const Op& next = g_.ops[size_t(index)];
+    if (next.input(0) != out || !activation_bounds(next, lo, hi)) return nullptr;
+    skip_[size_t(index)] = true;
+    return &next;
   }
 
   void lower_op(const Op& op) {
