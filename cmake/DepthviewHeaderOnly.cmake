@@ -6,9 +6,10 @@
 #   CLI       (libcli11-dev):     command-line parsing
 #   stb       (libstb-dev):       image decoding, resizing and PNG writing
 #   nlohmann  (nlohmann-json3-dev): the model manifest (JSON)
+#   xtensor, xtl (xtensor-dev):   reading .npy ground truth (depthview eval, native)
 set(DV_DEB_INCLUDE "${CMAKE_BINARY_DIR}/deb-include")
 file(MAKE_DIRECTORY "${DV_DEB_INCLUDE}")
-foreach(_dv_lib protozero fp16 doctest CLI stb nlohmann)
+foreach(_dv_lib protozero fp16 doctest CLI stb nlohmann xtensor xtl)
   if(NOT EXISTS "/usr/include/${_dv_lib}")
     message(FATAL_ERROR "/usr/include/${_dv_lib} is missing: run scripts/setup (it installs the Debian package)")
   endif()

@@ -67,3 +67,23 @@ TEST_CASE("export: EXR reads back with tinyexr") {
   std::remove(path.c_str());
 }
 #endif
+
+TEST_CASE("export: 16-bit PNG reads back with stb at 16 bits") {
+  const std::string path = temp_path("a16.png");
+  dv::depth::write_png16(path, kMap);
+  CHECK(stbi_is_16_bit(path.c_str()) == 1);
+  int w = 0, h = 0, c = 0;
+  unsigned short* px = stbi_load_16(path.c_str(), &w, &h, &c, 0);
+  REQUIRE(px != nullptr);
+  CHECK(w == 3);
+  CHECK(h == 2);
+  CHECK(c == 1);
+  CHECK(px[0] == 0);
+  CHECK(px[1] == 16384);  // 0.25 * 65535, rounded
+  CHECK(px[3] == 49151);
+  CHECK(px[4] == 65535);
+  CHECK(px[5] == 8192);
+  stbi_image_free(px);
+  std::remove(path.c_str());
+  CHECK_THROWS_WITH(dv::depth::write_png16("/nonexistent/dir/a.png", kMap), doctest::Contains("cannot write"));
+}

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <stb/stb_image_write.h>  // implementation in src/depth/export.cpp
+#include <stb/stb_image_write.h>
+#include <zlib.h>  // implementation in src/depth/export.cpp
 
 #include "depth/image.h"
 
@@ -34,11 +35,14 @@ std::string error_of(const std::vector<uint8_t>& bytes) {
 
 // Rewrites the IHDR width and height of a PNG (big-endian, bytes 16..23); the CRC is not fixed,
 // as a forged file would not fix it either.
+// A PNG whose header claims another size (with a valid CRC, so only the size is wrong).
 std::vector<uint8_t> with_header_size(std::vector<uint8_t> bytes, uint32_t w, uint32_t h) {
   for (int k = 0; k < 4; ++k) {
     bytes[size_t(16 + k)] = uint8_t(w >> (24 - 8 * k));
     bytes[size_t(20 + k)] = uint8_t(h >> (24 - 8 * k));
   }
+  const uint32_t crc = uint32_t(crc32(0, &bytes[12], 4 + 13));  // chunk type + IHDR data
+  for (int k = 0; k < 4; ++k) bytes[size_t(29 + k)] = uint8_t(crc >> (24 - 8 * k));
   return bytes;
 }
 
@@ -61,7 +65,8 @@ TEST_CASE("image: bad files give one clear error") {
   auto truncated = png(64, 64, 3);
   truncated.resize(truncated.size() / 2);
   CHECK(error_of(truncated).find("cannot decode") != std::string::npos);
-  CHECK(error_of(with_header_size(png(4, 4, 3), 0, 0)).find("photo.png") != std::string::npos);
+  CHECK(error_of(with_header_size(png(4, 4, 3), 0, 0)).find("photo.png: cannot decode the PNG (Invalid IHDR data: Image width is zero") !=
+        std::string::npos);
   try {
     dv::depth::load_image("/nonexistent/photo.jpg");
     FAIL("no error");
@@ -71,13 +76,35 @@ TEST_CASE("image: bad files give one clear error") {
 }
 
 TEST_CASE("image: huge headers are refused before decoding") {
-  // 60000x60000 is past what stb can address: refused while reading the header.
+  // 60000x60000 is past what stb can address; libpng reads the size from the header.
   const std::string huge = error_of(with_header_size(png(4, 4, 3), 60000, 60000));
-  CHECK(huge.find("photo.png: not a supported image") != std::string::npos);
-  CHECK(huge.find("too large to decode") != std::string::npos);
+  CHECK(huge.find("photo.png: the image is 60000x60000 (3600 MP), more than the limit of 100 MP") != std::string::npos);
   // 12000x12000 (144 MP) is readable, but over depthview's limit.
   const std::string over = error_of(with_header_size(png(4, 4, 3), 12000, 12000));
   CHECK(over.find("12000x12000 (144 MP), more than the limit of 100 MP") != std::string::npos);
   // A custom limit applies too.
   CHECK_THROWS_AS(dv::depth::decode_image(png(20, 20, 3), "small", 100), dv::depth::ImageError);
+}
+
+TEST_CASE("image: a PNG with a bad CRC is refused by libpng, naming the chunk") {
+  auto bytes = png(8, 8, 3);
+  bytes[8 + 8 + 13] ^= 0xFF;  // the IHDR chunk's CRC (signature, length+type, 13 data bytes)
+  const std::string e = error_of(bytes);
+  CHECK(e.find("photo.png: cannot decode the PNG") != std::string::npos);
+  CHECK(e.find("CRC") != std::string::npos);
+}
+
+TEST_CASE("image: 16-bit PGM and PNG photos decode to the right 8-bit values") {
+  // PNM samples are big-endian: 0x8000 is mid-grey, 0x00FF nearly black.
+  const std::string header = "P5 2 1 65535\n";
+  std::vector<uint8_t> pgm(header.begin(), header.end());
+  for (uint8_t b : {0x80, 0x00, 0x00, 0xFF}) pgm.push_back(b);
+  const auto img = dv::depth::decode_image(pgm, "grey16.pgm");
+  REQUIRE(img.width == 2);
+  CHECK(int(img.rgb[0]) == 128);
+  CHECK(int(img.rgb[2]) == 128);
+  CHECK(int(img.rgb[3]) == 0);
+  const auto grey = dv::depth::decode_grey16(pgm, "grey16.pgm");
+  CHECK(grey.values[0] == 0x8000);
+  CHECK(grey.values[1] == 0x00FF);
 }

@@ -1,8 +1,9 @@
 // depthview: depth maps for photos, from the command line.
 //
-//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,color,pfm,exr,ply,obj,glb]
-//             [--colormap NAME] [--threads N] [--size N] [--invert]
+//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,png16,color,pfm,exr,ply,obj,glb,points]
+//             [--colormap NAME] [--threads N] [--size N] [--invert] [--edge-aware] [--fov DEG] [--cut T]
 //   depthview models
+//   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH]
 //
 // A batch goes on past photos that fail (each gets one error line); the exit code is 1 when any
 // failed, 2 when nothing could start (no model, bad options).
@@ -16,12 +17,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/progress.h"
 #include "depth/colormap.h"
+#include "depth/evaluate.h"
 #include "depth/export.h"
 #include "depth/image.h"
 #include "depth/mesh.h"
 #include "depth/model_catalog.h"
 #include "depth/pipeline.h"
+#include "depth/pointcloud.h"
 
 namespace fs = std::filesystem;
 
@@ -29,10 +33,11 @@ namespace {
 
 struct Options {
   std::vector<std::string> inputs, formats = {"png"};
-  std::string out_dir = ".", model, manifest, colormap = "inferno";
+  std::string out_dir = ".", model, models_json, colormap = "inferno", eval_manifest;
   size_t threads = 2;
-  int size = 0;
-  bool invert = false;
+  dv::depth::EstimateOptions estimate;
+  dv::depth::MeshOptions mesh;
+  dv::depth::PointCloudOptions points;
 };
 
 bool is_image(const fs::path& p) {
@@ -63,7 +68,7 @@ std::vector<std::string> expand(const std::vector<std::string>& inputs) {
 
 dv::depth::ModelCatalog catalog(const Options& o) {
   const char* env = std::getenv("DEPTHVIEW_MODELS_JSON");
-  const std::string manifest = !o.manifest.empty() ? o.manifest : env ? env : DV_MODELS_DIR "/models.json";
+  const std::string manifest = !o.models_json.empty() ? o.models_json : env ? env : DV_MODELS_DIR "/models.json";
   return dv::depth::ModelCatalog(manifest, {fs::path(manifest).parent_path().string(), DV_MODELS_DIR, DV_SHARED_MODELS_DIR});
 }
 
@@ -74,37 +79,45 @@ int list_models(const Options& o) {
   return 0;
 }
 
+// Writes one requested format of a photo's depth; `stem` is the output path without extension.
+void write_format(const std::string& f, const std::string& stem, const dv::depth::Image& img,
+                  const dv::depth::DepthEstimate& result, const Options& o) {
+  namespace d = dv::depth;
+  const d::DepthMap& depth = result.depth;
+  if (f == "png") return d::write_png8(stem + ".png", depth);
+  if (f == "png16") return d::write_png16(stem + "_16bit.png", depth);
+  if (f == "color")
+    return d::write_png_rgb(stem + "_" + o.colormap + ".png", depth.width, depth.height,
+                            d::apply_colormap(depth, d::colormap_from_name(o.colormap)));
+  if (f == "pfm") return d::write_pfm(stem + ".pfm", depth);
+  if (f == "exr") return d::write_exr(stem + ".exr", depth);
+  if (f == "points") return d::write_point_ply(stem + "_points.ply", d::build_point_cloud(depth, img, o.points));
+  const d::Mesh mesh = d::build_relief_mesh(depth, o.mesh);
+  if (f == "glb") return d::write_glb(stem + ".glb", mesh, d::encode_jpeg(img));
+  d::write_jpeg(stem + "_texture.jpg", img);  // OBJ and PLY meshes reference the photo
+  if (f == "ply") return d::write_ply(stem + ".ply", mesh);
+  d::write_obj(stem + ".obj", mesh, stem + "_texture.jpg");
+}
+
 // One photo: estimate, then write each requested format. Throws with the reason.
 void process(dv::depth::DepthEstimator& est, const std::string& photo, const Options& o, size_t index, size_t total) {
   const dv::depth::Image img = dv::depth::load_image(photo);
-  const auto result = est.run(img, o.size, {0.01f, 0.99f, o.invert});
+  const auto result = est.run(img, o.estimate);
   const std::string stem = (fs::path(o.out_dir) / fs::path(photo).stem()).string() + "_depth";
-  auto wants = [&](const char* f) { return std::find(o.formats.begin(), o.formats.end(), f) != o.formats.end(); };
-  dv::depth::Mesh mesh;
-  if (wants("ply") || wants("obj") || wants("glb")) mesh = dv::depth::build_relief_mesh(result.depth);
-  if (wants("ply") || wants("obj")) dv::depth::write_jpeg(stem + "_texture.jpg", img);
-  for (const std::string& f : o.formats) {
-    if (f == "png") {
-      dv::depth::write_png8(stem + ".png", result.depth);
-    } else if (f == "color") {
-      const auto rgb = dv::depth::apply_colormap(result.depth, dv::depth::colormap_from_name(o.colormap));
-      dv::depth::write_png_rgb(stem + "_" + o.colormap + ".png", result.depth.width, result.depth.height, rgb);
-    } else if (f == "exr") {
-      dv::depth::write_exr(stem + ".exr", result.depth);
-    } else if (f == "ply") {
-      dv::depth::write_ply(stem + ".ply", mesh);
-    } else if (f == "obj") {
-      dv::depth::write_obj(stem + ".obj", mesh, stem + "_texture.jpg");
-    } else if (f == "glb") {
-      dv::depth::write_glb(stem + ".glb", mesh, dv::depth::encode_jpeg(img));
-    } else {
-      dv::depth::write_pfm(stem + ".pfm", result.depth);
-    }
-  }
+  for (const std::string& f : o.formats) write_format(f, stem, img, result, o);
   std::printf("[%zu/%zu] %s: depth 1x1x%dx%d, %s, %.0f ms -> %s.{%s}\n", index, total, photo.c_str(),
               result.model_height, result.model_width, est.info().name.c_str(), result.inference_ms, stem.c_str(),
               CLI::detail::join(o.formats, ",").c_str());
   std::fflush(stdout);
+}
+
+std::unique_ptr<dv::depth::DepthEstimator> load_estimator(const Options& o) {
+  try {
+    return std::make_unique<dv::depth::DepthEstimator>(catalog(o).resolve(o.model), o.threads);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "depthview: %s\n", e.what());
+    return nullptr;
+  }
 }
 
 int run_batch(const Options& o) {
@@ -119,24 +132,48 @@ int run_batch(const Options& o) {
     std::fprintf(stderr, "depthview: cannot create the output folder '%s'\n", o.out_dir.c_str());
     return 2;
   }
-  std::unique_ptr<dv::depth::DepthEstimator> est;
-  try {
-    est = std::make_unique<dv::depth::DepthEstimator>(catalog(o).resolve(o.model), o.threads);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "depthview: %s\n", e.what());
-    return 2;
-  }
+  const auto est = load_estimator(o);
+  if (!est) return 2;
   size_t failed = 0;
+  dv::cli::ProgressBar bar(photos.size());
   for (size_t i = 0; i < photos.size(); ++i) {
+    bar.draw(i, photos[i]);
     try {
+      bar.clear();
       process(*est, photos[i], o, i + 1, photos.size());
     } catch (const std::exception& e) {
       ++failed;
+      bar.clear();
       std::fprintf(stderr, "[%zu/%zu] error: %s\n", i + 1, photos.size(), e.what());
     }
   }
+  bar.clear();
   std::printf("depthview: %zu of %zu photos done%s\n", photos.size() - failed, photos.size(), failed ? ", some failed" : "");
   return failed ? 1 : 0;
+}
+
+// depthview eval: per-image and mean AbsRel / δ1 on an evaluation set.
+int run_eval(const Options& o) {
+  const std::vector<dv::depth::EvalEntry> entries = dv::depth::read_eval_manifest(o.eval_manifest);
+  const auto est = load_estimator(o);
+  if (!est) return 2;
+  double abs_rel = 0, delta1 = 0;
+  for (const auto& entry : entries) {
+    const auto result = est->run(dv::depth::load_image(entry.rgb_path), o.estimate);
+    const auto m = dv::depth::evaluate_depth(result.model_output, est->info().output, dv::depth::load_ground_truth(entry));
+    std::printf("%-28s AbsRel %.4f  d1 %.4f\n", entry.id.c_str(), m.abs_rel, m.delta1);
+    abs_rel += m.abs_rel;
+    delta1 += m.delta1;
+  }
+  const double n = double(std::max<size_t>(1, entries.size()));
+  std::printf("mean over %zu images (%s): AbsRel %.4f  d1 %.4f\n", entries.size(), est->info().name.c_str(), abs_rel / n, delta1 / n);
+  return 0;
+}
+
+void add_model_options(CLI::App& app, Options& o) {
+  app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
+  app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
+  app.add_option("--size", o.estimate.size, "short side of the model input for keep-aspect models (e.g. 518)")->check(CLI::Range(14, 4096));
 }
 
 }  // namespace
@@ -146,20 +183,27 @@ int main(int argc, char** argv) {
   Options o;
   app.add_option("photos", o.inputs, "photos or folders of photos");
   app.add_option("-o,--output", o.out_dir, "output folder (created if missing)");
-  app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
+  add_model_options(app, o);
   app.add_option("--format", o.formats,
-                 "outputs: png (8-bit grey), color (colour map PNG), pfm, exr (float), ply, obj, glb (relief mesh + texture)")
+                 "outputs: png (8-bit grey), png16 (16-bit grey), color (colour map PNG), pfm, exr (float), "
+                 "ply, obj, glb (relief mesh + photo texture), points (coloured point-cloud PLY)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"png", "color", "pfm", "exr", "ply", "obj", "glb"}));
+      ->check(CLI::IsMember({"png", "png16", "color", "pfm", "exr", "ply", "obj", "glb", "points"}));
   app.add_option("--colormap", o.colormap, "colour map of the color output")->check(CLI::IsMember(dv::depth::colormap_names()));
-  app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
-  app.add_option("--size", o.size, "short side of the model input for keep-aspect models (e.g. 518)")->check(CLI::Range(14, 4096));
-  app.add_flag("--invert", o.invert, "bright = far instead of near");
-  app.add_option("--manifest", o.manifest, "model manifest (default: models/models.json)");
+  app.add_flag("--invert", o.estimate.normalize.invert, "bright = far instead of near");
+  app.add_flag("--edge-aware", o.estimate.edge_aware, "snap depth edges to the photo's edges (guided filter)");
+  app.add_option("--cut", o.mesh.discontinuity, "mesh: drop triangles whose depths (0..1) differ by more")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--mesh-size", o.mesh.max_side, "mesh: vertices along the longer side")->check(CLI::Range(2, 4096));
+  app.add_option("--fov", o.points.fov_degrees, "points: horizontal field of view of the photo, degrees")->check(CLI::Range(1.0, 179.0));
+  app.add_option("--models-json", o.models_json, "model manifest (default: models/models.json)");
   CLI::App* models = app.add_subcommand("models", "list the known models and where they are installed");
+  CLI::App* eval = app.add_subcommand("eval", "AbsRel and d1 on an evaluation set (protocol of ../shared/eval/README.md)");
+  eval->add_option("--manifest", o.eval_manifest, "evaluation manifest (JSON list of rgb/depth pairs)")->required();
+  add_model_options(*eval, o);
   CLI11_PARSE(app, argc, argv);
   try {
-    return models->parsed() ? list_models(o) : run_batch(o);
+    if (models->parsed()) return list_models(o);
+    return eval->parsed() ? run_eval(o) : run_batch(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "depthview: %s\n", e.what());
     return 2;

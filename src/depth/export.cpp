@@ -35,12 +35,13 @@ std::vector<uint8_t> encode_jpeg(const Image& photo, int quality) {
   return out;
 }
 
-void write_jpeg(const std::string& path, const Image& photo, int quality) {
-  const std::vector<uint8_t> bytes = encode_jpeg(photo, quality);
+void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
   if (!out) throw std::runtime_error("cannot write " + path);
 }
+
+void write_jpeg(const std::string& path, const Image& photo, int quality) { write_bytes(path, encode_jpeg(photo, quality)); }
 
 void write_pfm(const std::string& path, const DepthMap& map) {
   std::ofstream out(path, std::ios::binary);

@@ -22,9 +22,22 @@ struct Image {
 constexpr uint64_t kMaxImagePixels = 100'000'000;
 
 // Throws ImageError with a message naming the problem (not an image, truncated, too large…).
-// Grey, grey+alpha and RGBA images become RGB; 16-bit PNGs are reduced to 8 bits.
+// Grey, grey+alpha and RGBA images become RGB; 16-bit PNGs are reduced to 8 bits; a JPEG's EXIF
+// orientation is applied (the result is upright).
 Image decode_image(std::span<const uint8_t> bytes, const std::string& name = "image",
                    uint64_t max_pixels = kMaxImagePixels);
 Image load_image(const std::string& path, uint64_t max_pixels = kMaxImagePixels);
+
+// A 16-bit single-channel image as stored (e.g. a depth ground truth; 8-bit files are scaled to
+// 0..65535 by stb). Throws ImageError like decode_image.
+struct Grey16 {
+  int width = 0, height = 0;
+  std::vector<uint16_t> values;
+};
+Grey16 decode_grey16(std::span<const uint8_t> bytes, const std::string& name = "image",
+                     uint64_t max_pixels = kMaxImagePixels);
+
+// The bytes of a file; throws ImageError when it cannot be read.
+std::vector<uint8_t> read_file(const std::string& path);
 
 }  // namespace dv::depth

@@ -8,18 +8,25 @@
 
 namespace dv::depth {
 
+GridSampling::GridSampling(int width, int height, int max_side) : width_(width), height_(height) {
+  const int longer = std::max(width, height);
+  step_ = std::max(1.0, double(longer - 1) / double(std::max(2, max_side) - 1));
+  columns = int(std::floor((width - 1) / step_)) + 1;
+  rows = int(std::floor((height - 1) / step_)) + 1;
+}
+int GridSampling::pixel_x(int column) const { return std::min(width_ - 1, int(std::lround(column * step_))); }
+int GridSampling::pixel_y(int row) const { return std::min(height_ - 1, int(std::lround(row * step_))); }
+
 Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
   if (depth.width < 2 || depth.height < 2) throw std::invalid_argument("the depth map is too small for a mesh");
-  const int longer = std::max(depth.width, depth.height);
-  const double step = std::max(1.0, double(longer - 1) / double(std::max(2, options.max_side) - 1));
-  const int gx = int(std::floor((depth.width - 1) / step)) + 1, gy = int(std::floor((depth.height - 1) / step)) + 1;
+  const GridSampling grid(depth.width, depth.height, options.max_side);
+  const int gx = grid.columns, gy = grid.rows;
   const float aspect = float(depth.height) / float(depth.width);
   Mesh mesh;
   std::vector<float> d(size_t(gx) * size_t(gy));
   for (int j = 0; j < gy; ++j)
     for (int i = 0; i < gx; ++i) {
-      const int px = std::min(depth.width - 1, int(std::lround(i * step)));
-      const int py = std::min(depth.height - 1, int(std::lround(j * step)));
+      const int px = grid.pixel_x(i), py = grid.pixel_y(j);
       const float u = float(px) / float(depth.width - 1), v = float(py) / float(depth.height - 1);
       const float z = depth.values[size_t(py) * size_t(depth.width) + size_t(px)];
       d[size_t(j) * size_t(gx) + size_t(i)] = z;

@@ -24,6 +24,18 @@ struct Mesh {
   size_t dropped_triangles = 0;
 };
 
+// A regular grid of at most max_side samples along the longer side of a width x height map.
+struct GridSampling {
+  GridSampling(int width, int height, int max_side);
+  int columns = 0, rows = 0;
+  int pixel_x(int column) const;  // the map pixel a grid sample reads
+  int pixel_y(int row) const;
+
+ private:
+  int width_, height_;
+  double step_;
+};
+
 // depth: normalised [0, 1], bright = near (the pipeline's output).
 Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options = {});
 

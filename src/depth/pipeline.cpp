@@ -1,8 +1,10 @@
 #include "depth/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
+#include "depth/guided_filter.h"
 #include "depth/preprocess.h"
 #include "depthview/engine.h"
 
@@ -21,9 +23,9 @@ DepthEstimator::DepthEstimator(const ModelInfo& info, size_t threads) : info_(in
 
 DepthEstimator::~DepthEstimator() { dv_model_free(model_); }
 
-DepthEstimate DepthEstimator::run(const Image& photo, int requested_size, const NormalizeOptions& options) {
+DepthEstimate DepthEstimator::run(const Image& photo, const EstimateOptions& options) {
   DepthEstimate est;
-  info_.input_size(photo.width, photo.height, requested_size, &est.model_width, &est.model_height);
+  info_.input_size(photo.width, photo.height, options.size, &est.model_width, &est.model_height);
   dv_shape in = dv_model_input_shape(model_, 0);
   if (in.rank != 4) throw std::runtime_error(info_.name + ": expected a 1x3xHxW input");
   in.dims[0] = 1;
@@ -44,9 +46,14 @@ DepthEstimate DepthEstimator::run(const Image& photo, int requested_size, const 
   est.inference_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   est.model_width = ow;
   est.model_height = oh;
+  est.model_output = raw;
   to_inverse_depth(raw, info_.output);
   est.depth = resize(raw, photo.width, photo.height);
-  normalize(est.depth, options);
+  normalize(est.depth, options.normalize);
+  if (options.edge_aware) {
+    const int factor = std::max(photo.width / std::max(1, ow), photo.height / std::max(1, oh));
+    est.depth = guided_filter(est.depth, photo, {std::max(2, factor), 1e-3f});
+  }
   return est;
 }
 

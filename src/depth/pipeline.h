@@ -12,8 +12,15 @@ struct dv_model;
 
 namespace dv::depth {
 
+struct EstimateOptions {
+  int size = 0;               // > 0: short side of the model input for keep-aspect models
+  NormalizeOptions normalize;
+  bool edge_aware = false;    // guided filter with the photo when resizing to it
+};
+
 struct DepthEstimate {
   DepthMap depth;                  // normalised, photo resolution
+  DepthMap model_output;           // the model's raw output (its own units and resolution)
   int model_width = 0, model_height = 0;  // the depth tensor is 1x1xHxW at this size
   double inference_ms = 0;
 };
@@ -26,8 +33,7 @@ class DepthEstimator {
   DepthEstimator(const DepthEstimator&) = delete;
   DepthEstimator& operator=(const DepthEstimator&) = delete;
 
-  // requested_size > 0 overrides the short side of keep-aspect models.
-  DepthEstimate run(const Image& photo, int requested_size = 0, const NormalizeOptions& options = {});
+  DepthEstimate run(const Image& photo, const EstimateOptions& options = {});
   const ModelInfo& info() const { return info_; }
 
  private:

@@ -11,7 +11,11 @@ namespace dv::depth {
 DepthMap resize(const DepthMap& map, int width, int height) {
   if (width <= 0 || height <= 0 || map.width <= 0 || map.height <= 0) throw std::invalid_argument("resize: empty map");
   DepthMap out{width, height, std::vector<float>(size_t(width) * size_t(height))};
-  if (!stbir_resize_float(map.values.data(), map.width, map.height, 0, out.values.data(), width, height, 0, 1))
+  // Triangle filter: bilinear when enlarging, a tent average when shrinking (as PIL's BILINEAR,
+  // which the evaluation protocol's reference uses).
+  if (!stbir_resize_float_generic(map.values.data(), map.width, map.height, 0, out.values.data(), width, height, 0, 1,
+                                  STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP, STBIR_FILTER_TRIANGLE,
+                                  STBIR_COLORSPACE_LINEAR, nullptr))
     throw std::runtime_error("resize: out of memory");
   return out;
 }

@@ -18,7 +18,7 @@ struct DepthMap {
   std::vector<float> values;  // row-major
 };
 
-// Bilinear resize (stb_image_resize, float).
+// Bilinear resize (stb_image_resize, triangle filter, float).
 DepthMap resize(const DepthMap& map, int width, int height);
 
 // Depth → inverse depth where needed, so larger always means nearer.

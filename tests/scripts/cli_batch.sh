@@ -13,17 +13,35 @@ cp "$SHARED/eval/slambook2/ch5/rgbd/color/1.png" "$work/in/a.png"
 cp "$SHARED/photos/da2/demo03.jpg" "$work/in/c.jpg"
 echo "this is not an image" > "$work/in/b.jpg"
 head -c 3000 "$SHARED/photos/da2/demo04.jpg" > "$work/in/d_truncated.jpg"
+# PNGs made broken on purpose: a bad CRC, a 0x0 header, a header claiming 60000x60000.
+/usr/bin/python3 - "$work/in" <<'PY'
+import struct, sys, zlib
+def png(w, h, crc_ok=True):
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    crc = zlib.crc32(b"IHDR" + ihdr) ^ (0 if crc_ok else 0xFFFF)
+    raw = b"".join(b"\0" + b"\x80" * (3 * w) for _ in range(min(h, 4)))
+    idat = zlib.compress(raw)
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", crc)
+            + struct.pack(">I", len(idat)) + b"IDAT" + idat + struct.pack(">I", zlib.crc32(b"IDAT" + idat))
+            + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND")))
+open(sys.argv[1] + "/e_badcrc.png", "wb").write(png(4, 4, crc_ok=False))
+open(sys.argv[1] + "/f_zero.png", "wb").write(png(0, 0))
+open(sys.argv[1] + "/g_huge.png", "wb").write(png(60000, 60000))
+PY
 fails=0
 expect() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 
 rc=0
-"$cli" "$work/in" "$work/missing.png" -o "$work/out" --model fastdepth --format png,color,pfm,exr,ply,obj,glb --colormap turbo \
+"$cli" "$work/in" "$work/missing.png" -o "$work/out" --model fastdepth --format png,png16,color,pfm,exr,ply,obj,glb,points --colormap turbo \
   > "$work/stdout" 2> "$work/stderr" || rc=$?
 cat "$work/stdout" "$work/stderr"
 expect "exit code 1 when some photos fail" '[ "$rc" = 1 ]'
-expect "two photos done" 'grep -q "2 of 5 photos done" "$work/stdout"'
+expect "two photos done" 'grep -q "2 of 8 photos done" "$work/stdout"'
 expect "shape, model and time printed" 'grep -qE "depth 1x1x320x320, FastDepth \(test model\), [0-9]+ ms" "$work/stdout"'
-expect "one error line per bad file" '[ "$(grep -c "error:" "$work/stderr")" = 3 ]'
+expect "one error line per bad file" '[ "$(grep -c "error:" "$work/stderr")" = 6 ]'
+expect "bad CRC named" 'grep -q "e_badcrc.png: cannot decode the PNG (IHDR: CRC error)" "$work/stderr"'
+expect "0x0 image named" 'grep -q "f_zero.png: cannot decode the PNG (Invalid IHDR data: Image width is zero in IHDR)" "$work/stderr"'
+expect "60000x60000 header refused" 'grep -q "g_huge.png: the image is 60000x60000 (3600 MP), more than the limit of 100 MP" "$work/stderr"'
 expect "non-image named" 'grep -q "b.jpg: not a supported image" "$work/stderr"'
 expect "truncated JPEG named" 'grep -q "d_truncated.jpg: cannot decode" "$work/stderr"'
 expect "missing file named" 'grep -q "missing.png: cannot open the file" "$work/stderr"'
@@ -35,6 +53,9 @@ for name, photo in ((\"a\", \"a.png\"), (\"c\", \"c.jpg\")):
     assert d.size == p.size and d.mode == \"L\", (d.size, p.size, d.mode)
     c = Image.open(\"$work/out/\" + name + \"_depth_turbo.png\")
     assert c.size == p.size and c.mode == \"RGB\", (c.size, c.mode)
+    d16 = Image.open(\"$work/out/\" + name + \"_depth_16bit.png\")
+    assert d16.size == p.size and d16.mode.startswith(\"I\") and d16.getextrema()[1] > 255, (d16.mode, d16.getextrema())
+    assert open(\"$work/out/\" + name + \"_depth_points.ply\", \"rb\").read(3) == b\"ply\"
     head = open(\"$work/out/\" + name + \"_depth.pfm\", \"rb\").read(64).split(b\"\\n\")
     assert head[0] == b\"Pf\" and head[1].split() == [str(p.width).encode(), str(p.height).encode()], head
     assert open(\"$work/out/\" + name + \"_depth.exr\", \"rb\").read(4) == bytes([0x76, 0x2f, 0x31, 0x01])

@@ -1,0 +1,59 @@
+// 16-bit grey PNG with libpng (stb_image_write has no 16-bit output).
+#include <algorithm>
+#include <cmath>
+#include <csetjmp>
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+#include <vector>
+
+#include <png.h>
+
+#include "depth/export.h"
+
+namespace dv::depth {
+
+namespace {
+
+void append(png_structp png, png_bytep data, size_t size) {
+  auto* out = static_cast<std::vector<uint8_t>*>(png_get_io_ptr(png));
+  out->insert(out->end(), data, data + size);
+}
+
+// libpng reports errors by longjmp: this function holds no object with a destructor, so jumping
+// back into it skips nothing. Returns false on failure.
+bool encode(png_structp png, png_infop info, const std::vector<png_bytep>& rows, int width, int height) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_set_IHDR(png, info, png_uint_32(width), png_uint_32(height), 16, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  png_set_swap(png);  // our samples are little-endian uint16; PNG stores big-endian
+  png_write_image(png, const_cast<png_bytepp>(rows.data()));
+  png_write_end(png, nullptr);
+  return true;
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_png16(const DepthMap& map) {
+  std::vector<uint16_t> samples(map.values.size());
+  for (size_t i = 0; i < samples.size(); ++i)
+    samples[i] = uint16_t(std::lround(std::clamp(map.values[i], 0.0f, 1.0f) * 65535.0f));
+  std::vector<png_bytep> rows(size_t(map.height));
+  for (int y = 0; y < map.height; ++y) rows[size_t(y)] = reinterpret_cast<png_bytep>(&samples[size_t(y) * size_t(map.width)]);
+  std::vector<uint8_t> out;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  bool ok = info != nullptr;
+  if (ok) {
+    png_set_write_fn(png, &out, append, nullptr);
+    ok = encode(png, info, rows, map.width, map.height);
+  }
+  png_destroy_write_struct(&png, &info);
+  if (!ok) throw std::runtime_error("cannot encode the depth map as a 16-bit PNG");
+  return out;
+}
+
+void write_png16(const std::string& path, const DepthMap& map) { write_bytes(path, encode_png16(map)); }
+
+}  // namespace dv::depth
