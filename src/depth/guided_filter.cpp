@@ -44,22 +44,31 @@ DepthMap guided_filter(const DepthMap& depth, const Image& guide, const GuidedFi
   if (guide.width != depth.width || guide.height != depth.height)
     throw std::invalid_argument("guided filter: the photo and the depth map differ in size");
   const int w = depth.width, h = depth.height, r = std::max(1, options.radius);
-  std::vector<float> I(size_t(w) * size_t(h));
-  for (size_t i = 0; i < I.size(); ++i)  // Rec. 601 luminance in [0, 1]
-    I[i] = (0.299f * guide.rgb[i * 3] + 0.587f * guide.rgb[i * 3 + 1] + 0.114f * guide.rgb[i * 3 + 2]) / 255.0f;
-  const std::vector<float>& p = depth.values;
-  const std::vector<float> mean_I = box_mean(I, w, h, r), mean_p = box_mean(p, w, h, r);
-  const std::vector<float> mean_Ip = box_mean(product(I, p), w, h, r), mean_II = box_mean(product(I, I), w, h, r);
-  std::vector<float> a(I.size()), b(I.size());
-  for (size_t i = 0; i < I.size(); ++i) {
+  DepthMap I{w, h, std::vector<float>(size_t(w) * size_t(h))};
+  for (size_t i = 0; i < I.values.size(); ++i)  // Rec. 601 luminance in [0, 1]
+    I.values[i] = (0.299f * guide.rgb[i * 3] + 0.587f * guide.rgb[i * 3 + 1] + 0.114f * guide.rgb[i * 3 + 2]) / 255.0f;
+  // Fast guided filter (He & Sun 2015): the linear coefficients are smooth, so they are computed
+  // on a copy subsampled by s (radius r / s) and enlarged again; only the final a * I + b runs at
+  // full resolution. This keeps a 12 MP photo to a few float planes.
+  const int s = std::max(1, r / 4), sw = std::max(1, w / s), sh = std::max(1, h / s), sr = std::max(1, r / s);
+  const DepthMap small_I = s > 1 ? resize(I, sw, sh) : I, small_p = s > 1 ? resize(depth, sw, sh) : depth;
+  const std::vector<float>& Is = small_I.values;
+  const std::vector<float>& ps = small_p.values;
+  const std::vector<float> mean_I = box_mean(Is, sw, sh, sr), mean_p = box_mean(ps, sw, sh, sr);
+  const std::vector<float> mean_Ip = box_mean(product(Is, ps), sw, sh, sr), mean_II = box_mean(product(Is, Is), sw, sh, sr);
+  DepthMap a{sw, sh, std::vector<float>(Is.size())}, b{sw, sh, std::vector<float>(Is.size())};
+  for (size_t i = 0; i < Is.size(); ++i) {
     const float cov = mean_Ip[i] - mean_I[i] * mean_p[i], var = mean_II[i] - mean_I[i] * mean_I[i];
-    a[i] = cov / (var + options.eps);
-    b[i] = mean_p[i] - a[i] * mean_I[i];
+    a.values[i] = cov / (var + options.eps);
+    b.values[i] = mean_p[i] - a.values[i] * mean_I[i];
   }
-  const std::vector<float> mean_a = box_mean(a, w, h, r), mean_b = box_mean(b, w, h, r);
-  const auto [lo, hi] = std::minmax_element(p.begin(), p.end());
-  DepthMap out{w, h, std::vector<float>(I.size())};
-  for (size_t i = 0; i < I.size(); ++i) out.values[i] = std::clamp(mean_a[i] * I[i] + mean_b[i], *lo, *hi);
+  a.values = box_mean(a.values, sw, sh, sr);
+  b.values = box_mean(b.values, sw, sh, sr);
+  if (s > 1) a = resize(a, w, h), b = resize(b, w, h);
+  const auto [lo, hi] = std::minmax_element(depth.values.begin(), depth.values.end());
+  DepthMap out{w, h, std::move(I.values)};
+  for (size_t i = 0; i < out.values.size(); ++i)
+    out.values[i] = std::clamp(a.values[i] * out.values[i] + b.values[i], *lo, *hi);
   return out;
 }
 

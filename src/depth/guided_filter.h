@@ -13,7 +13,8 @@ struct GuidedFilterOptions {
   float eps = 1e-3f;    // regularisation (guide is in [0, 1]): larger = smoother
 };
 
-// depth and guide have the same size; values stay in the input's range.
+// depth and guide have the same size; values stay in the input's range. Large radii run on a
+// subsampled copy (fast guided filter), so the cost stays close to linear in the pixel count.
 DepthMap guided_filter(const DepthMap& depth, const Image& guide, const GuidedFilterOptions& options);
 
 }  // namespace dv::depth
