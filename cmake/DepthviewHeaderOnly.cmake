@@ -7,13 +7,22 @@
 #   stb       (libstb-dev):       image decoding, resizing and PNG writing
 #   nlohmann  (nlohmann-json3-dev): the model manifest (JSON)
 #   xtensor, xtl (xtensor-dev):   reading .npy ground truth (depthview eval, native)
+#   glm       (libglm-dev):       the viewer's camera and matrices
 set(DV_DEB_INCLUDE "${CMAKE_BINARY_DIR}/deb-include")
 file(MAKE_DIRECTORY "${DV_DEB_INCLUDE}")
-foreach(_dv_lib protozero fp16 doctest CLI stb nlohmann xtensor xtl)
+foreach(_dv_lib protozero fp16 doctest CLI stb nlohmann xtensor xtl glm)
   if(NOT EXISTS "/usr/include/${_dv_lib}")
     message(FATAL_ERROR "/usr/include/${_dv_lib} is missing: run scripts/setup (it installs the Debian package)")
   endif()
   file(CREATE_LINK "/usr/include/${_dv_lib}" "${DV_DEB_INCLUDE}/${_dv_lib}" SYMBOLIC)
+endforeach()
+# Single-file headers: tinyexr (EXR output) and tinygltf (GLB output), implementations compiled in
+# src/depth/single_header_libs.cpp.
+foreach(_dv_file tinyexr.h tiny_gltf.h)
+  if(NOT EXISTS "/usr/include/${_dv_file}")
+    message(FATAL_ERROR "/usr/include/${_dv_file} is missing: run scripts/setup (it installs the Debian package)")
+  endif()
+  file(CREATE_LINK "/usr/include/${_dv_file}" "${DV_DEB_INCLUDE}/${_dv_file}" SYMBOLIC)
 endforeach()
 add_library(dv_deb_headers INTERFACE)
 target_include_directories(dv_deb_headers SYSTEM INTERFACE "${DV_DEB_INCLUDE}")

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <tiny_gltf.h>
+
 #include "depth/mesh.h"
 
 using dv::depth::DepthMap;
@@ -82,8 +84,6 @@ TEST_CASE("mesh: PLY and OBJ parse back with their counts and texture coordinate
   std::remove(temp_path("a.mtl").c_str());
 }
 
-#ifdef DV_HAVE_GLB
-#include <tiny_gltf.h>
 
 TEST_CASE("mesh: GLB loads back with tinygltf: counts, texture coordinates, embedded JPEG") {
   DepthMap ramp{8, 6, {}};
@@ -115,4 +115,3 @@ TEST_CASE("mesh: GLB loads back with tinygltf: counts, texture coordinates, embe
   CHECK(model.images[0].mimeType == "image/jpeg");
   std::remove(path.c_str());
 }
-#endif

@@ -1,5 +1,7 @@
 // depthview dev server: static files on 127.0.0.1 with the headers threads need.
-//   node web/serve.mjs [--root DIR] [--port N] [--no-isolation]
+//   node web/serve.mjs [--root DIR] [--port N] [--no-isolation] [--models DIR]...
+// /models/NAME is looked up in each --models folder in turn (after DIR/models), so the page can
+// find the project's manifest and models in ../shared/models without copying them.
 // COOP same-origin + COEP require-corp make the page cross-origin isolated, which is what gives
 // it SharedArrayBuffer (wasm threads). --no-isolation serves without them (to test the fallback).
 import { createServer } from 'node:http';
@@ -11,6 +13,7 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const root = resolve(opt('--root', '.'));
 const port = Number(opt('--port', process.env.PORT || 8080));
 const isolate = !args.includes('--no-isolation');
+const modelDirs = args.flatMap((a, i) => (a === '--models' ? [resolve(args[i + 1])] : []));
 
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
@@ -18,14 +21,24 @@ const types = {
   '.png': 'image/png', '.jpg': 'image/jpeg', '.onnx': 'application/octet-stream',
 };
 
-function resolvePath(urlPath) {
-  const clean = normalize(decodeURIComponent(urlPath.split('?')[0])).replace(/^([/\\])+/, '');
-  const full = join(root, clean);
-  if (full !== root && !full.startsWith(root + sep)) return null;  // no escaping the root
+function resolveIn(base, rel) {
+  const full = join(base, rel);
+  if (full !== base && !full.startsWith(base + sep)) return null;  // no escaping the folder
   try {
     const st = statSync(full);
     return st.isDirectory() ? join(full, 'index.html') : full;
   } catch { return null; }
+}
+
+function resolvePath(urlPath) {
+  const clean = normalize(decodeURIComponent(urlPath.split('?')[0])).replace(/^([/\\])+/, '');
+  const found = resolveIn(root, clean);
+  if (found || !clean.startsWith('models' + sep)) return found;
+  for (const dir of modelDirs) {
+    const f = resolveIn(dir, clean.slice('models/'.length));
+    if (f) return f;
+  }
+  return null;
 }
 
 const server = createServer((req, res) => {

@@ -20,12 +20,10 @@
 #include "cli/progress.h"
 #include "depth/colormap.h"
 #include "depth/evaluate.h"
-#include "depth/export.h"
 #include "depth/image.h"
-#include "depth/mesh.h"
 #include "depth/model_catalog.h"
+#include "depth/outputs.h"
 #include "depth/pipeline.h"
-#include "depth/pointcloud.h"
 
 namespace fs = std::filesystem;
 
@@ -33,11 +31,10 @@ namespace {
 
 struct Options {
   std::vector<std::string> inputs, formats = {"png"};
-  std::string out_dir = ".", model, models_json, colormap = "inferno", eval_manifest;
+  std::string out_dir = ".", model, models_json, eval_manifest;
   size_t threads = 2;
   dv::depth::EstimateOptions estimate;
-  dv::depth::MeshOptions mesh;
-  dv::depth::PointCloudOptions points;
+  dv::depth::OutputOptions output;
 };
 
 bool is_image(const fs::path& p) {
@@ -79,32 +76,12 @@ int list_models(const Options& o) {
   return 0;
 }
 
-// Writes one requested format of a photo's depth; `stem` is the output path without extension.
-void write_format(const std::string& f, const std::string& stem, const dv::depth::Image& img,
-                  const dv::depth::DepthEstimate& result, const Options& o) {
-  namespace d = dv::depth;
-  const d::DepthMap& depth = result.depth;
-  if (f == "png") return d::write_png8(stem + ".png", depth);
-  if (f == "png16") return d::write_png16(stem + "_16bit.png", depth);
-  if (f == "color")
-    return d::write_png_rgb(stem + "_" + o.colormap + ".png", depth.width, depth.height,
-                            d::apply_colormap(depth, d::colormap_from_name(o.colormap)));
-  if (f == "pfm") return d::write_pfm(stem + ".pfm", depth);
-  if (f == "exr") return d::write_exr(stem + ".exr", depth);
-  if (f == "points") return d::write_point_ply(stem + "_points.ply", d::build_point_cloud(depth, img, o.points));
-  const d::Mesh mesh = d::build_relief_mesh(depth, o.mesh);
-  if (f == "glb") return d::write_glb(stem + ".glb", mesh, d::encode_jpeg(img));
-  d::write_jpeg(stem + "_texture.jpg", img);  // OBJ and PLY meshes reference the photo
-  if (f == "ply") return d::write_ply(stem + ".ply", mesh);
-  d::write_obj(stem + ".obj", mesh, stem + "_texture.jpg");
-}
-
 // One photo: estimate, then write each requested format. Throws with the reason.
 void process(dv::depth::DepthEstimator& est, const std::string& photo, const Options& o, size_t index, size_t total) {
   const dv::depth::Image img = dv::depth::load_image(photo);
   const auto result = est.run(img, o.estimate);
   const std::string stem = (fs::path(o.out_dir) / fs::path(photo).stem()).string() + "_depth";
-  for (const std::string& f : o.formats) write_format(f, stem, img, result, o);
+  for (const std::string& f : o.formats) dv::depth::write_output(f, stem, img, result.depth, o.output);
   std::printf("[%zu/%zu] %s: depth 1x1x%dx%d, %s, %.0f ms -> %s.{%s}\n", index, total, photo.c_str(),
               result.model_height, result.model_width, est.info().name.c_str(), result.inference_ms, stem.c_str(),
               CLI::detail::join(o.formats, ",").c_str());
@@ -188,13 +165,13 @@ int main(int argc, char** argv) {
                  "outputs: png (8-bit grey), png16 (16-bit grey), color (colour map PNG), pfm, exr (float), "
                  "ply, obj, glb (relief mesh + photo texture), points (coloured point-cloud PLY)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"png", "png16", "color", "pfm", "exr", "ply", "obj", "glb", "points"}));
-  app.add_option("--colormap", o.colormap, "colour map of the color output")->check(CLI::IsMember(dv::depth::colormap_names()));
+      ->check(CLI::IsMember(dv::depth::output_formats()));
+  app.add_option("--colormap", o.output.colormap, "colour map of the color output")->check(CLI::IsMember(dv::depth::colormap_names()));
   app.add_flag("--invert", o.estimate.normalize.invert, "bright = far instead of near");
   app.add_flag("--edge-aware", o.estimate.edge_aware, "snap depth edges to the photo's edges (guided filter)");
-  app.add_option("--cut", o.mesh.discontinuity, "mesh: drop triangles whose depths (0..1) differ by more")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--mesh-size", o.mesh.max_side, "mesh: vertices along the longer side")->check(CLI::Range(2, 4096));
-  app.add_option("--fov", o.points.fov_degrees, "points: horizontal field of view of the photo, degrees")->check(CLI::Range(1.0, 179.0));
+  app.add_option("--cut", o.output.mesh.discontinuity, "mesh: drop triangles whose depths (0..1) differ by more")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--mesh-size", o.output.mesh.max_side, "mesh: vertices along the longer side")->check(CLI::Range(2, 4096));
+  app.add_option("--fov", o.output.points.fov_degrees, "points: horizontal field of view of the photo, degrees")->check(CLI::Range(1.0, 179.0));
   app.add_option("--models-json", o.models_json, "model manifest (default: models/models.json)");
   CLI::App* models = app.add_subcommand("models", "list the known models and where they are installed");
   CLI::App* eval = app.add_subcommand("eval", "AbsRel and d1 on an evaluation set (protocol of ../shared/eval/README.md)");

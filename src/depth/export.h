@@ -22,7 +22,7 @@ void write_jpeg(const std::string& path, const Image& photo, int quality = 90);
 std::vector<uint8_t> encode_jpeg(const Image& photo, int quality = 90);
 // Any encoded bytes to a file.
 void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes);
-// OpenEXR, one float32 channel (tinyexr; native builds only, DV_HAVE_EXR).
+// OpenEXR, one float32 channel (tinyexr).
 void write_exr(const std::string& path, const DepthMap& map);
 // PFM: the float values as they are (one channel, rows bottom to top, little-endian).
 void write_pfm(const std::string& path, const DepthMap& map);

@@ -1,4 +1,4 @@
-// EXR output through Debian's tinyexr (a shared library, so native builds only for now).
+// EXR output through Debian's tinyexr (implementation compiled in single_header_libs.cpp).
 #include <stdexcept>
 
 #include <tinyexr.h>

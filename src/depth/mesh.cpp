@@ -17,33 +17,47 @@ GridSampling::GridSampling(int width, int height, int max_side) : width_(width),
 int GridSampling::pixel_x(int column) const { return std::min(width_ - 1, int(std::lround(column * step_))); }
 int GridSampling::pixel_y(int row) const { return std::min(height_ - 1, int(std::lround(row * step_))); }
 
-Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
-  if (depth.width < 2 || depth.height < 2) throw std::invalid_argument("the depth map is too small for a mesh");
-  const GridSampling grid(depth.width, depth.height, options.max_side);
-  const int gx = grid.columns, gy = grid.rows;
-  const float aspect = float(depth.height) / float(depth.width);
-  Mesh mesh;
-  std::vector<float> d(size_t(gx) * size_t(gy));
-  for (int j = 0; j < gy; ++j)
-    for (int i = 0; i < gx; ++i) {
-      const int px = grid.pixel_x(i), py = grid.pixel_y(j);
-      const float u = float(px) / float(depth.width - 1), v = float(py) / float(depth.height - 1);
-      const float z = depth.values[size_t(py) * size_t(depth.width) + size_t(px)];
-      d[size_t(j) * size_t(gx) + size_t(i)] = z;
-      mesh.positions.push_back({u - 0.5f, (0.5f - v) * aspect, z * options.depth_scale});
-      mesh.uvs.push_back({u, 1.0f - v});
-    }
+std::vector<float> sample_grid(const DepthMap& depth, const GridSampling& grid) {
+  std::vector<float> d(size_t(grid.columns) * size_t(grid.rows));
+  for (int j = 0; j < grid.rows; ++j)
+    for (int i = 0; i < grid.columns; ++i)
+      d[size_t(j) * size_t(grid.columns) + size_t(i)] =
+          depth.values[size_t(grid.pixel_y(j)) * size_t(depth.width) + size_t(grid.pixel_x(i))];
+  return d;
+}
+
+GridTriangles grid_triangles(const std::vector<float>& d, int columns, int rows, float discontinuity) {
+  GridTriangles out;
+  out.triangles.reserve(size_t(std::max(0, columns - 1)) * size_t(std::max(0, rows - 1)) * 2);
   auto add = [&](uint32_t a, uint32_t b, uint32_t c) {
     const float lo = std::min({d[a], d[b], d[c]}), hi = std::max({d[a], d[b], d[c]});
-    if (hi - lo > options.discontinuity) ++mesh.dropped_triangles;
-    else mesh.triangles.push_back({a, b, c});
+    if (hi - lo > discontinuity) ++out.dropped;
+    else out.triangles.push_back({a, b, c});
   };
-  for (int j = 0; j + 1 < gy; ++j)
-    for (int i = 0; i + 1 < gx; ++i) {
-      const auto tl = uint32_t(j * gx + i), tr = tl + 1, bl = uint32_t((j + 1) * gx + i), br = bl + 1;
+  for (int j = 0; j + 1 < rows; ++j)
+    for (int i = 0; i + 1 < columns; ++i) {
+      const auto tl = uint32_t(j * columns + i), tr = tl + 1, bl = uint32_t((j + 1) * columns + i), br = bl + 1;
       add(tl, bl, tr);  // counter-clockwise seen from +z
       add(tr, bl, br);
     }
+  return out;
+}
+
+Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
+  if (depth.width < 2 || depth.height < 2) throw std::invalid_argument("the depth map is too small for a mesh");
+  const GridSampling grid(depth.width, depth.height, options.max_side);
+  const std::vector<float> d = sample_grid(depth, grid);
+  const float aspect = float(depth.height) / float(depth.width);
+  Mesh mesh;
+  for (int j = 0; j < grid.rows; ++j)
+    for (int i = 0; i < grid.columns; ++i) {
+      const float u = float(grid.pixel_x(i)) / float(depth.width - 1), v = float(grid.pixel_y(j)) / float(depth.height - 1);
+      mesh.positions.push_back({u - 0.5f, (0.5f - v) * aspect, d[size_t(j) * size_t(grid.columns) + size_t(i)] * options.depth_scale});
+      mesh.uvs.push_back({u, 1.0f - v});
+    }
+  GridTriangles t = grid_triangles(d, grid.columns, grid.rows, options.discontinuity);
+  mesh.triangles = std::move(t.triangles);
+  mesh.dropped_triangles = t.dropped;
   return mesh;
 }
 

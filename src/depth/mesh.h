@@ -36,6 +36,17 @@ struct GridSampling {
   double step_;
 };
 
+// The depth at each grid sample, row by row.
+std::vector<float> sample_grid(const DepthMap& depth, const GridSampling& grid);
+
+// Two triangles per grid cell, except those whose corner depths differ by more than
+// `discontinuity` (counted in `dropped`). Shared by the exported meshes and the viewer.
+struct GridTriangles {
+  std::vector<std::array<uint32_t, 3>> triangles;
+  size_t dropped = 0;
+};
+GridTriangles grid_triangles(const std::vector<float>& grid_depth, int columns, int rows, float discontinuity);
+
 // depth: normalised [0, 1], bright = near (the pipeline's output).
 Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options = {});
 
@@ -43,7 +54,7 @@ Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options = {});
 void write_ply(const std::string& path, const Mesh& mesh);
 // OBJ + MTL; the material uses `texture_file` (written by the caller next to the OBJ).
 void write_obj(const std::string& path, const Mesh& mesh, const std::string& texture_file);
-// Binary glTF with the photo embedded as the JPEG texture (tinygltf; native builds, DV_HAVE_GLB).
+// Binary glTF with the photo embedded as the JPEG texture (tinygltf).
 void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint8_t>& jpeg);
 
 }  // namespace dv::depth

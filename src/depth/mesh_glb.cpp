@@ -1,4 +1,4 @@
-// GLB output through Debian's tinygltf (a compiled library, so native builds only for now).
+// GLB output through Debian's tinygltf (implementation compiled in single_header_libs.cpp).
 #include <cstring>
 #include <stdexcept>
 

@@ -1,0 +1,219 @@
+#include "app/app.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <nlohmann/json.hpp>
+
+#include "app/platform.h"
+#include "depth/colormap.h"
+#include "depth/export.h"
+#include "depth/outputs.h"
+
+namespace fs = std::filesystem;
+
+namespace dv::app {
+
+namespace {
+
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// An RGBA8 texture of at most 1024 pixels per side (the 2D previews).
+GLuint upload_preview(GLuint tex, int w, int h, const std::vector<uint8_t>& rgb) {
+  const int scale = std::max(1, (std::max(w, h) + 1023) / 1024), tw = std::max(1, w / scale), th = std::max(1, h / scale);
+  std::vector<uint8_t> rgba(size_t(tw) * size_t(th) * 4, 255);
+  for (int y = 0; y < th; ++y)
+    for (int x = 0; x < tw; ++x)
+      std::copy_n(&rgb[(size_t(y * scale) * size_t(w) + size_t(x * scale)) * 3], 3, &rgba[(size_t(y) * size_t(tw) + size_t(x)) * 4]);
+  if (tex == 0) glGenTextures(1, &tex);
+  glBindTexture(GL_TEXTURE_2D, tex);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, tw, th, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  return tex;
+}
+
+}  // namespace
+
+App::App(GLFWwindow* window, AppPaths paths) : window_(window), paths_(std::move(paths)) {
+  settings_ = settings_from_json(load_settings_text());
+  if (!paths_.export_dir.empty()) settings_.export_dir = paths_.export_dir;
+  reload_models();
+}
+
+App::~App() {
+  save_settings_text(to_json(settings_));
+  glDeleteTextures(1, &photo_preview_);
+  glDeleteTextures(1, &depth_preview_);
+}
+
+bool App::init(std::string* error) { return relief_.init(error); }
+
+void App::reload_models() {
+  try {
+    catalog_ = std::make_unique<depth::ModelCatalog>(paths_.models_json, paths_.model_dirs);
+    catalog_error_.clear();
+  } catch (const std::exception& e) {
+    catalog_.reset();
+    catalog_error_ = e.what();
+  }
+}
+
+void App::set_model(const std::string& id) {
+  settings_.model = id;
+  settings_dirty_ = true;
+  if (!photo_bytes_.empty()) start_estimate();
+}
+
+void App::open_photo_file(const std::string& path) {
+  try {
+    open_photo_bytes(depth::read_file(path), path);
+  } catch (const std::exception& e) {
+    report_error(e.what());
+  }
+}
+
+void App::open_photo_bytes(std::vector<uint8_t> bytes, std::string name) {
+  photo_bytes_ = std::move(bytes);
+  photo_name_ = std::move(name);
+  start_estimate();
+}
+
+void App::report_error(const std::string& message) {
+  error_ = message;
+  std::fprintf(stderr, "depthview: %s\n", message.c_str());
+}
+
+void App::start_estimate() {
+  if (!catalog_) return report_error(catalog_error_);
+  DepthRequest request;
+  try {
+    request.model = catalog_->resolve(settings_.model);
+  } catch (const std::exception& e) {
+    return report_error(e.what());
+  }
+  request.photo_bytes = photo_bytes_;
+  request.photo_name = photo_name_;
+  // Leave a core to the UI so frames keep coming while the model runs.
+  request.threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()) - 1);
+  request.options.edge_aware = settings_.edge_aware;
+  error_.clear();
+  status_ = "estimating depth of " + fs::path(photo_name_).filename().string() + " with " + request.model.name;
+  job_.start(std::move(request));
+}
+
+void App::poll_job() {
+  if (auto error = job_.take_error()) {
+    report_error(*error);
+    status_.clear();
+  }
+  if (auto result = job_.take_result()) {
+    result_ = std::make_unique<DepthResult>(std::move(*result));
+    relief_.set_content(result_->photo, result_->estimate.depth);
+    preview_dirty_ = true;
+    depth_frames_ = 0;
+    char line[256];
+    std::snprintf(line, sizeof line, "%s: depth 1x1x%dx%d in %.0f ms (model %.0f ms)",
+                  fs::path(result_->photo_name).filename().string().c_str(), result_->estimate.model_height,
+                  result_->estimate.model_width, result_->total_ms, result_->estimate.inference_ms);
+    status_ = line;
+    std::printf("depthview: %s\n", line);
+    std::fflush(stdout);
+  }
+}
+
+void App::refresh_preview() {
+  if (!preview_dirty_ || !result_) return;
+  const auto& photo = result_->photo;
+  photo_preview_ = upload_preview(photo_preview_, photo.width, photo.height, photo.rgb);
+  const depth::DepthMap shown = displayed_depth(result_->estimate.depth, settings_);
+  const auto rgb = depth::apply_colormap(shown, depth::colormap_from_name(settings_.colormap));
+  depth_preview_ = upload_preview(depth_preview_, shown.width, shown.height, rgb);
+  preview_dirty_ = false;
+}
+
+void App::handle_camera_input() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantCaptureMouse) return;
+  // The click frame's delta includes the jump to the click point: skip it.
+  if (ImGui::IsMouseDown(ImGuiMouseButton_Left) && !ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+    camera_.orbit(io.MouseDelta.x, io.MouseDelta.y);
+  if (ImGui::IsMouseDown(ImGuiMouseButton_Right) && !ImGui::IsMouseClicked(ImGuiMouseButton_Right))
+    camera_.pan_by(io.MouseDelta.x, io.MouseDelta.y, io.DisplaySize.y);
+  if (io.MouseWheel != 0.0f) camera_.zoom(io.MouseWheel);
+}
+
+void App::update_ui_scale() {
+  const float scale = std::clamp(sync_canvas_and_scale(window_), 1.0f, 4.0f);
+  if (scale == ui_scale_) return;
+  // Re-rasterise the font at the new size (crisp on high-DPI screens) and scale the style.
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig font;
+  font.SizePixels = std::round(13.0f * scale);
+  io.Fonts->AddFontDefault(&font);
+  ImGui_ImplOpenGL3_DestroyDeviceObjects();  // NewFrame rebuilds the font texture
+  ImGuiStyle style;
+  ImGui::StyleColorsDark(&style);
+  style.ScaleAllSizes(scale);
+  ImGui::GetStyle() = style;
+  ui_scale_ = scale;
+}
+
+void App::frame() {
+  const double t0 = now_ms();
+  static double last = t0;
+  const double frame_ms = t0 - last;
+  last = t0;
+  if (frames_ > 0) {
+    stats_.all.add(frame_ms);
+    if (job_.busy()) stats_.during_inference.add(frame_ms);
+    else if (relief_.has_content()) stats_.relief.add(frame_ms);
+  }
+  time_ = t0 / 1000.0;
+  update_ui_scale();
+  poll_job();
+  script_.step(*this);
+  if (quit_) return;
+  refresh_preview();
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  handle_camera_input();
+  draw_controls();
+  draw_depth_window();
+  ImGui::Render();
+
+  int fb_w = 0, fb_h = 0;
+  glfwGetFramebufferSize(window_, &fb_w, &fb_h);
+  glViewport(0, 0, fb_w, fb_h);
+  glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+  OrbitCamera cam = camera_;
+  if (settings_.relief.wiggle) cam.yaw += 0.12f * float(std::sin(time_ * 2.0 * 3.14159265 * 0.6));  // parallax "wiggle"
+  relief_.draw(cam, settings_.relief, fb_w, fb_h);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (!pending_screenshot_.empty()) save_screenshot(std::exchange(pending_screenshot_, std::string()));
+  ++frames_;
+  if (result_) ++depth_frames_;
+  notify_frame_drawn();
+  if (settings_dirty_) {
+    save_settings_text(to_json(settings_));
+    settings_dirty_ = false;
+  }
+}
+
+}  // namespace dv::app

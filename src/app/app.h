@@ -1,0 +1,85 @@
+// The viewer: one App object owns the state, draws the ImGui panels and the 3D view each frame,
+// and runs depth estimation on a worker thread. main.cpp only creates the window and calls
+// frame(); the same code runs natively and in the browser.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/camera.h"
+#include "app/depth_job.h"
+#include "app/frame_stats.h"
+#include "app/gl.h"
+#include "app/relief_view.h"
+#include "app/script.h"
+#include "app/settings.h"
+#include "depth/model_catalog.h"
+
+namespace dv::app {
+
+struct AppPaths {
+  std::string models_json;                // the model manifest
+  std::vector<std::string> model_dirs;    // where model files are looked for
+  std::string export_dir;                 // "" = remembered setting
+};
+
+class App {
+ public:
+  App(GLFWwindow* window, AppPaths paths);
+  ~App();
+  bool init(std::string* error);
+  void frame();                           // one iteration of the main loop
+  bool should_quit() const { return quit_; }
+
+  void open_photo_file(const std::string& path);
+  void open_photo_bytes(std::vector<uint8_t> bytes, std::string name);
+  void reload_models();                   // the model files changed (e.g. the page stored one)
+  void set_model(const std::string& id);
+  void run_script(const std::string& script) { script_.load(script); }
+  std::string state_json() const;         // for tests and the page
+
+ private:
+  friend class ScriptRunner;
+  void poll_job();
+  void start_estimate();
+  void handle_camera_input();
+  void update_ui_scale();
+  void refresh_preview();
+  void draw_controls();
+  void draw_depth_window();
+  void draw_model_section();
+  void draw_view_section();
+  void draw_export_section();
+  void export_outputs(const std::string& dir);
+  void save_screenshot(const std::string& path);
+  void report_error(const std::string& message);
+
+  GLFWwindow* window_;
+  AppPaths paths_;
+  ViewerSettings settings_;
+  std::unique_ptr<depth::ModelCatalog> catalog_;
+  std::string catalog_error_;
+  DepthJob job_;
+  ReliefView relief_;
+  OrbitCamera camera_;
+  ScriptRunner script_;
+  FrameStats stats_;
+  // The current photo and its depth.
+  std::vector<uint8_t> photo_bytes_;
+  std::string photo_name_;
+  std::unique_ptr<DepthResult> result_;
+  GLuint photo_preview_ = 0, depth_preview_ = 0;
+  bool preview_dirty_ = false;
+  float compare_ = 0.5f;                  // before/after split in the depth window
+  std::string error_, status_;
+  char open_path_[1024] = "";             // native path field
+  std::string pending_screenshot_;
+  float ui_scale_ = 0.0f;
+  double time_ = 0.0;
+  bool quit_ = false, settings_dirty_ = false;
+  int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived
+};
+
+}  // namespace dv::app

@@ -1,0 +1,244 @@
+// The viewer's panels: controls (photo, model, view, export) and the depth window with its
+// before/after slider; plus exports and screenshots.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include "app/app.h"
+#include "app/platform.h"
+#include "depth/colormap.h"
+#include "depth/export.h"
+#include "depth/outputs.h"
+
+namespace fs = std::filesystem;
+
+namespace dv::app {
+
+namespace {
+ImTextureID texture_id(GLuint tex) { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)); }
+
+std::string model_label(const depth::ModelInfo& m) {
+  if (m.path.empty()) return m.name + " (not installed)";
+  std::error_code ec;
+  const auto size = fs::file_size(m.path, ec);
+  char text[256];
+  std::snprintf(text, sizeof text, "%s (%.0f MB)", m.name.c_str(), ec ? 0.0 : double(size) / 1e6);
+  return text;
+}
+}  // namespace
+
+void App::draw_controls() {
+  const float s = ui_scale_;
+  ImGui::SetNextWindowPos(ImVec2(10 * s, 10 * s), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(330 * s, 0), ImGuiCond_FirstUseEver);
+  ImGui::Begin("depthview");
+  if (!error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+    ImGui::TextWrapped("%s", error_.c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::SmallButton("dismiss")) error_.clear();
+    ImGui::Separator();
+  }
+  if (exports_to_folder()) {
+    const bool enter = ImGui::InputTextWithHint("##path", "photo path, or drop a photo on the window", open_path_,
+                                                sizeof open_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Open") || enter) && open_path_[0]) open_photo_file(open_path_);
+  } else if (ImGui::Button("Open photo...")) {
+    request_file_picker();
+  }
+  if (!exports_to_folder()) ImGui::TextDisabled("or drop / paste a photo; nothing leaves this device");
+  draw_model_section();
+  if (job_.busy()) {
+    ImGui::ProgressBar(job_.progress(), ImVec2(-80 * s, 0), job_.stage().c_str());
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) {
+      job_.cancel();
+      status_ = "cancelled";
+    }
+  } else if (!status_.empty()) {
+    ImGui::TextWrapped("%s", status_.c_str());
+  }
+  draw_view_section();
+  draw_export_section();
+  ImGui::TextDisabled("%.1f ms/frame", 1000.0f / std::max(1.0f, ImGui::GetIO().Framerate));
+  ImGui::End();
+}
+
+void App::draw_model_section() {
+  if (!catalog_) {
+    ImGui::TextWrapped("models: %s", catalog_error_.c_str());
+    return;
+  }
+  std::string current = "best installed";
+  for (const auto& m : catalog_->models())
+    if (m.id == settings_.model) current = model_label(m);
+  if (ImGui::BeginCombo("model", current.c_str())) {
+    if (ImGui::Selectable("best installed", settings_.model.empty())) set_model("");
+    for (const auto& m : catalog_->models()) {
+      ImGui::BeginDisabled(m.path.empty());
+      if (ImGui::Selectable(model_label(m).c_str(), m.id == settings_.model)) set_model(m.id);
+      ImGui::EndDisabled();
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::Checkbox("edge-aware (guided filter)", &settings_.edge_aware)) set_model(settings_.model);
+}
+
+void App::draw_view_section() {
+  ReliefSettings& r = settings_.relief;
+  bool changed = false;
+  if (ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) {
+    int mode = r.points ? 1 : 0;
+    changed |= ImGui::RadioButton("relief", &mode, 0);
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("point cloud", &mode, 1);
+    r.points = mode == 1;
+    changed |= ImGui::SliderFloat("depth scale", &r.depth_scale, 0.0f, 1.5f);
+    changed |= ImGui::SliderInt("mesh resolution", &r.mesh_side, 16, 1024);
+    changed |= ImGui::SliderFloat("edge cut", &r.cut, 0.01f, 1.0f, "%.2f");
+    ImGui::SetItemTooltip("drop triangles across depth jumps larger than this (1 = keep all)");
+    changed |= ImGui::Checkbox("lit", &r.lit);
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox("wireframe", &r.wireframe);
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox("wiggle", &r.wiggle);
+    if (r.points) {
+      changed |= ImGui::SliderFloat("field of view", &r.fov_degrees, 20.0f, 120.0f, "%.0f deg");
+      changed |= ImGui::SliderFloat("point size", &r.point_size, 1.0f, 8.0f);
+    }
+    if (ImGui::Button("Reset view")) camera_.reset();
+  }
+  if (ImGui::CollapsingHeader("Depth map", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (ImGui::BeginCombo("colours", settings_.colormap.c_str())) {
+      for (const auto& name : depth::colormap_names())
+        if (ImGui::Selectable(name.c_str(), name == settings_.colormap)) settings_.colormap = name, preview_dirty_ = changed = true;
+      ImGui::EndCombo();
+    }
+    preview_dirty_ |= ImGui::Checkbox("invert (bright = far)", &settings_.invert);
+    preview_dirty_ |= ImGui::DragFloatRange2("range", &settings_.range_low, &settings_.range_high, 0.005f, 0.0f, 1.0f, "%.2f");
+    changed |= preview_dirty_;
+  }
+  r.mesh_side = std::clamp(r.mesh_side, 2, 4096);
+  settings_dirty_ |= changed;
+}
+
+void App::draw_export_section() {
+  if (!ImGui::CollapsingHeader("Export")) return;
+  for (const auto& f : depth::output_formats()) {
+    auto& chosen = settings_.export_formats;
+    bool on = std::find(chosen.begin(), chosen.end(), f) != chosen.end();
+    if (ImGui::Checkbox(f.c_str(), &on)) {
+      if (on) chosen.push_back(f);
+      else chosen.erase(std::remove(chosen.begin(), chosen.end(), f), chosen.end());
+      settings_dirty_ = true;
+    }
+    if (&f != &depth::output_formats().back() && (&f - &depth::output_formats()[0]) % 4 != 3) ImGui::SameLine();
+  }
+  if (exports_to_folder()) {
+    char dir[1024];
+    std::snprintf(dir, sizeof dir, "%s", settings_.export_dir.c_str());
+    if (ImGui::InputText("folder", dir, sizeof dir)) settings_.export_dir = dir, settings_dirty_ = true;
+  }
+  ImGui::BeginDisabled(!result_);
+  if (ImGui::Button("Export")) export_outputs(exports_to_folder() ? settings_.export_dir : "/tmp/depthview-export");
+  ImGui::SameLine();
+  ImGui::EndDisabled();
+  if (ImGui::Button("Screenshot")) {
+    const std::string stem = result_ ? fs::path(result_->photo_name).stem().string() : "depthview";
+    const fs::path dir = exports_to_folder() ? fs::path(settings_.export_dir) : fs::path("/tmp/depthview-export");
+    pending_screenshot_ = (dir / (stem + "_screenshot.png")).string();
+  }
+}
+
+void App::draw_depth_window() {
+  if (!result_ || !depth_preview_) return;
+  const float s = ui_scale_;
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(display.x - 370 * s, 10 * s), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(360 * s, 0), ImGuiCond_FirstUseEver);
+  ImGui::Begin("Depth (bright = near)");
+  ImGui::SliderFloat("photo | depth", &compare_, 0.0f, 1.0f, "%.2f");
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float height = width * float(result_->photo.height) / float(result_->photo.width);
+  // Before/after: the photo left of the split, the depth map right of it.
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddImage(texture_id(photo_preview_), at, ImVec2(at.x + width * compare_, at.y + height), ImVec2(0, 0), ImVec2(compare_, 1));
+  draw->AddImage(texture_id(depth_preview_), ImVec2(at.x + width * compare_, at.y), ImVec2(at.x + width, at.y + height),
+                 ImVec2(compare_, 0), ImVec2(1, 1));
+  draw->AddLine(ImVec2(at.x + width * compare_, at.y), ImVec2(at.x + width * compare_, at.y + height), IM_COL32(255, 255, 255, 200), 2 * s);
+  ImGui::Dummy(ImVec2(width, height));
+  ImGui::Text("%d x %d, %zu triangles, %zu cut at edges", result_->photo.width, result_->photo.height, relief_.triangle_count(),
+              relief_.dropped_count());
+  ImGui::End();
+}
+
+void App::export_outputs(const std::string& dir) {
+  if (!result_) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const std::string stem = (fs::path(dir) / fs::path(result_->photo_name).stem()).string() + "_depth";
+  depth::OutputOptions options;
+  options.colormap = settings_.colormap == "grey" ? "inferno" : settings_.colormap;
+  options.mesh.max_side = settings_.relief.mesh_side;
+  options.mesh.depth_scale = settings_.relief.depth_scale;
+  options.mesh.discontinuity = settings_.relief.cut;
+  options.points.fov_degrees = settings_.relief.fov_degrees;
+  const depth::DepthMap shown = displayed_depth(result_->estimate.depth, settings_);
+  int written = 0;
+  for (const std::string& f : settings_.export_formats) {
+    try {
+      const bool is_map = f == "png" || f == "png16" || f == "color" || f == "pfm" || f == "exr";
+      for (const std::string& path : depth::write_output(f, stem, result_->photo, is_map ? shown : result_->estimate.depth, options)) {
+        deliver_file(path, fs::path(path).filename().string());
+        ++written;
+      }
+    } catch (const std::exception& e) {
+      report_error(std::string("export ") + f + ": " + e.what());
+    }
+  }
+  status_ = "exported " + std::to_string(written) + " file(s)" + (exports_to_folder() ? " to " + dir : "");
+  std::printf("depthview: %s\n", status_.c_str());
+}
+
+void App::save_screenshot(const std::string& path) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_, &w, &h);
+  std::vector<uint8_t> rgba(size_t(w) * size_t(h) * 4), rgb(size_t(w) * size_t(h) * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  for (int y = 0; y < h; ++y)  // GL rows start at the bottom
+    for (int x = 0; x < w; ++x)
+      std::copy_n(&rgba[(size_t(h - 1 - y) * size_t(w) + size_t(x)) * 4], 3, &rgb[(size_t(y) * size_t(w) + size_t(x)) * 3]);
+  try {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    depth::write_png_rgb(path, w, h, rgb);
+    deliver_file(path, fs::path(path).filename().string());
+    std::printf("depthview: screenshot %s (%dx%d)\n", path.c_str(), w, h);
+  } catch (const std::exception& e) {
+    report_error(e.what());
+  }
+}
+
+std::string App::state_json() const {
+  const auto& r = settings_.relief;
+  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"has_depth", bool(result_)},
+                      {"depth_frames", depth_frames_}, {"error", error_}, {"status", status_},
+                      {"yaw", camera_.yaw}, {"pitch", camera_.pitch}, {"distance", camera_.distance},
+                      {"points", r.points}, {"mesh_side", r.mesh_side}, {"triangles", relief_.triangle_count()},
+                      {"ui_scale", ui_scale_}, {"frame_stats", stats_.summary()},
+                      {"max_frame_ms_during_inference", stats_.during_inference.max_ms}};
+  if (result_) {
+    j["photo"] = {{"name", result_->photo_name}, {"width", result_->photo.width}, {"height", result_->photo.height}};
+    j["depth_ms"] = result_->total_ms;
+    j["model_ms"] = result_->estimate.inference_ms;
+  }
+  return j.dump();
+}
+
+}  // namespace dv::app

@@ -1,0 +1,133 @@
+#include "app/depth_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <new>
+#include <utility>
+
+namespace dv::app {
+
+namespace {
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+DepthJob::DepthJob() : worker_([this] { loop(); }) {}
+
+DepthJob::~DepthJob() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    quit_ = true;
+    ++generation_;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+void DepthJob::start(DepthRequest request) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_ = std::move(request);
+    ++generation_;  // whatever runs now is stale
+    busy_ = true;
+  }
+  wake_.notify_all();
+}
+
+void DepthJob::cancel() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_.reset();
+  ++generation_;
+  busy_ = false;
+}
+
+void DepthJob::set_stage(Stage s) {
+  stage_ = s;
+  stage_started_ms_ = now_ms();
+}
+
+float DepthJob::progress() const {
+  const double in_stage = now_ms() - stage_started_ms_;
+  switch (stage_.load()) {
+    case Stage::Decoding: return 0.05f;
+    case Stage::LoadingModel: return 0.15f;
+    case Stage::Running: return 0.2f + 0.7f * float(std::min(1.0, in_stage / std::max(1.0, expected_run_ms_.load())));
+    case Stage::PostProcessing: return 0.95f;
+    default: return 0.0f;
+  }
+}
+
+std::string DepthJob::stage() const {
+  switch (stage_.load()) {
+    case Stage::Decoding: return "decoding the photo";
+    case Stage::LoadingModel: return "loading the model";
+    case Stage::Running: return "estimating depth";
+    case Stage::PostProcessing: return "post-processing";
+    default: return "idle";
+  }
+}
+
+std::optional<DepthResult> DepthJob::take_result() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(result_, std::nullopt);
+}
+
+std::optional<std::string> DepthJob::take_error() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(error_, std::nullopt);
+}
+
+void DepthJob::loop() {
+  for (;;) {
+    DepthRequest request;
+    uint64_t generation = 0;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return quit_ || pending_.has_value(); });
+      if (quit_) return;
+      request = std::move(*pending_);
+      pending_.reset();
+      generation = generation_;
+    }
+    std::string error;
+    try {
+      process(request, generation);
+    } catch (const std::bad_alloc&) {
+      error = "out of memory while processing " + request.photo_name + " (try a smaller photo or model)";
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    set_stage(Stage::Idle);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error.empty() && !cancelled(generation)) error_ = error;
+    if (!pending_) busy_ = false;  // else a newer request is queued
+  }
+}
+
+void DepthJob::process(DepthRequest& request, uint64_t generation) {
+  const double t0 = now_ms();
+  set_stage(Stage::Decoding);
+  DepthResult out;
+  out.photo_name = request.photo_name;
+  out.photo = depth::decode_image(request.photo_bytes, request.photo_name);
+  request.photo_bytes = {};
+  if (cancelled(generation)) return;
+  const std::string key = request.model.path + "#" + std::to_string(request.threads);
+  if (!estimator_ || key != estimator_key_) {
+    set_stage(Stage::LoadingModel);
+    estimator_.reset();
+    estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.threads);
+    estimator_key_ = key;
+  }
+  if (cancelled(generation)) return;
+  set_stage(Stage::Running);
+  out.estimate = estimator_->run(out.photo, request.options);
+  expected_run_ms_ = out.estimate.inference_ms;
+  set_stage(Stage::PostProcessing);
+  out.total_ms = now_ms() - t0;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!cancelled(generation)) result_ = std::move(out);
+}
+
+}  // namespace dv::app

@@ -1,0 +1,76 @@
+// Depth estimation off the UI thread: one worker thread takes the latest request (photo bytes +
+// model), decodes, runs the model and post-processes, while the UI keeps drawing and shows the
+// stage and progress. Cancel discards the running request's result at the next stage boundary
+// (a model run itself cannot be interrupted; its result is dropped).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "depth/image.h"
+#include "depth/model_catalog.h"
+#include "depth/pipeline.h"
+
+namespace dv::app {
+
+struct DepthRequest {
+  std::vector<uint8_t> photo_bytes;
+  std::string photo_name;
+  depth::ModelInfo model;
+  size_t threads = 1;
+  depth::EstimateOptions options;
+};
+
+struct DepthResult {
+  std::string photo_name;
+  depth::Image photo;
+  depth::DepthEstimate estimate;
+  double total_ms = 0;
+};
+
+class DepthJob {
+ public:
+  DepthJob();
+  ~DepthJob();
+  DepthJob(const DepthJob&) = delete;
+  DepthJob& operator=(const DepthJob&) = delete;
+
+  void start(DepthRequest request);  // replaces a queued request; a running one is cancelled
+  void cancel();
+  bool busy() const { return busy_; }
+  float progress() const;            // 0..1, estimated from the stage and the last run's time
+  std::string stage() const;
+  // Each finished request gives either a result or an error message, once.
+  std::optional<DepthResult> take_result();
+  std::optional<std::string> take_error();
+
+ private:
+  enum class Stage { Idle, Decoding, LoadingModel, Running, PostProcessing };
+  void loop();
+  void process(DepthRequest& request, uint64_t generation);
+  bool cancelled(uint64_t generation) const { return generation != generation_; }
+  void set_stage(Stage s);
+
+  std::thread worker_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::optional<DepthRequest> pending_;
+  std::optional<DepthResult> result_;
+  std::optional<std::string> error_;
+  bool quit_ = false;
+  std::atomic<bool> busy_{false};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<Stage> stage_{Stage::Idle};
+  std::atomic<double> stage_started_ms_{0}, expected_run_ms_{1000};
+  std::unique_ptr<depth::DepthEstimator> estimator_;  // kept while the model stays the same
+  std::string estimator_key_;
+};
+
+}  // namespace dv::app

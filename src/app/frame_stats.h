@@ -1,0 +1,34 @@
+// Frame times: overall and while inference runs (the UI must keep drawing then).
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace dv::app {
+
+struct FrameStats {
+  struct Series {
+    int frames = 0;
+    double total_ms = 0, max_ms = 0;
+    void add(double ms) {
+      ++frames;
+      total_ms += ms;
+      max_ms = std::max(max_ms, ms);
+    }
+    double mean_ms() const { return frames ? total_ms / frames : 0.0; }
+  };
+  Series all, during_inference, relief;  // relief: frames drawing a relief while idle
+
+  std::string summary() const {
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "frames %d: mean %.1f ms, max %.1f ms | relief idle %d: mean %.1f ms, max %.1f ms | "
+                  "during inference %d: mean %.1f ms, max %.1f ms",
+                  all.frames, all.mean_ms(), all.max_ms, relief.frames, relief.mean_ms(), relief.max_ms,
+                  during_inference.frames, during_inference.mean_ms(), during_inference.max_ms);
+    return line;
+  }
+};
+
+}  // namespace dv::app

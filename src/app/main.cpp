@@ -1,0 +1,140 @@
+// depthview viewer: one main loop for the desktop (GLFW + OpenGL 3.3) and the browser (Emscripten's
+// GLFW port + WebGL2), in the manner of Dear ImGui's example_glfw_opengl3.
+//
+//   depthview-viewer [PHOTO] [--model ID] [--export-dir DIR] [--script "open a.jpg; wait-depth; shot a.png; quit"]
+//                    [--size WxH] [--no-vsync]
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include "app/app.h"
+#include "app/gl.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#define DV_EXPORT EMSCRIPTEN_KEEPALIVE
+#else
+#define DV_EXPORT
+#endif
+
+namespace {
+
+dv::app::App* g_app = nullptr;  // for the GLFW drop callback and the page's entry points
+
+void on_drop(GLFWwindow*, int count, const char** paths) {
+  // The browser's GLFW port writes dropped files into its in-memory file system first.
+  if (count > 0 && g_app) g_app->open_photo_file(paths[0]);
+}
+
+void main_loop(void* window_ptr) {
+  auto* window = static_cast<GLFWwindow*>(window_ptr);
+  glfwPollEvents();
+  g_app->frame();
+  glfwSwapBuffers(window);
+}
+
+dv::app::AppPaths default_paths() {
+#ifdef __EMSCRIPTEN__
+  return {"/models/models.json", {"/models"}, ""};  // the page stores models there
+#else
+  return {DV_MODELS_DIR "/models.json", {DV_MODELS_DIR, DV_SHARED_MODELS_DIR}, ""};
+#endif
+}
+
+}  // namespace
+
+// Entry points for the web page (web/app.js) and tests.
+extern "C" {
+DV_EXPORT void dv_app_open_bytes(const uint8_t* data, int size, const char* name) {
+  if (g_app) g_app->open_photo_bytes(std::vector<uint8_t>(data, data + size), name);
+}
+DV_EXPORT void dv_app_models_changed() {
+  if (g_app) g_app->reload_models();
+}
+DV_EXPORT void dv_app_run_script(const char* script) {
+  if (g_app) g_app->run_script(script);
+}
+DV_EXPORT const char* dv_app_state() {
+  static std::string state;
+  state = g_app ? g_app->state_json() : "{}";
+  return state.c_str();
+}
+}
+
+int main(int argc, char** argv) {
+  CLI::App cli{"depthview viewer: photo -> depth map and 3D relief"};
+  std::string photo, model, script, export_dir;
+  int width = 1280, height = 800;
+  bool no_vsync = false;
+  cli.add_option("photo", photo, "photo to open");
+  cli.add_option("--model", model, "model id (default: the last one used, else the best installed)");
+  cli.add_option("--export-dir", export_dir, "folder for exports and screenshots");
+  cli.add_option("--script", script, "commands for scripted runs (see src/app/script.h)");
+  cli.add_option("--width", width, "window width")->check(CLI::Range(320, 8192));
+  cli.add_option("--height", height, "window height")->check(CLI::Range(240, 8192));
+  cli.add_flag("--no-vsync", no_vsync, "draw as fast as possible (frame-time measurements)");
+  CLI11_PARSE(cli, argc, argv);
+
+  glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "GLFW error %d: %s\n", code, text); });
+  if (!glfwInit()) return 1;
+#ifdef __EMSCRIPTEN__
+  const char* glsl_version = "#version 300 es";
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+#else
+  const char* glsl_version = "#version 330 core";
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+#endif
+  GLFWwindow* window = glfwCreateWindow(width, height, "depthview", nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "depthview: cannot open an OpenGL 3.3 / WebGL2 window\n");
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(no_vsync ? 0 : 1);
+  glfwSetDropCallback(window, on_drop);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // the app remembers its own settings
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init(glsl_version);
+
+  dv::app::AppPaths paths = default_paths();
+  paths.export_dir = export_dir;
+  auto app = std::make_unique<dv::app::App>(window, paths);
+  std::string error;
+  if (!app->init(&error)) {
+    std::fprintf(stderr, "depthview: %s\n", error.c_str());
+    return 1;
+  }
+  g_app = app.get();
+  if (!model.empty()) app->set_model(model);
+  if (!photo.empty()) app->open_photo_file(photo);
+  if (!script.empty()) app->run_script(script);
+
+#ifdef __EMSCRIPTEN__
+  // The browser owns the loop; the app lives for the page's lifetime.
+  app.release();
+  emscripten_set_main_loop_arg(main_loop, window, 0, false);
+#else
+  while (!glfwWindowShouldClose(window) && !app->should_quit()) main_loop(window);
+  g_app = nullptr;
+  app.reset();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+#endif
+  return 0;
+}

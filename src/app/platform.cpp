@@ -1,0 +1,96 @@
+#include "app/platform.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/gl.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+
+// The page (web/app.js) defines globalThis.depthview with the hooks used here. (Double quotes
+// only: EM_JS bodies pass through the C preprocessor.)
+EM_JS(char*, dv_js_load_settings, (), {
+  const text = localStorage.getItem("depthview.settings") || "";
+  return stringToNewUTF8(text);
+});
+EM_JS(void, dv_js_save_settings, (const char* text), { localStorage.setItem("depthview.settings", UTF8ToString(text)); });
+EM_JS(void, dv_js_download, (const char* path, const char* name), {
+  const p = UTF8ToString(path), n = UTF8ToString(name);
+  const data = FS.readFile(p);
+  FS.unlink(p);
+  if (globalThis.depthview && globalThis.depthview.download) globalThis.depthview.download(data, n);
+});
+// Canvas size = CSS size x devicePixelRatio, set through Browser.setCanvasSize (the GLFW port's
+// glfwSetWindowSize would request fullscreen instead). Returns the pixel ratio.
+EM_JS(double, dv_js_sync_canvas, (), {
+  const dpr = globalThis.devicePixelRatio || 1;
+  const rect = Module.canvas.getBoundingClientRect();
+  const w = Math.round(rect.width * dpr), h = Math.round(rect.height * dpr);
+  if (w > 0 && h > 0 && (Module.canvas.width != w || Module.canvas.height != h)) Browser.setCanvasSize(w, h);
+  return dpr;
+});
+EM_JS(void, dv_js_open_picker, (), { if (globalThis.depthview && globalThis.depthview.openPicker) globalThis.depthview.openPicker(); });
+EM_JS(void, dv_js_frame, (), { if (globalThis.depthview && globalThis.depthview.onFrame) globalThis.depthview.onFrame(); });
+#endif
+
+namespace dv::app {
+
+#ifdef __EMSCRIPTEN__
+
+std::string load_settings_text() {
+  char* text = dv_js_load_settings();
+  std::string out(text);
+  std::free(text);
+  return out;
+}
+void save_settings_text(const std::string& text) { dv_js_save_settings(text.c_str()); }
+void deliver_file(const std::string& path, const std::string& download_name) { dv_js_download(path.c_str(), download_name.c_str()); }
+bool exports_to_folder() { return false; }
+
+float sync_canvas_and_scale(GLFWwindow*) { return float(dv_js_sync_canvas()); }
+
+void request_file_picker() { dv_js_open_picker(); }
+void notify_frame_drawn() { dv_js_frame(); }
+
+#else
+
+namespace {
+std::filesystem::path settings_path() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  const std::filesystem::path base = xdg && *xdg ? xdg : std::filesystem::path(home ? home : ".") / ".config";
+  return base / "depthview" / "viewer.json";
+}
+}  // namespace
+
+std::string load_settings_text() {
+  std::ifstream in(settings_path());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void save_settings_text(const std::string& text) {
+  std::error_code ec;
+  std::filesystem::create_directories(settings_path().parent_path(), ec);
+  std::ofstream(settings_path()) << text;  // best effort: a read-only home only loses settings
+}
+
+void deliver_file(const std::string&, const std::string&) {}
+bool exports_to_folder() { return true; }
+
+float sync_canvas_and_scale(GLFWwindow* window) {
+  float x = 1.0f, y = 1.0f;
+  glfwGetWindowContentScale(window, &x, &y);
+  return x;
+}
+
+void request_file_picker() {}
+void notify_frame_drawn() {}
+
+#endif
+
+}  // namespace dv::app

@@ -1,0 +1,29 @@
+// What differs between the desktop and the browser, behind one small interface: where settings
+// live, how exported files reach the user, the canvas size and pixel ratio, and the page's hooks.
+#pragma once
+
+#include <string>
+
+struct GLFWwindow;
+
+namespace dv::app {
+
+// Settings as a JSON string: ~/.config/depthview/viewer.json natively, localStorage in the browser.
+std::string load_settings_text();
+void save_settings_text(const std::string& text);
+
+// A file the app wrote (natively it is already where the user asked; in the browser it is in the
+// in-memory file system and becomes a download named `download_name`).
+void deliver_file(const std::string& path, const std::string& download_name);
+// Whether exports are written to a folder the user chooses (native) or downloaded (browser).
+bool exports_to_folder();
+
+// Browser: keeps the canvas at its CSS size x devicePixelRatio (the GLFW port ignores the ratio
+// and turns glfwSetWindowSize into fullscreen requests). Returns the UI scale to use.
+float sync_canvas_and_scale(GLFWwindow* window);
+
+// Browser: asks the page to show its file picker / tells it a frame was drawn. Native: nothing.
+void request_file_picker();
+void notify_frame_drawn();
+
+}  // namespace dv::app

@@ -1,0 +1,75 @@
+#include "app/script.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "app/app.h"
+
+namespace dv::app {
+
+void ScriptRunner::load(const std::string& script) {
+  commands_.clear();
+  next_ = 0;
+  wait_frames_ = 0;
+  std::stringstream all(script);
+  std::string command;
+  while (std::getline(all, command, ';')) {
+    std::stringstream words(command);
+    std::vector<std::string> w;
+    for (std::string word; words >> word;) w.push_back(word);
+    if (!w.empty()) commands_.push_back(w);
+  }
+}
+
+void ScriptRunner::step(App& app) {
+  if (!app.pending_screenshot_.empty()) return;  // a screenshot shows the state before what follows
+  if (wait_frames_ > 0) {
+    --wait_frames_;
+    return;
+  }
+  // After `shot`, the rest waits for the next frame: the screenshot shows the state before it.
+  while (next_ < commands_.size() && wait_frames_ == 0 && app.pending_screenshot_.empty()) {
+    if (!run(app, commands_[next_])) return;
+    ++next_;
+  }
+}
+
+bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
+  const std::string& cmd = w[0];
+  auto arg = [&](size_t i) { return i < w.size() ? w[i] : std::string(); };
+  auto num = [&](size_t i) { return i < w.size() ? std::stof(w[i]) : 0.0f; };
+  try {
+    if (cmd == "open") app.open_photo_file(arg(1));
+    else if (cmd == "model") app.set_model(arg(1));
+    else if (cmd == "wait-depth") return !app.job_.busy() && app.frames_ > 0;
+    else if (cmd == "frames") wait_frames_ = int(num(1));
+    else if (cmd == "shot") app.pending_screenshot_ = arg(1);
+    else if (cmd == "orbit") app.camera_.orbit(num(1), num(2));
+    else if (cmd == "zoom") app.camera_.zoom(num(1));
+    else if (cmd == "export") app.export_outputs(arg(1));
+    else if (cmd == "stats") std::printf("depthview: %s\n", app.stats_.summary().c_str());
+    else if (cmd == "state") std::printf("depthview: state %s\n", app.state_json().c_str());
+    else if (cmd == "quit") app.quit_ = true;
+    else if (cmd == "set") {
+      ReliefSettings& r = app.settings_.relief;
+      const std::string key = arg(1), value = arg(2);
+      if (key == "view") r.points = value == "points";
+      else if (key == "wireframe") r.wireframe = value == "1";
+      else if (key == "lit") r.lit = value == "1";
+      else if (key == "wiggle") r.wiggle = value == "1";
+      else if (key == "mesh") r.mesh_side = int(num(2));
+      else if (key == "cut") r.cut = num(2);
+      else if (key == "scale") r.depth_scale = num(2);
+      else if (key == "colormap") app.settings_.colormap = value, app.preview_dirty_ = true;
+      else app.report_error("script: unknown setting '" + key + "'");
+    } else {
+      app.report_error("script: unknown command '" + cmd + "'");
+    }
+  } catch (const std::exception& e) {
+    app.report_error("script: " + cmd + ": " + e.what());
+  }
+  std::fflush(stdout);
+  return true;
+}
+
+}  // namespace dv::app

@@ -1,0 +1,67 @@
+#include "app/settings.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace dv::app {
+
+namespace {
+template <typename T>
+void read(const nlohmann::json& j, const char* key, T& value) {
+  if (!j.contains(key)) return;
+  try {
+    value = j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    // a wrong type keeps the default
+  }
+}
+}  // namespace
+
+std::string to_json(const ViewerSettings& s) {
+  const ReliefSettings& r = s.relief;
+  return nlohmann::json{{"model", s.model}, {"colormap", s.colormap}, {"invert", s.invert},
+                        {"range_low", s.range_low}, {"range_high", s.range_high}, {"edge_aware", s.edge_aware},
+                        {"mesh_side", r.mesh_side}, {"depth_scale", r.depth_scale}, {"cut", r.cut}, {"lit", r.lit},
+                        {"wireframe", r.wireframe}, {"points", r.points}, {"wiggle", r.wiggle},
+                        {"fov_degrees", r.fov_degrees}, {"point_size", r.point_size},
+                        {"export_formats", s.export_formats}, {"export_dir", s.export_dir}}
+      .dump(1);
+}
+
+depth::DepthMap displayed_depth(const depth::DepthMap& depth, const ViewerSettings& s) {
+  depth::DepthMap out = depth;
+  const float span = std::max(1e-3f, s.range_high - s.range_low);
+  for (float& v : out.values) {
+    v = std::clamp((v - s.range_low) / span, 0.0f, 1.0f);
+    if (s.invert) v = 1.0f - v;
+  }
+  return out;
+}
+
+ViewerSettings settings_from_json(const std::string& text) {
+  ViewerSettings s;
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return s;
+  ReliefSettings& r = s.relief;
+  read(j, "model", s.model);
+  read(j, "colormap", s.colormap);
+  read(j, "invert", s.invert);
+  read(j, "range_low", s.range_low);
+  read(j, "range_high", s.range_high);
+  read(j, "edge_aware", s.edge_aware);
+  read(j, "mesh_side", r.mesh_side);
+  read(j, "depth_scale", r.depth_scale);
+  read(j, "cut", r.cut);
+  read(j, "lit", r.lit);
+  read(j, "wireframe", r.wireframe);
+  read(j, "points", r.points);
+  read(j, "wiggle", r.wiggle);
+  read(j, "fov_degrees", r.fov_degrees);
+  read(j, "point_size", r.point_size);
+  read(j, "export_formats", s.export_formats);
+  read(j, "export_dir", s.export_dir);
+  return s;
+}
+
+}  // namespace dv::app

@@ -1,0 +1,29 @@
+// The viewer's settings, remembered between sessions (see platform.h for where).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/relief_view.h"
+
+namespace dv::app {
+
+struct ViewerSettings {
+  std::string model;                 // model id; "" = the best installed
+  std::string colormap = "grey";     // depth display
+  bool invert = false;
+  float range_low = 0.0f, range_high = 1.0f;  // display range of the normalised depth
+  bool edge_aware = false;           // guided filter when resizing depth to the photo
+  ReliefSettings relief;
+  std::vector<std::string> export_formats = {"png16", "glb"};
+  std::string export_dir = ".";      // native exports
+};
+
+std::string to_json(const ViewerSettings& s);
+
+// The normalised depth as displayed and exported as a map: display range, then invert.
+depth::DepthMap displayed_depth(const depth::DepthMap& depth, const ViewerSettings& s);
+// Unknown, missing or malformed values keep their defaults.
+ViewerSettings settings_from_json(const std::string& text);
+
+}  // namespace dv::app

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The native viewer in a real window (Xvfb + Mesa llvmpipe), driven by its --script option as a
+# person would use it: open a street photo, wait for the depth, look at the relief, orbit, switch
+# to the point cloud and the wireframe, export, quit. The screenshots are checked (the depth panel
+# is not uniform and is brighter at the bottom than at the sky; the relief changes when rotated;
+# the point cloud differs from the relief), the exports are parsed, and the frame times printed.
+# Screenshots stay in build/viewer-shots for a person to look at.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SHARED=$ROOT/../shared
+viewer=$ROOT/build/native/src/depthview-viewer
+photo=$SHARED/photos/da2/demo01.jpg
+if [ ! -f "$photo" ] || [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKIPPED: ../shared not found"; exit 0; fi
+shots=$ROOT/build/viewer-shots
+rm -rf "$shots"; mkdir -p "$shots"
+export XDG_CONFIG_HOME=$shots/config  # a clean settings file, not the user's
+script="open $photo; wait-depth; frames 5; shot $shots/1_relief.png; orbit 260 90; frames 3; shot $shots/2_orbited.png;
+  set view points; frames 3; shot $shots/3_points.png; set view relief; set wireframe 1; set mesh 64; frames 3;
+  shot $shots/4_wireframe.png; set wireframe 0; set mesh 256; export $shots/export; frames 30; stats; state; quit"
+timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' "$viewer" --model fastdepth --width 1280 --height 800 --no-vsync \
+  --script "$script" 2>&1 | tee "$shots/log.txt"
+/usr/bin/python3 - "$shots" <<'PY'
+import json, os, re, sys
+import numpy as np
+from PIL import Image
+shots = sys.argv[1]
+load = lambda n: np.asarray(Image.open(os.path.join(shots, n)).convert("RGB"), dtype=np.float64)
+a, b, c, d = (load(n) for n in ("1_relief.png", "2_orbited.png", "3_points.png", "4_wireframe.png"))
+fails = []
+def check(name, ok, detail):
+    print(("ok: " if ok else "FAIL: ") + f"{name} ({detail})")
+    if not ok: fails.append(name)
+# The depth window sits at the top right; its right half shows the depth map (grey, bright = near).
+panel = a[60:290, 1100:1260].mean(axis=2)
+check("depth panel is not uniform", panel.std() > 20, f"std {panel.std():.1f}")
+check("street (bottom) nearer than sky (top)", panel[-40:].mean() > panel[:40].mean() + 30,
+      f"bottom {panel[-40:].mean():.0f}, top {panel[:40].mean():.0f}")
+view = (slice(320, 800), slice(350, 900))  # the 3D view, clear of the panels
+moved = np.abs(a[view] - b[view]).mean()
+check("relief changes when rotated", moved > 10, f"mean abs difference {moved:.1f}")
+points = np.abs(a[view] - c[view]).mean()
+check("point cloud differs from the relief", points > 5, f"mean abs difference {points:.1f}")
+wire = np.abs(a[view] - d[view]).mean()
+check("wireframe overlay visible", wire > 3, f"mean abs difference {wire:.1f}")
+exp = os.path.join(shots, "export")
+names = sorted(os.listdir(exp))
+check("exports written", "demo01_depth_16bit.png" in names and "demo01_depth.glb" in names, ", ".join(names))
+png16 = Image.open(os.path.join(exp, "demo01_depth_16bit.png"))
+check("16-bit depth export", png16.mode.startswith("I") and png16.size == (2048, 1362), f"{png16.mode} {png16.size}")
+check("GLB export", open(os.path.join(exp, "demo01_depth.glb"), "rb").read(4) == b"glTF", "magic")
+log = open(os.path.join(shots, "log.txt")).read()
+state = json.loads(re.search(r"state (\{.*\})", log).group(1))
+check("no error shown", state["error"] == "", state["error"])
+print("frame times (llvmpipe):", state["frame_stats"])
+sys.exit(1 if fails else 0)
+PY
