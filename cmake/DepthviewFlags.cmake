@@ -8,7 +8,10 @@ if(EMSCRIPTEN)
   # Everything in a -pthread module must be compiled with -pthread (atomics, bulk memory).
   # Errors are C++ exceptions; Emscripten's default can throw but not catch them, and its JS-based
   # catching wraps calls in JS trampolines: use native wasm exception handling.
-  set(_dv_wasm_flags -pthread -msimd128 -fwasm-exceptions)
+  set(_dv_wasm_flags -msimd128 -fwasm-exceptions)
+  if(DEPTHVIEW_WASM_THREADS)
+    list(APPEND _dv_wasm_flags -pthread)
+  endif()
   if(DEPTHVIEW_WASM_SIMD STREQUAL "relaxed")
     list(APPEND _dv_wasm_flags -mrelaxed-simd)
   elseif(NOT DEPTHVIEW_WASM_SIMD STREQUAL "simd")

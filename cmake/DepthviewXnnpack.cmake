@@ -1,6 +1,9 @@
 # XNNPACK + pthreadpool as built by scripts/setup: native, or wasm in the chosen SIMD flavour.
 if(EMSCRIPTEN)
   set(DEPTHVIEW_XNNPACK_DIR "${DEPTHVIEW_TC}/xnnpack-wasm-${DEPTHVIEW_WASM_SIMD}")
+  if(NOT DEPTHVIEW_WASM_THREADS)
+    set(DEPTHVIEW_XNNPACK_DIR "${DEPTHVIEW_TC}/xnnpack-wasm-single")  # pthreadpool's single-threaded shim
+  endif()
 else()
   set(DEPTHVIEW_XNNPACK_DIR "${DEPTHVIEW_TC}/xnnpack-native")
 endif()

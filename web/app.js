@@ -1,13 +1,14 @@
-// depthview page: loads the viewer's WebAssembly build (relaxed SIMD when the browser validates
-// it, else SIMD128), gives it a model and photos. Everything runs here: no photo is ever sent
-// anywhere; the only requests are for this site's own files.
+// depthview page: loads the viewer's WebAssembly build and gives it models and photos.
+// Everything runs here: photos never leave the device; the only requests are for this site's own
+// files (the page, the wasm build, models/). Models are kept in Cache Storage, so a second visit
+// works offline.
 import { wasmFlavour } from './wasm-flavour.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
-const t0 = performance.now();
+const MODEL_CACHE = 'depthview-models-v1';
 
-// Hooks the wasm module calls (src/app/platform.cpp).
+// Hooks the wasm module calls (src/app/platform.cpp), and the state tests read.
 globalThis.depthview = {
   firstFrameMs: null,
   frames: 0,
@@ -22,6 +23,10 @@ globalThis.depthview = {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
+  },
+  requestModel(id) {
+    installModel(id).then((name) => { status(`${name} ready.`); Module.ccall('dv_app_set_model', null, ['string'], [id]); },
+                          (e) => status(e.message));
   },
   state() { return JSON.parse(Module.UTF8ToString(Module._dv_app_state())); },
 };
@@ -38,26 +43,16 @@ async function openFile(file) {
   $('overlay').classList.add('hidden');
 }
 
-// The model manifest, then the best model this site has (models/ next to the page).
-async function loadModels() {
-  const manifest = await (await fetch('models/models.json')).json();
-  Module.FS.mkdirTree('/models');
-  Module.FS.writeFile('/models/models.json', JSON.stringify(manifest));
-  const byId = Object.fromEntries(manifest.models.map((m) => [m.id, m]));
-  for (const id of manifest.preference) {
-    for (const name of byId[id].local_names || []) {
-      const head = await fetch(`models/${name}`, { method: 'HEAD' });
-      if (!head.ok) continue;
-      await fetchModel(name, Number(head.headers.get('Content-Length')) || 0);
-      Module._dv_app_models_changed();
-      return byId[id].name;
-    }
-  }
-  throw new Error('no model on this site: put an .onnx file from models/models.json into models/ next to the page');
-}
-
-async function fetchModel(name, total) {
-  const response = await fetch(`models/${name}`);
+// A site file, from Cache Storage when it is there; else downloaded (streamed, with progress) and
+// cached. Returns null when neither has it.
+async function cachedBytes(url, label) {
+  const cache = globalThis.caches ? await caches.open(MODEL_CACHE) : null;
+  const hit = cache && await cache.match(url);
+  if (hit) return new Uint8Array(await hit.arrayBuffer());
+  let response;
+  try { response = await fetch(url); } catch { return null; }
+  if (!response.ok) return null;
+  const total = Number(response.headers.get('Content-Length')) || 0;
   const reader = response.body.getReader();
   const chunks = [];
   let received = 0;
@@ -68,13 +63,58 @@ async function fetchModel(name, total) {
     chunks.push(value);
     received += value.length;
     $('progress').value = total ? received / total : 0;
-    status(`Downloading ${name}: ${(received / 1e6).toFixed(1)} MB`);
+    status(`Downloading ${label}: ${(received / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB`);
   }
   $('progress').hidden = true;
   const bytes = new Uint8Array(received);
   let at = 0;
   for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  Module.FS.writeFile(`/models/${name}`, bytes);
+  if (cache) await cache.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } }));
+  return bytes;
+}
+
+let manifest = null;
+
+// The manifest: fresh from the site when reachable, else the cached copy.
+async function loadManifest() {
+  const cache = globalThis.caches ? await caches.open(MODEL_CACHE) : null;
+  try {
+    const response = await fetch('models/models.json', { cache: 'no-cache' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const text = await response.text();
+    if (cache) await cache.put('models/models.json', new Response(text));
+    return JSON.parse(text);
+  } catch (e) {
+    const hit = cache && await cache.match('models/models.json');
+    if (hit) return JSON.parse(await hit.text());
+    throw new Error(`cannot load models/models.json (${e.message})`);
+  }
+}
+
+// Stores one model of the manifest in the module's file system; returns its display name.
+async function installModel(id) {
+  const model = manifest.models.find((m) => m.id === id);
+  if (!model) throw new Error(`unknown model ${id}`);
+  for (const name of model.local_names || []) {
+    const bytes = await cachedBytes(`models/${name}`, model.name);
+    if (!bytes) continue;
+    Module.FS.writeFile(`/models/${name}`, bytes);
+    Module._dv_app_models_changed();
+    return model.name;
+  }
+  throw new Error(`${model.name} is not on this site: put one of ${(model.local_names || []).join(', ')} into models/ next to the page`);
+}
+
+// The best model the site (or the cache) has, in the manifest's order of preference.
+async function loadBestModel() {
+  manifest = await loadManifest();
+  Module.FS.mkdirTree('/models');
+  Module.FS.writeFile('/models/models.json', JSON.stringify(manifest));
+  Module._dv_app_models_changed();
+  for (const id of manifest.preference) {
+    try { return await installModel(id); } catch { /* try the next one */ }
+  }
+  throw new Error('no model on this site: put an .onnx file named in models/models.json into models/ next to the page');
 }
 
 function wireInputs() {
@@ -85,7 +125,7 @@ function wireInputs() {
     const item = [...(e.clipboardData?.items || [])].find((i) => i.type.startsWith('image/'));
     if (item) openFile(item.getAsFile());
   });
-  // Drops anywhere on the page (the canvas itself is handled by the GLFW port's drop callback).
+  // Drops anywhere on the page; on the canvas the GLFW port's drop callback takes them.
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     if (e.target === Module.canvas) { $('overlay').classList.add('hidden'); return; }
@@ -94,30 +134,48 @@ function wireInputs() {
   });
 }
 
-function start() {
+// Threads need cross-origin isolation. On a static host without COOP/COEP headers, a service
+// worker (coi-sw.js) adds them and the page reloads once; where that is impossible the
+// single-threaded build runs and says so.
+async function isolationOrFallback() {
+  if (self.crossOriginIsolated) return true;
+  const params = new URLSearchParams(location.search);
+  if ('serviceWorker' in navigator && !params.has('no-sw') && !sessionStorage.getItem('depthview.sw-tried')) {
+    try {
+      sessionStorage.setItem('depthview.sw-tried', '1');
+      await navigator.serviceWorker.register('coi-sw.js');
+      await navigator.serviceWorker.ready;
+      location.reload();
+      return null;  // reloading
+    } catch { /* fall through to single-threaded */ }
+  }
+  $('notice').style.display = 'block';
+  $('notice').textContent = 'Not cross-origin isolated: running the single-threaded build (slower; the page pauses while depth is estimated).';
+  return false;
+}
+
+async function start() {
   const flavour = wasmFlavour();
   if (!flavour) { status('This browser lacks WebAssembly SIMD, which depthview needs (try a current Chrome, Edge, Firefox or Safari).'); return; }
-  if (!self.crossOriginIsolated) {
-    $('notice').style.display = 'block';
-    $('notice').textContent = 'This page is not cross-origin isolated: WebAssembly threads are unavailable here.';
-    status('depthview needs threads: serve the page with COOP/COEP headers (scripts/run does).');
-    return;
-  }
+  const threads = await isolationOrFallback();
+  if (threads === null) return;
+  sessionStorage.removeItem('depthview.sw-tried');
+  const build = threads ? flavour : 'single';
   globalThis.Module = {
     canvas: $('canvas'),
     print: (line) => console.log(line),
     printErr: (line) => console.warn(line),
     onRuntimeInitialized() {
-      globalThis.depthview.readyMs = performance.now() - t0;
+      globalThis.depthview.readyMs = performance.now();
       wireInputs();
       status('Loading the model…');
-      loadModels().then((name) => status(`${name} ready. Open a photo.`),
-                        (e) => status(`No model: ${e.message}`));
+      loadBestModel().then((name) => status(`${name} ready. Open a photo.`), (e) => status(`No model: ${e.message}`));
     },
   };
-  globalThis.depthview.flavour = flavour;
+  Object.assign(globalThis.depthview, { build, threads });
   const script = document.createElement('script');
-  script.src = `${flavour}/depthview_viewer.js`;
+  script.src = `${build}/depthview_viewer.js`;
+  script.onerror = () => status(`Cannot load ${script.src}.`);
   document.body.appendChild(script);
 }
 

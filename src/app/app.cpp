@@ -27,22 +27,32 @@ double now_ms() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// An RGBA8 texture of at most 1024 pixels per side (the 2D previews).
-GLuint upload_preview(GLuint tex, int w, int h, const std::vector<uint8_t>& rgb) {
-  const int scale = std::max(1, (std::max(w, h) + 1023) / 1024), tw = std::max(1, w / scale), th = std::max(1, h / scale);
-  std::vector<uint8_t> rgba(size_t(tw) * size_t(th) * 4, 255);
-  for (int y = 0; y < th; ++y)
-    for (int x = 0; x < tw; ++x)
-      std::copy_n(&rgb[(size_t(y * scale) * size_t(w) + size_t(x * scale)) * 3], 3, &rgba[(size_t(y) * size_t(tw) + size_t(x)) * 4]);
+// An RGBA8 texture from RGB8 pixels (the 2D previews).
+GLuint upload_rgba(GLuint tex, int w, int h, const std::vector<uint8_t>& rgb) {
+  std::vector<uint8_t> rgba(size_t(w) * size_t(h) * 4, 255);
+  for (size_t i = 0; i < size_t(w) * size_t(h); ++i) std::copy_n(&rgb[i * 3], 3, &rgba[i * 4]);
   if (tex == 0) glGenTextures(1, &tex);
   glBindTexture(GL_TEXTURE_2D, tex);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, tw, th, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   return tex;
+}
+
+// Every step-th pixel of a row-major map with `channels` values per pixel (previews only).
+template <typename T>
+std::vector<T> decimate(const std::vector<T>& v, int w, int h, int channels, int step, int* out_w, int* out_h) {
+  *out_w = std::max(1, w / step);
+  *out_h = std::max(1, h / step);
+  std::vector<T> out(size_t(*out_w) * size_t(*out_h) * size_t(channels));
+  for (int y = 0; y < *out_h; ++y)
+    for (int x = 0; x < *out_w; ++x)
+      std::copy_n(&v[(size_t(y * step) * size_t(w) + size_t(x * step)) * size_t(channels)], channels,
+                  &out[(size_t(y) * size_t(*out_w) + size_t(x)) * size_t(channels)]);
+  return out;
 }
 
 }  // namespace
@@ -69,12 +79,41 @@ void App::reload_models() {
     catalog_.reset();
     catalog_error_ = e.what();
   }
+  preload_model();
+}
+
+// Loads the chosen model in the background while no photo is waiting for it.
+void App::preload_model() {
+  if (!catalog_ || job_.busy() || !photo_bytes_.empty()) return;
+  try {
+    const depth::ModelInfo model = catalog_->resolve(settings_.model);
+    if (!model.path.empty()) job_.preload(model, inference_threads());
+  } catch (const std::exception&) {
+    // nothing installed yet: the message comes when a photo is opened
+  }
+}
+
+size_t App::inference_threads() {
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+  return 1;  // the single-threaded build
+#else
+  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+#endif
 }
 
 void App::set_model(const std::string& id) {
+  if (catalog_ && !id.empty()) {
+    const auto& models = catalog_->models();
+    const auto m = std::find_if(models.begin(), models.end(), [&](const depth::ModelInfo& x) { return x.id == id; });
+    if (m != models.end() && m->path.empty() && request_model_download(id)) {
+      status_ = "downloading " + m->name + "...";
+      return;  // the page stores the file, then calls set_model again
+    }
+  }
   settings_.model = id;
   settings_dirty_ = true;
   if (!photo_bytes_.empty()) start_estimate();
+  else preload_model();
 }
 
 void App::open_photo_file(const std::string& path) {
@@ -86,6 +125,8 @@ void App::open_photo_file(const std::string& path) {
 }
 
 void App::open_photo_bytes(std::vector<uint8_t> bytes, std::string name) {
+  opened_at_ms_ = now_ms();
+  open_to_relief_ms_ = -1;
   photo_bytes_ = std::move(bytes);
   photo_name_ = std::move(name);
   start_estimate();
@@ -107,7 +148,7 @@ void App::start_estimate() {
   request.photo_bytes = photo_bytes_;
   request.photo_name = photo_name_;
   // Leave a core to the UI so frames keep coming while the model runs.
-  request.threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()) - 1);
+  request.threads = inference_threads();
   request.options.edge_aware = settings_.edge_aware;
   error_.clear();
   status_ = "estimating depth of " + fs::path(photo_name_).filename().string() + " with " + request.model.name;
@@ -134,13 +175,21 @@ void App::poll_job() {
   }
 }
 
+// The 2D previews (photo and colour-mapped depth), at most 1024 pixels per side: decimated before
+// colour mapping, so a large photo costs little.
 void App::refresh_preview() {
   if (!preview_dirty_ || !result_) return;
   const auto& photo = result_->photo;
-  photo_preview_ = upload_preview(photo_preview_, photo.width, photo.height, photo.rgb);
-  const depth::DepthMap shown = displayed_depth(result_->estimate.depth, settings_);
-  const auto rgb = depth::apply_colormap(shown, depth::colormap_from_name(settings_.colormap));
-  depth_preview_ = upload_preview(depth_preview_, shown.width, shown.height, rgb);
+  const int step = std::max(1, (std::max(photo.width, photo.height) + 1023) / 1024);
+  int w = 0, h = 0;
+  const std::vector<uint8_t> photo_small = decimate(photo.rgb, photo.width, photo.height, 3, step, &w, &h);
+  photo_preview_ = upload_rgba(photo_preview_, w, h, photo_small);
+  const auto& d = result_->estimate.depth;
+  depth::DepthMap small{0, 0, decimate(d.values, d.width, d.height, 1, step, &w, &h)};
+  small.width = w;
+  small.height = h;
+  const auto rgb = depth::apply_colormap(displayed_depth(small, settings_), depth::colormap_from_name(settings_.colormap));
+  depth_preview_ = upload_rgba(depth_preview_, w, h, rgb);
   preview_dirty_ = false;
 }
 
@@ -208,7 +257,7 @@ void App::frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (!pending_screenshot_.empty()) save_screenshot(std::exchange(pending_screenshot_, std::string()));
   ++frames_;
-  if (result_) ++depth_frames_;
+  if (result_ && ++depth_frames_ == 1 && open_to_relief_ms_ < 0) open_to_relief_ms_ = now_ms() - opened_at_ms_;
   notify_frame_drawn();
   if (settings_dirty_) {
     save_settings_text(to_json(settings_));

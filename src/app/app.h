@@ -43,6 +43,8 @@ class App {
  private:
   friend class ScriptRunner;
   void poll_job();
+  void preload_model();
+  static size_t inference_threads();
   void start_estimate();
   void handle_camera_input();
   void update_ui_scale();
@@ -80,6 +82,7 @@ class App {
   double time_ = 0.0;
   bool quit_ = false, settings_dirty_ = false;
   int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived
+  double opened_at_ms_ = 0, open_to_relief_ms_ = -1;  // photo given -> first relief frame drawn
 };
 
 }  // namespace dv::app

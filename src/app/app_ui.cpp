@@ -21,7 +21,7 @@ namespace {
 ImTextureID texture_id(GLuint tex) { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)); }
 
 std::string model_label(const depth::ModelInfo& m) {
-  if (m.path.empty()) return m.name + " (not installed)";
+  if (m.path.empty()) return m.name + (exports_to_folder() ? " (not installed)" : " (download)");
   std::error_code ec;
   const auto size = fs::file_size(m.path, ec);
   char text[256];
@@ -79,7 +79,7 @@ void App::draw_model_section() {
   if (ImGui::BeginCombo("model", current.c_str())) {
     if (ImGui::Selectable("best installed", settings_.model.empty())) set_model("");
     for (const auto& m : catalog_->models()) {
-      ImGui::BeginDisabled(m.path.empty());
+      ImGui::BeginDisabled(m.path.empty() && exports_to_folder());  // the browser can download it
       if (ImGui::Selectable(model_label(m).c_str(), m.id == settings_.model)) set_model(m.id);
       ImGui::EndDisabled();
     }
@@ -227,15 +227,23 @@ void App::save_screenshot(const std::string& path) {
 
 std::string App::state_json() const {
   const auto& r = settings_.relief;
-  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"has_depth", bool(result_)},
+  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"model_loaded", job_.model_loaded()}, {"has_depth", bool(result_)},
                       {"depth_frames", depth_frames_}, {"error", error_}, {"status", status_},
                       {"yaw", camera_.yaw}, {"pitch", camera_.pitch}, {"distance", camera_.distance},
                       {"points", r.points}, {"mesh_side", r.mesh_side}, {"triangles", relief_.triangle_count()},
                       {"ui_scale", ui_scale_}, {"frame_stats", stats_.summary()},
                       {"max_frame_ms_during_inference", stats_.during_inference.max_ms}};
   if (result_) {
+    // Mean normalised depth of the top and bottom tenth of the photo (bright = near).
+    const auto& d = result_->estimate.depth;
+    const size_t band = size_t(std::max(1, d.height / 10)) * size_t(d.width);
+    double top = 0, bottom = 0;
+    for (size_t i = 0; i < band; ++i) top += d.values[i], bottom += d.values[d.values.size() - 1 - i];
+    j["depth_top_mean"] = top / double(band);
+    j["depth_bottom_mean"] = bottom / double(band);
     j["photo"] = {{"name", result_->photo_name}, {"width", result_->photo.width}, {"height", result_->photo.height}};
     j["depth_ms"] = result_->total_ms;
+    j["open_to_relief_ms"] = open_to_relief_ms_;
     j["model_ms"] = result_->estimate.inference_ms;
   }
   return j.dump();

@@ -13,7 +13,11 @@ double now_ms() {
 }
 }  // namespace
 
+#ifdef DV_DEPTH_JOB_THREAD
 DepthJob::DepthJob() : worker_([this] { loop(); }) {}
+#else
+DepthJob::DepthJob() = default;
+#endif
 
 DepthJob::~DepthJob() {
   {
@@ -22,10 +26,13 @@ DepthJob::~DepthJob() {
     ++generation_;
   }
   wake_.notify_all();
+#ifdef DV_DEPTH_JOB_THREAD
   worker_.join();
+#endif
 }
 
 void DepthJob::start(DepthRequest request) {
+#ifdef DV_DEPTH_JOB_THREAD
   {
     std::lock_guard<std::mutex> lock(mutex_);
     pending_ = std::move(request);
@@ -33,6 +40,17 @@ void DepthJob::start(DepthRequest request) {
     busy_ = true;
   }
   wake_.notify_all();
+#else
+  busy_ = true;
+  finish(request, ++generation_);
+#endif
+}
+
+void DepthJob::preload(const depth::ModelInfo& model, size_t threads) {
+  DepthRequest request;
+  request.model = model;
+  request.threads = threads;
+  start(std::move(request));
 }
 
 void DepthJob::cancel() {
@@ -90,37 +108,47 @@ void DepthJob::loop() {
       pending_.reset();
       generation = generation_;
     }
-    std::string error;
-    try {
-      process(request, generation);
-    } catch (const std::bad_alloc&) {
-      error = "out of memory while processing " + request.photo_name + " (try a smaller photo or model)";
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    set_stage(Stage::Idle);
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!error.empty() && !cancelled(generation)) error_ = error;
-    if (!pending_) busy_ = false;  // else a newer request is queued
+    finish(request, generation);
   }
+}
+
+// Runs one request and publishes its error, if any.
+void DepthJob::finish(DepthRequest& request, uint64_t generation) {
+  std::string error;
+  try {
+    process(request, generation);
+  } catch (const std::bad_alloc&) {
+    error = "out of memory while processing " + request.photo_name + " (try a smaller photo or model)";
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  set_stage(Stage::Idle);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!error.empty() && !cancelled(generation)) error_ = error;
+  if (!pending_) busy_ = false;  // else a newer request is queued
 }
 
 void DepthJob::process(DepthRequest& request, uint64_t generation) {
   const double t0 = now_ms();
-  set_stage(Stage::Decoding);
+  const bool preload_only = request.photo_bytes.empty();
   DepthResult out;
-  out.photo_name = request.photo_name;
-  out.photo = depth::decode_image(request.photo_bytes, request.photo_name);
-  request.photo_bytes = {};
+  if (!preload_only) {
+    set_stage(Stage::Decoding);
+    out.photo_name = request.photo_name;
+    out.photo = depth::decode_image(request.photo_bytes, request.photo_name);
+    request.photo_bytes = {};
+  }
   if (cancelled(generation)) return;
   const std::string key = request.model.path + "#" + std::to_string(request.threads);
   if (!estimator_ || key != estimator_key_) {
     set_stage(Stage::LoadingModel);
+    model_loaded_ = false;
     estimator_.reset();
     estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.threads);
     estimator_key_ = key;
+    model_loaded_ = true;
   }
-  if (cancelled(generation)) return;
+  if (cancelled(generation) || preload_only) return;
   set_stage(Stage::Running);
   out.estimate = estimator_->run(out.photo, request.options);
   expected_run_ms_ = out.estimate.inference_ms;

@@ -1,7 +1,8 @@
 // Depth estimation off the UI thread: one worker thread takes the latest request (photo bytes +
 // model), decodes, runs the model and post-processes, while the UI keeps drawing and shows the
 // stage and progress. Cancel discards the running request's result at the next stage boundary
-// (a model run itself cannot be interrupted; its result is dropped).
+// (a model run itself cannot be interrupted; its result is dropped). In a WebAssembly build without
+// threads (pages that are not cross-origin isolated) the request runs inside start() instead.
 #pragma once
 
 #include <atomic>
@@ -43,10 +44,14 @@ class DepthJob {
   DepthJob& operator=(const DepthJob&) = delete;
 
   void start(DepthRequest request);  // replaces a queued request; a running one is cancelled
+  // Loads a model ahead of the first photo (a request without photo bytes), so opening a photo
+  // only pays for decoding and inference.
+  void preload(const depth::ModelInfo& model, size_t threads);
   void cancel();
   bool busy() const { return busy_; }
   float progress() const;            // 0..1, estimated from the stage and the last run's time
   std::string stage() const;
+  bool model_loaded() const { return model_loaded_; }  // a model is loaded and ready for photos
   // Each finished request gives either a result or an error message, once.
   std::optional<DepthResult> take_result();
   std::optional<std::string> take_error();
@@ -58,7 +63,11 @@ class DepthJob {
   bool cancelled(uint64_t generation) const { return generation != generation_; }
   void set_stage(Stage s);
 
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+#define DV_DEPTH_JOB_THREAD 1
   std::thread worker_;
+#endif
+  void finish(DepthRequest& request, uint64_t generation);
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::optional<DepthRequest> pending_;
@@ -71,6 +80,7 @@ class DepthJob {
   std::atomic<double> stage_started_ms_{0}, expected_run_ms_{1000};
   std::unique_ptr<depth::DepthEstimator> estimator_;  // kept while the model stays the same
   std::string estimator_key_;
+  std::atomic<bool> model_loaded_{false};
 };
 
 }  // namespace dv::app

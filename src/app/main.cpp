@@ -56,6 +56,9 @@ DV_EXPORT void dv_app_open_bytes(const uint8_t* data, int size, const char* name
 DV_EXPORT void dv_app_models_changed() {
   if (g_app) g_app->reload_models();
 }
+DV_EXPORT void dv_app_set_model(const char* id) {
+  if (g_app) g_app->set_model(id);
+}
 DV_EXPORT void dv_app_run_script(const char* script) {
   if (g_app) g_app->run_script(script);
 }

@@ -33,6 +33,11 @@ EM_JS(double, dv_js_sync_canvas, (), {
   return dpr;
 });
 EM_JS(void, dv_js_open_picker, (), { if (globalThis.depthview && globalThis.depthview.openPicker) globalThis.depthview.openPicker(); });
+EM_JS(int, dv_js_request_model, (const char* id), {
+  if (!(globalThis.depthview && globalThis.depthview.requestModel)) return 0;
+  globalThis.depthview.requestModel(UTF8ToString(id));
+  return 1;
+});
 EM_JS(void, dv_js_frame, (), { if (globalThis.depthview && globalThis.depthview.onFrame) globalThis.depthview.onFrame(); });
 #endif
 
@@ -53,6 +58,7 @@ bool exports_to_folder() { return false; }
 float sync_canvas_and_scale(GLFWwindow*) { return float(dv_js_sync_canvas()); }
 
 void request_file_picker() { dv_js_open_picker(); }
+bool request_model_download(const std::string& id) { return dv_js_request_model(id.c_str()) != 0; }
 void notify_frame_drawn() { dv_js_frame(); }
 
 #else
@@ -89,6 +95,7 @@ float sync_canvas_and_scale(GLFWwindow* window) {
 }
 
 void request_file_picker() {}
+bool request_model_download(const std::string&) { return false; }
 void notify_frame_drawn() {}
 
 #endif

@@ -47,6 +47,12 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
     else if (cmd == "orbit") app.camera_.orbit(num(1), num(2));
     else if (cmd == "zoom") app.camera_.zoom(num(1));
     else if (cmd == "export") app.export_outputs(arg(1));
+    else if (cmd == "formats") {
+      std::vector<std::string> formats;
+      std::stringstream list(arg(1));
+      for (std::string f; std::getline(list, f, ',');) formats.push_back(f);
+      app.settings_.export_formats = formats;
+    }
     else if (cmd == "stats") std::printf("depthview: %s\n", app.stats_.summary().c_str());
     else if (cmd == "state") std::printf("depthview: state %s\n", app.state_json().c_str());
     else if (cmd == "quit") app.quit_ = true;

@@ -2,7 +2,7 @@
 // one command per step, run between frames, so a script sees what a person would.
 //   open PATH | model ID | wait-depth | frames N | shot PATH | orbit DX DY | zoom STEPS
 //   set KEY VALUE (view relief|points, wireframe 0|1, lit 0|1, mesh N, cut T, scale S, colormap NAME)
-//   export DIR | stats | state | quit
+//   formats LIST (export formats, e.g. ply,glb) | export DIR | stats | state | quit
 #pragma once
 
 #include <string>

@@ -23,16 +23,34 @@ DepthEstimator::DepthEstimator(const ModelInfo& info, size_t threads) : info_(in
 
 DepthEstimator::~DepthEstimator() { dv_model_free(model_); }
 
-DepthEstimate DepthEstimator::run(const Image& photo, const EstimateOptions& options) {
-  DepthEstimate est;
-  info_.input_size(photo.width, photo.height, options.size, &est.model_width, &est.model_height);
+// The model's input size for this photo: what a static model declares; else the manifest's
+// policy (keep aspect, sides multiple of 14 for DAv2). Some exported "dynamic" graphs only accept
+// square inputs (e.g. the patch count computed as (H/14)²): when the engine rejects the
+// keep-aspect size, the square of the short side is used instead.
+void DepthEstimator::choose_input_size(const Image& photo, int requested, int* width, int* height) {
   dv_shape in = dv_model_input_shape(model_, 0);
   if (in.rank != 4) throw std::runtime_error(info_.name + ": expected a 1x3xHxW input");
+  if (in.dims[2] > 0 && in.dims[3] > 0) {
+    *height = int(in.dims[2]);
+    *width = int(in.dims[3]);
+  } else {
+    info_.input_size(photo.width, photo.height, requested, width, height);
+  }
   in.dims[0] = 1;
   in.dims[1] = 3;
-  in.dims[2] = est.model_height;
-  in.dims[3] = est.model_width;
-  if (dv_model_set_input_shape(model_, 0, &in) != dv_ok) throw std::runtime_error(dv_model_error(model_));
+  in.dims[2] = *height;
+  in.dims[3] = *width;
+  if (dv_model_set_input_shape(model_, 0, &in) == dv_ok) return;
+  const std::string first_error = dv_model_error(model_);
+  if (!info_.keep_aspect || *width == *height) throw std::runtime_error(first_error);
+  *width = *height = std::min(*width, *height);
+  in.dims[2] = in.dims[3] = *width;
+  if (dv_model_set_input_shape(model_, 0, &in) != dv_ok) throw std::runtime_error(first_error);
+}
+
+DepthEstimate DepthEstimator::run(const Image& photo, const EstimateOptions& options) {
+  DepthEstimate est;
+  choose_input_size(photo, options.size, &est.model_width, &est.model_height);
   const dv_shape out = dv_model_output_shape(model_, 0);
   if (out.rank < 2) throw std::runtime_error(info_.name + ": unexpected output rank");
   const int oh = int(out.dims[out.rank - 2]), ow = int(out.dims[out.rank - 1]);

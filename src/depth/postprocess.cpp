@@ -27,17 +27,28 @@ void to_inverse_depth(DepthMap& map, OutputKind kind) {
 }
 
 namespace {
-float percentile(std::vector<float> values, float p) {
+float percentile(std::vector<float>& values, float p) {
   const size_t k = std::min(values.size() - 1, size_t(std::lround(p * float(values.size() - 1))));
   std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(k), values.end());
   return values[k];
+}
+
+// Percentiles of a large map from an evenly strided sample of about a million values: the same
+// range to well under a percent, at a fraction of the cost for multi-megapixel photos.
+std::vector<float> sample_of(const std::vector<float>& values) {
+  const size_t stride = std::max<size_t>(1, values.size() / 1'000'000);
+  std::vector<float> sample;
+  sample.reserve(values.size() / stride + 1);
+  for (size_t i = 0; i < values.size(); i += stride) sample.push_back(values[i]);
+  return sample;
 }
 }  // namespace
 
 void normalize(DepthMap& map, const NormalizeOptions& options) {
   if (map.values.empty()) return;
-  const float lo = percentile(map.values, options.low_percentile);
-  const float hi = percentile(map.values, options.high_percentile);
+  std::vector<float> sample = sample_of(map.values);
+  const float lo = percentile(sample, options.low_percentile);
+  const float hi = percentile(sample, options.high_percentile);
   const float span = hi - lo;
   for (float& v : map.values) {
     float n = span > 0.0f ? std::clamp((v - lo) / span, 0.0f, 1.0f) : 0.0f;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The web viewer end to end in headless Debian Chromium (tests/web/e2e.mjs): assembles the site from
+# the three wasm builds, then loads, opens and drops photos, rotates, exports, goes offline, runs
+# without cross-origin isolation and at devicePixelRatio 2. Screenshots: build/web-shots.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [ ! -f "$ROOT/../shared/photos/da2/demo01.jpg" ] || [ ! -f "$ROOT/../shared/models/fastdepth.onnx" ]; then
+  echo "SKIPPED: ../shared not found"; exit 0
+fi
+# shellcheck source=/dev/null
+source "$ROOT/scripts/env.sh"
+"$ROOT/scripts/site" "$ROOT/build/site"
+"$ROOT/tests/tools/seed_models.sh" "$ROOT/../shared/models" "$ROOT/build/models" > /dev/null
+timeout 900 node "$ROOT/tests/web/e2e.mjs"

@@ -1,0 +1,35 @@
+// Shared by the browser tests: headless Debian Chromium through playwright-core (never a browser
+// download), and the project's dev server on a free 127.0.0.1 port.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.env.DEPTHVIEW_TC, 'node', 'package.json'));
+export const { chromium } = require('playwright-core');
+
+export async function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    ignoreDefaultArgs: ['--headless'],
+    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+// Starts web/serve.mjs; resolves with { url, stop } once it listens.
+export async function startServer(root, serveArgs = []) {
+  const port = await freePort();
+  const proc = spawn('node', [join(root, 'web', 'serve.mjs'), '--port', String(port), ...serveArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    proc.stdout.on('data', (d) => { if (String(d).includes('open http')) resolve(); });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/`, origin: `http://127.0.0.1:${port}`, stop: () => proc.kill() };
+}

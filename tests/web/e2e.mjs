@@ -1,0 +1,220 @@
+// End-to-end tests of the web viewer in headless Debian Chromium (playwright-core), as a person
+// would use it. Prints "ok:"/"FAIL:" lines and timings; screenshots go to build/web-shots.
+//   node tests/web/e2e.mjs   (after scripts/site; needs ../shared for photos and models)
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { launchChromium, startServer } from './browser.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const shared = resolve(root, '../shared');
+const site = join(root, 'build/site');
+const shots = join(root, 'build/web-shots');
+rmSync(shots, { recursive: true, force: true });
+mkdirSync(shots, { recursive: true });
+const street = join(shared, 'photos/da2/demo01.jpg');
+const other = join(shared, 'photos/da2/demo02.jpg');
+
+let failures = 0;
+const check = (name, ok, detail = '') => {
+  console.log(`${ok ? 'ok' : 'FAIL'}: ${name}${detail ? ` (${detail})` : ''}`);
+  if (!ok) failures++;
+};
+const state = (page) => page.evaluate(() => depthview.state());
+// The page says the model is ready; the viewer has loaded it (so timings measure photos, not models).
+const waitReady = (page) => page.waitForFunction(() => /ready/.test(document.getElementById('status').textContent) &&
+                                                  depthview.state().model_loaded && !depthview.state().busy, null, { timeout: 120000 });
+const waitDepth = (page, name) => page.waitForFunction((n) => {
+  const s = depthview.state();
+  return s.has_depth && s.depth_frames > 1 && s.photo.name.endsWith(n);
+}, name, { timeout: 120000 });
+
+// Opens the page in a fresh context and records every request and page error.
+async function open(browser, url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  page.requests = [];
+  page.errors = [];
+  page.on('request', (r) => page.requests.push(r.url()));
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  // Console errors, except failed loads: 404s of models a site does not have, and the requests
+  // the offline test blocks on purpose.
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.errors.push(m.text()); });
+  await page.goto(url);
+  return { context, page };
+}
+
+// Drags on the canvas one step per rendered frame (ImGui sees every move).
+async function drag(page, from, to, steps = 10) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= steps; i++) {
+    const frames = await page.evaluate(() => depthview.frames);
+    await page.mouse.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
+    await page.waitForFunction((f) => depthview.frames > f + 1, frames);
+  }
+  await page.mouse.up();
+}
+
+// A file dropped on the canvas with a synthetic drag-and-drop (DataTransfer + File).
+async function dropFile(page, path, name) {
+  const b64 = readFileSync(path).toString('base64');
+  await page.evaluate(([data, fileName]) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], fileName, { type: 'image/jpeg' }));
+    const canvas = document.getElementById('canvas');
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      canvas.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: 640, clientY: 400 }));
+  }, [b64, name]);
+}
+
+function parseGlb(bytes) {
+  const magic = bytes.toString('latin1', 0, 4);
+  const jsonLength = bytes.readUInt32LE(12);
+  const json = JSON.parse(bytes.toString('utf8', 20, 20 + jsonLength));
+  return { magic, json };
+}
+
+async function mainFlow(browser, server) {
+  const { context, page } = await open(browser, server.url);
+  await page.waitForFunction(() => depthview.frames > 0, null, { timeout: 30000 });
+  const firstFrame = await page.evaluate(() => depthview.firstFrameMs);
+  console.log(`first frame ${firstFrame.toFixed(0)} ms after navigation (goal 500 ms; ${await page.evaluate(() => depthview.build)} build)`);
+  check('cross-origin isolated', await page.evaluate(() => self.crossOriginIsolated));
+  check('relaxed-SIMD or SIMD128 threaded build chosen', ['relaxed', 'simd'].includes(await page.evaluate(() => depthview.build)));
+  await waitReady(page);
+  await page.screenshot({ path: join(shots, '1_ready.png') });
+
+  await page.setInputFiles('#file', street);
+  await waitDepth(page, 'demo01.jpg');
+  let s = await state(page);
+  check('depth from the file input', s.has_depth && s.photo.width === 2048, `${s.photo.width}x${s.photo.height}`);
+  check('street: bottom of the depth map nearer (brighter) than the sky', s.depth_bottom_mean > s.depth_top_mean + 0.2,
+        `bottom ${s.depth_bottom_mean.toFixed(2)}, top ${s.depth_top_mean.toFixed(2)}`);
+  console.log(`FastDepth: photo -> depth -> first relief frame ${s.open_to_relief_ms.toFixed(0)} ms (goal 1000 ms), model ${s.model_ms.toFixed(0)} ms`);
+  await page.screenshot({ path: join(shots, '2_depth.png') });
+
+  const yaw0 = s.yaw;
+  await drag(page, { x: 640, y: 500 }, { x: 900, y: 540 });
+  s = await state(page);
+  check('relief rotates on drag', Math.abs(s.yaw - yaw0) > 0.5, `yaw ${yaw0.toFixed(2)} -> ${s.yaw.toFixed(2)}`);
+  await page.screenshot({ path: join(shots, '3_rotated.png') });
+
+  await dropFile(page, other, 'demo02.jpg');
+  await waitDepth(page, 'demo02.jpg');
+  s = await state(page);
+  check('depth from a photo dropped on the canvas', s.photo.name.endsWith('demo02.jpg'), s.photo.name);
+  await page.screenshot({ path: join(shots, '4_dropped.png') });
+
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.evaluate(() => Module.ccall('dv_app_run_script', null, ['string'], ['formats ply,glb; export /tmp/depthview-export']));
+  await page.waitForFunction(() => true);
+  for (let i = 0; i < 100 && downloads.length < 3; i++) await page.waitForTimeout(100);
+  const saved = {};
+  for (const d of downloads) { const p = join(shots, d.suggestedFilename()); await d.saveAs(p); saved[d.suggestedFilename()] = p; }
+  check('PLY, its texture and GLB arrive as downloads', ['demo02_depth.ply', 'demo02_depth_texture.jpg', 'demo02_depth.glb'].every((n) => saved[n]),
+        Object.keys(saved).join(', '));
+  if (saved['demo02_depth.ply']) {
+    const head = readFileSync(saved['demo02_depth.ply']).toString('latin1', 0, 400);
+    const vertices = Number(/element vertex (\d+)/.exec(head)?.[1]);
+    check('PLY parses', head.startsWith('ply\n') && vertices > 1000 && /element face \d+/.test(head), `${vertices} vertices`);
+  }
+  if (saved['demo02_depth.glb']) {
+    const { magic, json } = parseGlb(readFileSync(saved['demo02_depth.glb']));
+    check('GLB parses', magic === 'glTF' && json.meshes.length === 1 && json.images.length === 1,
+          `${json.accessors[0].count} vertices, texture ${json.images[0].mimeType}`);
+  }
+
+  // Offline: reload with the model files blocked; the cached model still works.
+  let blocked = 0;
+  await page.route('**/models/*.onnx', (route) => { blocked++; return route.abort(); });
+  await page.reload();
+  await waitReady(page);
+  await page.setInputFiles('#file', street);
+  await waitDepth(page, 'demo01.jpg');
+  check('model from Cache Storage with the network to it cut', (await state(page)).has_depth, `${blocked} model requests blocked`);
+  await page.screenshot({ path: join(shots, '5_offline.png') });
+
+  const outside = page.requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  check('no request leaves 127.0.0.1', outside.length === 0, outside.length ? outside.slice(0, 3).join(', ') : `${page.requests.length} requests`);
+  check('no page errors', page.errors.length === 0, page.errors.slice(0, 3).join(' | '));
+  await context.close();
+}
+
+async function highDpi(browser, server) {
+  const { context, page } = await open(browser, server.url, { deviceScaleFactor: 2 });
+  await waitReady(page);
+  await page.waitForFunction(() => depthview.state().ui_scale === 2);
+  const size = await page.evaluate(() => [Module.canvas.width, Module.canvas.height, innerWidth, innerHeight]);
+  check('high-DPI: canvas at 2x the CSS size, UI scaled 2x', size[0] === 2 * size[2] && size[1] === 2 * size[3], size.join(' '));
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.waitForFunction(() => Module.canvas.width === 2000 && Module.canvas.height === 1200, null, { timeout: 10000 }).catch(() => {});
+  const resized = await page.evaluate(() => [Module.canvas.width, Module.canvas.height, !!document.fullscreenElement]);
+  check('window resize follows, no fullscreen request', resized[0] === 2000 && resized[1] === 1200 && !resized[2], resized.join(' '));
+  await page.screenshot({ path: join(shots, '6_dpr2_resized.png') });
+  await context.close();
+}
+
+async function notIsolated(browser, server) {
+  // ?no-sw: the page may not install its service worker, so it must fall back to one thread.
+  const { context, page } = await open(browser, `${server.url}?no-sw`);
+  await waitReady(page);
+  check('without COOP/COEP: single-threaded build', (await page.evaluate(() => depthview.build)) === 'single');
+  check('without COOP/COEP: the notice is shown', await page.isVisible('#notice'), await page.textContent('#notice'));
+  await page.setInputFiles('#file', street);
+  await waitDepth(page, 'demo01.jpg');
+  check('without COOP/COEP: depth still works', (await state(page)).has_depth);
+  await page.screenshot({ path: join(shots, '7_single_thread.png') });
+  await context.close();
+  // Default: the service worker adds the headers and the page reloads isolated (static hosting).
+  const sw = await open(browser, server.url);
+  await sw.page.waitForFunction(() => self.crossOriginIsolated && globalThis.depthview?.build, null, { timeout: 30000 }).catch(() => {});
+  check('static hosting: the service worker makes the page cross-origin isolated',
+        await sw.page.evaluate(() => self.crossOriginIsolated), await sw.page.evaluate(() => globalThis.depthview?.build));
+  await sw.context.close();
+}
+
+async function dav2Timing(browser) {
+  const seeded = join(root, 'build/models/dav2_small_seeded.onnx');
+  const dir = mkdtempSync(join(tmpdir(), 'dv-e2e-models-'));
+  try {
+    copyFileSync(join(root, 'models/models.json'), join(dir, 'models.json'));
+    symlinkSync(seeded, join(dir, 'depth_anything_v2_small.onnx'));
+    const server = await startServer(root, ['--root', site, '--models', dir]);
+    const { context, page } = await open(browser, server.url);
+    await waitReady(page);
+    await page.setInputFiles('#file', street);
+    await waitDepth(page, 'demo01.jpg');
+    const s = await state(page);
+    console.log(`Depth Anything V2 Small (seeded) 518: photo -> depth -> first relief frame ${s.open_to_relief_ms.toFixed(0)} ms (goal 2500 ms), model ${s.model_ms.toFixed(0)} ms`);
+    await page.screenshot({ path: join(shots, '8_dav2.png') });
+    await context.close();
+    server.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const browser = await launchChromium();
+const models = ['--models', join(root, 'models'), '--models', join(shared, 'models')];
+const isolated = await startServer(root, ['--root', site, ...models]);
+const plain = await startServer(root, ['--root', site, '--no-isolation', ...models]);
+try {
+  console.log(`Chromium ${browser.version()}`);
+  await mainFlow(browser, isolated);
+  await highDpi(browser, isolated);
+  await notIsolated(browser, plain);
+  await dav2Timing(browser);
+} catch (e) {
+  failures++;
+  console.log(`FAIL: ${e.message}`);
+} finally {
+  isolated.stop();
+  plain.stop();
+  await browser.close();
+}
+console.log(`${failures} failure(s); screenshots in ${shots}`);
+process.exit(failures ? 1 : 0);
