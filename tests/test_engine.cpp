@@ -204,3 +204,25 @@ TEST_CASE("engine: int8 mode stays close to fp32, and switching back is exact") 
   CHECK(changed == 0.0);
   CHECK(dv_model_set_precision(model.m, static_cast<dv_precision>(7)) == dv_error);
 }
+
+TEST_CASE("engine: resource limits refuse huge tensors and activations with a message") {
+  // An initializer whose dims claim 2^40 elements (and whose data is far too short).
+  const auto huge_weight = ob::model({ob::node("Relu", {"x"}, {"y"}, "relu")},
+                                     {ob::float_tensor("w", {1 << 20, 1 << 20}, {1.0f})},
+                                     {ob::value_info("x", {1, 1, -1, -1})}, {ob::value_info("y", {1, 1, -1, -1})});
+  Model a(huge_weight);
+  CHECK(a.m == nullptr);
+  CHECK_MESSAGE(a.error.find("tensor 'w' would have 1048576x1048576 elements, more than the limit") != std::string::npos, a.error);
+  // An input size whose activations are over the limit: refused before anything is allocated.
+  Model b(conv_relu_model());
+  REQUIRE(b.m != nullptr);
+  dv_shape s = dv_model_input_shape(b.m, 0);
+  s.dims[2] = 40000;
+  s.dims[3] = 40000;
+  CHECK(dv_model_set_input_shape(b.m, 0, &s) == dv_error);
+  const std::string e = dv_model_error(b.m);
+  CHECK_MESSAGE(e.find("more than the limit of 2^30") != std::string::npos, e);
+  s.dims[2] = 8;
+  s.dims[3] = 8;
+  CHECK(dv_model_set_input_shape(b.m, 0, &s) == dv_ok);  // the model stays usable
+}

@@ -32,10 +32,11 @@ Colormap colormap_from_name(const std::string& name) {
 }
 
 std::vector<uint8_t> apply_colormap(const DepthMap& map, Colormap cmap) {
+  validate(map, "colour map");
   std::vector<uint8_t> rgb(map.values.size() * 3);
   const uint8_t(*lut)[3] = table(cmap);
   for (size_t i = 0; i < map.values.size(); ++i) {
-    const auto index = size_t(std::lround(std::clamp(map.values[i], 0.0f, 1.0f) * 255.0f));
+    const auto index = size_t(std::lround(quantize_unit(map.values[i], 255)));
     for (size_t c = 0; c < 3; ++c) rgb[i * 3 + c] = lut ? lut[index][c] : uint8_t(index);
   }
   return rgb;

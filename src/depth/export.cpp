@@ -1,6 +1,7 @@
 #include "depth/export.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -13,18 +14,20 @@
 namespace dv::depth {
 
 void write_png8(const std::string& path, const DepthMap& map) {
+  validate(map, path.c_str());
   std::vector<uint8_t> grey(map.values.size());
-  std::transform(map.values.begin(), map.values.end(), grey.begin(),
-                 [](float v) { return uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); });
+  std::transform(map.values.begin(), map.values.end(), grey.begin(), [](float v) { return uint8_t(std::lround(quantize_unit(v, 255))); });
   if (!stbi_write_png(path.c_str(), map.width, map.height, 1, grey.data(), map.width))
     throw std::runtime_error("cannot write " + path);
 }
 
 void write_png_rgb(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb) {
+  validate(Image{width, height, rgb}, path.c_str());
   if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3)) throw std::runtime_error("cannot write " + path);
 }
 
 std::vector<uint8_t> encode_jpeg(const Image& photo, int quality) {
+  validate(photo);
   std::vector<uint8_t> out;
   const auto append = [](void* ctx, void* data, int size) {
     auto* v = static_cast<std::vector<uint8_t>*>(ctx);
@@ -44,6 +47,7 @@ void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
 void write_jpeg(const std::string& path, const Image& photo, int quality) { write_bytes(path, encode_jpeg(photo, quality)); }
 
 void write_pfm(const std::string& path, const DepthMap& map) {
+  validate(map, path.c_str());
   std::ofstream out(path, std::ios::binary);
   out << "Pf\n" << map.width << " " << map.height << "\n-1.0\n";  // negative scale: little-endian
   for (int y = map.height - 1; y >= 0; --y)

@@ -36,9 +36,9 @@ bool encode(png_structp png, png_infop info, const std::vector<png_bytep>& rows,
 }  // namespace
 
 std::vector<uint8_t> encode_png16(const DepthMap& map) {
+  validate(map, "16-bit PNG");
   std::vector<uint16_t> samples(map.values.size());
-  for (size_t i = 0; i < samples.size(); ++i)
-    samples[i] = uint16_t(std::lround(std::clamp(map.values[i], 0.0f, 1.0f) * 65535.0f));
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = uint16_t(std::lround(quantize_unit(map.values[i], 65535)));
   std::vector<png_bytep> rows(size_t(map.height));
   for (int y = 0; y < map.height; ++y) rows[size_t(y)] = reinterpret_cast<png_bytep>(&samples[size_t(y) * size_t(map.width)]);
   std::vector<uint8_t> out;

@@ -41,8 +41,11 @@ std::vector<float> product(const std::vector<float>& a, const std::vector<float>
 }  // namespace
 
 DepthMap guided_filter(const DepthMap& depth, const Image& guide, const GuidedFilterOptions& options) {
+  validate(depth, "guided filter");
+  validate(guide, "guided filter photo");
   if (guide.width != depth.width || guide.height != depth.height)
     throw std::invalid_argument("guided filter: the photo and the depth map differ in size");
+  if (!(options.eps > 0.0f)) throw std::invalid_argument("guided filter: eps must be positive");
   const int w = depth.width, h = depth.height, r = std::max(1, options.radius);
   DepthMap I{w, h, std::vector<float>(size_t(w) * size_t(h))};
   for (size_t i = 0; i < I.values.size(); ++i)  // Rec. 601 luminance in [0, 1]

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 
 #include "depth/image_png.h"
 #include "depth/orientation.h"
@@ -95,6 +96,12 @@ std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ImageError(path + ": cannot open the file");
   return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {});
+}
+
+void validate(const Image& image, const char* what) {
+  if (image.width <= 0 || image.height <= 0 || image.rgb.size() != size_t(image.width) * size_t(image.height) * 3)
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                                " with " + std::to_string(image.rgb.size()) + " bytes is not a valid RGB image");
 }
 
 Image load_image(const std::string& path, uint64_t max_pixels) { return decode_image(read_file(path), path, max_pixels); }

@@ -18,6 +18,9 @@ struct Image {
   std::vector<uint8_t> rgb;  // width * height * 3, row-major
 };
 
+// Throws std::invalid_argument unless the image has a positive size and width * height * 3 bytes.
+void validate(const Image& image, const char* what = "photo");
+
 // Photos larger than this are refused from their header, before any pixel is decoded.
 constexpr uint64_t kMaxImagePixels = 100'000'000;
 

@@ -31,7 +31,7 @@ GridTriangles grid_triangles(const std::vector<float>& d, int columns, int rows,
   out.triangles.reserve(size_t(std::max(0, columns - 1)) * size_t(std::max(0, rows - 1)) * 2);
   auto add = [&](uint32_t a, uint32_t b, uint32_t c) {
     const float lo = std::min({d[a], d[b], d[c]}), hi = std::max({d[a], d[b], d[c]});
-    if (hi - lo > discontinuity) ++out.dropped;
+    if (!(hi - lo <= discontinuity)) ++out.dropped;  // NaN depth: dropped too
     else out.triangles.push_back({a, b, c});
   };
   for (int j = 0; j + 1 < rows; ++j)
@@ -44,7 +44,10 @@ GridTriangles grid_triangles(const std::vector<float>& d, int columns, int rows,
 }
 
 Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
+  validate(depth, "mesh");
   if (depth.width < 2 || depth.height < 2) throw std::invalid_argument("the depth map is too small for a mesh");
+  if (!std::isfinite(options.depth_scale) || !std::isfinite(options.discontinuity))
+    throw std::invalid_argument("mesh: the depth scale and the edge cut must be numbers");
   const GridSampling grid(depth.width, depth.height, options.max_side);
   const std::vector<float> d = sample_grid(depth, grid);
   const float aspect = float(depth.height) / float(depth.width);
@@ -52,7 +55,8 @@ Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
   for (int j = 0; j < grid.rows; ++j)
     for (int i = 0; i < grid.columns; ++i) {
       const float u = float(grid.pixel_x(i)) / float(depth.width - 1), v = float(grid.pixel_y(j)) / float(depth.height - 1);
-      mesh.positions.push_back({u - 0.5f, (0.5f - v) * aspect, d[size_t(j) * size_t(grid.columns) + size_t(i)] * options.depth_scale});
+      const float z = d[size_t(j) * size_t(grid.columns) + size_t(i)];
+      mesh.positions.push_back({u - 0.5f, (0.5f - v) * aspect, std::isfinite(z) ? z * options.depth_scale : 0.0f});
       mesh.uvs.push_back({u, 1.0f - v});
     }
   GridTriangles t = grid_triangles(d, grid.columns, grid.rows, options.discontinuity);

@@ -11,6 +11,8 @@
 namespace dv::depth {
 
 PointCloud build_point_cloud(const DepthMap& depth, const Image& photo, const PointCloudOptions& options) {
+  validate(depth, "point cloud");
+  validate(photo, "point cloud photo");
   if (depth.width < 2 || depth.height < 2) throw std::invalid_argument("the depth map is too small for a point cloud");
   if (photo.width != depth.width || photo.height != depth.height)
     throw std::invalid_argument("the photo and the depth map differ in size");
@@ -29,7 +31,7 @@ PointCloud build_point_cloud(const DepthMap& depth, const Image& photo, const Po
     for (int i = 0; i < grid.columns; ++i) {
       const int px = grid.pixel_x(i), py = grid.pixel_y(j);
       const size_t at = size_t(py) * size_t(depth.width) + size_t(px);
-      const float d = std::clamp(depth.values[at], 0.0f, 1.0f);
+      const float d = float(quantize_unit(depth.values[at], 1.0));  // NaN: the farthest
       const double distance = 1.0 / (nearest + d * (1.0f - nearest));  // 1 (nearest) .. far_ratio
       cloud.positions.push_back({float((px - cx) / focal * distance), float(-(py - cy) / focal * distance), float(-distance)});
       cloud.colors.push_back({photo.rgb[at * 3], photo.rgb[at * 3 + 1], photo.rgb[at * 3 + 2]});

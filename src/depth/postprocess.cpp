@@ -3,13 +3,21 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include <stb/stb_image_resize.h>  // implementation compiled in preprocess.cpp
 
 namespace dv::depth {
 
+void validate(const DepthMap& map, const char* what) {
+  if (map.width <= 0 || map.height <= 0 || map.values.size() != size_t(map.width) * size_t(map.height))
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(map.width) + "x" + std::to_string(map.height) +
+                                " with " + std::to_string(map.values.size()) + " values is not a valid depth map");
+}
+
 DepthMap resize(const DepthMap& map, int width, int height) {
-  if (width <= 0 || height <= 0 || map.width <= 0 || map.height <= 0) throw std::invalid_argument("resize: empty map");
+  validate(map, "resize");
+  if (width <= 0 || height <= 0) throw std::invalid_argument("resize: the target size must be positive");
   DepthMap out{width, height, std::vector<float>(size_t(width) * size_t(height))};
   // Triangle filter: bilinear when enlarging, a tent average when shrinking (as PIL's BILINEAR,
   // which the evaluation protocol's reference uses).
@@ -51,7 +59,7 @@ void normalize(DepthMap& map, const NormalizeOptions& options) {
   const float hi = percentile(sample, options.high_percentile);
   const float span = hi - lo;
   for (float& v : map.values) {
-    float n = span > 0.0f ? std::clamp((v - lo) / span, 0.0f, 1.0f) : 0.0f;
+    float n = span > 0.0f && std::isfinite(v) ? std::clamp((v - lo) / span, 0.0f, 1.0f) : 0.0f;
     if (options.invert) n = 1.0f - n;
     v = n;
   }

@@ -26,6 +26,18 @@ size_t element_count(const Shape& s) {
   return n;
 }
 
+size_t checked_element_count(const Shape& s, const std::string& what) {
+  if (s.size() > kMaxRank) throw ModelError(what + " has rank " + std::to_string(s.size()) + ", more than " + std::to_string(kMaxRank));
+  size_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0) throw ModelError(what + " has a negative dimension (" + to_string(s) + ")");
+    if (d > 0 && n > kMaxTensorElements / static_cast<size_t>(d))
+      throw ModelError(what + " would have " + to_string(s) + " elements, more than the limit of 2^30");
+    n *= static_cast<size_t>(d);
+  }
+  return n;
+}
+
 int64_t Op::attr_int(const char* attr, int64_t fallback) const {
   const auto* a = node ? node->attribute(attr) : nullptr;
   return a ? a->i : fallback;
@@ -62,7 +74,7 @@ std::vector<T> read_le(const onnx::Tensor& t) {
 
 // Fills `v` with the tensor's data converted to f32 or i64.
 void set_constant(Value& v, const onnx::Tensor& t) {
-  const size_t n = t.element_count();
+  const size_t n = checked_element_count(t.dims, "tensor '" + t.name + "'");
   const size_t size = onnx::element_size(t.type);
   if (size == 0) throw ModelError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
   if (t.external) throw ModelError("the external data of tensor '" + t.name + "' was not loaded");
@@ -124,6 +136,9 @@ Graph import(onnx::Model model) {
     g.values.back().name = name;
     return ids[name];
   };
+  if (g.model.graph.nodes.size() > kMaxNodes)
+    throw ModelError("the graph has " + std::to_string(g.model.graph.nodes.size()) + " nodes, more than the limit of " +
+                     std::to_string(kMaxNodes));
   for (const onnx::Tensor& t : g.model.graph.initializers) set_constant(g.values[add_value(t.name)], t);
   for (const onnx::ValueInfo& in : g.model.graph.inputs) {
     if (ids.count(in.name)) continue;  // an initializer listed as input (old exporters)

@@ -15,6 +15,17 @@ using Shape = std::vector<int64_t>;
 std::string to_string(const Shape& s);  // "1x3x320x320"
 size_t element_count(const Shape& s);
 
+// Resource limits, so a hostile or broken model is refused with a message instead of exhausting
+// memory: no tensor over 2^30 elements (4 GB of float), no more than this many nodes, and all the
+// activations of one input size within a memory budget (less in 32-bit WebAssembly).
+constexpr size_t kMaxTensorElements = size_t(1) << 30;
+constexpr size_t kMaxNodes = 200'000;
+constexpr size_t kMaxRank = 8;
+constexpr uint64_t kActivationBudgetBytes = sizeof(void*) == 4 ? (uint64_t(3) << 30) : (uint64_t(32) << 30);
+// The element count of a shape, or a ModelError naming `what` when a dimension is negative or the
+// count is over kMaxTensorElements (also guards the multiplication against overflow).
+size_t checked_element_count(const Shape& s, const std::string& what);
+
 // Only two element types survive import: float16/float64 become float32, integer and bool
 // types become int64 (they only ever describe shapes, indices and masks in depth models).
 enum class DType { F32, I64 };

@@ -31,6 +31,7 @@ void set_shape(Graph& g, const Op& op, Shape s, DType dtype, size_t i = 0) {
   for (int64_t d : s)
     if (d < 0) fail(op, "computed a negative dimension (" + to_string(s) + ")");
   Value& v = out(g, op, i);
+  checked_element_count(s, op.label() + ": output '" + v.name + "'");  // before anything is allocated
   v.shape = std::move(s);
   v.dtype = dtype;
   v.shape_known = true;
@@ -470,10 +471,20 @@ void infer_shapes(Graph& g, const std::vector<Shape>& input_shapes) {
     v.shape = input_shapes[i];
     v.shape_known = true;
   }
+  uint64_t activation_bytes = 0;
+  for (const int id : g.inputs) activation_bytes += 4 * checked_element_count(g.values[id].shape, "input '" + g.values[id].name + "'");
   for (Op& op : g.ops) {
     if (op.type == "Constant") continue;  // folded at import
     infer_op(g, op);
+    for (const int id : op.outputs) {
+      if (id < 0) continue;
+      const Value& v = g.values[id];
+      if (!v.is_const) activation_bytes += 4 * uint64_t(element_count(v.shape));
+    }
   }
+  if (activation_bytes > kActivationBudgetBytes)
+    throw ModelError("this input size needs " + std::to_string(activation_bytes >> 20) + " MiB of activations, more than the budget of " +
+                     std::to_string(kActivationBudgetBytes >> 20) + " MiB: use a smaller input");
 }
 
 }  // namespace dv::ir
