@@ -23,6 +23,10 @@ elseif(DEPTHVIEW_SANITIZE)
   add_compile_options(-fsanitize=${DEPTHVIEW_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${DEPTHVIEW_SANITIZE})
 endif()
+if(DEPTHVIEW_FUZZ)
+  # Coverage instrumentation everywhere; the fuzz targets link libFuzzer's main (tests/fuzz).
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
 
 # dv_wasm_program(TARGET [WEB]): link options for a wasm program: main() on its own pthread (so
 # nothing ever blocks the browser's main thread) and memory that can grow. Without WEB it runs

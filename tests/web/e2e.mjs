@@ -1,6 +1,7 @@
 // End-to-end tests of the web viewer in headless Debian Chromium (playwright-core), as a person
 // would use it. Prints "ok:"/"FAIL:" lines and timings; screenshots go to build/web-shots.
 //   node tests/web/e2e.mjs   (after scripts/site; needs ../shared for photos and models)
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,13 +23,23 @@ const check = (name, ok, detail = '') => {
   if (!ok) failures++;
 };
 const state = (page) => page.evaluate(() => depthview.state());
+// Waits for a condition in the page; on timeout the error says what the page showed and its state.
+async function waitFor(page, what, fn, arg) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout: 120000 });
+  } catch (e) {
+    const shown = await page.evaluate(() => [document.getElementById('status')?.textContent,
+                                             globalThis.Module?._dv_app_state ? JSON.stringify(depthview.state()) : 'no module']);
+    throw new Error(`${what}: ${e.message.split('\n')[0]}; status "${shown[0]}", state ${shown[1]}`);
+  }
+}
 // The page says the model is ready; the viewer has loaded it (so timings measure photos, not models).
-const waitReady = (page) => page.waitForFunction(() => /ready/.test(document.getElementById('status').textContent) &&
-                                                  depthview.state().model_loaded && !depthview.state().busy, null, { timeout: 120000 });
-const waitDepth = (page, name) => page.waitForFunction((n) => {
+const waitReady = (page) => waitFor(page, 'model ready', () => /ready/.test(document.getElementById('status').textContent) &&
+                                    depthview.state().model_loaded && !depthview.state().busy);
+const waitDepth = (page, name) => waitFor(page, `depth of ${name}`, (n) => {
   const s = depthview.state();
   return s.has_depth && s.depth_frames > 1 && s.photo.name.endsWith(n);
-}, name, { timeout: 120000 });
+}, name);
 
 // Opens the page in a fresh context and records every request and page error.
 async function open(browser, url, options = {}) {
@@ -177,6 +188,41 @@ async function notIsolated(browser, server) {
   await sw.context.close();
 }
 
+// Hostile and huge photos: a 24 MP photo runs within a 1 GB heap; a header claiming 200 MP is
+// refused before decoding, with a message in the UI; the app stays up.
+async function bigPhotos(browser, server) {
+  const dir = mkdtempSync(join(tmpdir(), 'dv-e2e-big-'));
+  try {
+    const big = join(dir, 'photo24mp.jpg'), forged = join(dir, 'forged200mp.jpg');
+    execFileSync('/usr/bin/python3', ['-c', `
+from PIL import Image
+Image.open('${street}').convert('RGB').resize((6000, 4000), Image.BICUBIC).save('${big}', quality=90)
+data = bytearray(open('${street}', 'rb').read())
+i = data.find(b'\\xff\\xc0')  # baseline SOF0: height and width follow the precision byte
+data[i + 5:i + 9] = (10000).to_bytes(2, 'big') + (20000).to_bytes(2, 'big')
+open('${forged}', 'wb').write(data)`]);
+    const { context, page } = await open(browser, server.url);
+    await waitReady(page);
+    await page.setInputFiles('#file', big);
+    await waitDepth(page, 'photo24mp.jpg');
+    const heapMiB = await page.evaluate(() => Module.HEAPU8.buffer.byteLength / 1048576);
+    const s = await state(page);
+    check('24 MP photo: depth at full size', s.photo.width === 6000 && s.photo.height === 4000, `${s.photo.width}x${s.photo.height}`);
+    check('24 MP photo: wasm heap high-water mark within 1 GB', heapMiB <= 1024, `${heapMiB.toFixed(0)} MiB`);
+    console.log(`24 MP photo: wasm heap high-water mark ${heapMiB.toFixed(0)} MiB, photo -> relief ${s.open_to_relief_ms.toFixed(0)} ms`);
+    await page.screenshot({ path: join(shots, '9_24mp.png') });
+    await page.setInputFiles('#file', forged);
+    await page.waitForFunction(() => depthview.state().error !== '', null, { timeout: 30000 });
+    const e = (await state(page)).error;
+    check('200 MP header refused before decoding, message in the UI', /20000x10000 \(200 MP\), more than the limit/.test(e), e);
+    await page.screenshot({ path: join(shots, '10_refused.png') });
+    check('the app stays up after the refusal', (await state(page)).has_depth && page.errors.length === 0, page.errors.join(' | '));
+    await context.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function dav2Timing(browser) {
   const seeded = join(root, 'build/models/dav2_small_seeded.onnx');
   const dir = mkdtempSync(join(tmpdir(), 'dv-e2e-models-'));
@@ -207,6 +253,7 @@ try {
   await mainFlow(browser, isolated);
   await highDpi(browser, isolated);
   await notIsolated(browser, plain);
+  await bigPhotos(browser, isolated);
   await dav2Timing(browser);
 } catch (e) {
   failures++;

@@ -207,7 +207,11 @@ Shape resize_output(const Graph& g, const Op& op) {
   }
   const Value& s = in(g, op, scales_input);
   if (!s.is_const || s.dtype != DType::F32 || s.f32.size() != x.size()) fail(op, "needs constant float scales, one per dimension");
-  for (size_t i = 0; i < x.size(); ++i) o[i] = static_cast<int64_t>(std::floor(static_cast<double>(x[i]) * s.f32[i]));
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double size = std::floor(static_cast<double>(x[i]) * s.f32[i]);
+    if (!(size >= 0.0 && size <= double(kMaxTensorElements))) fail(op, "scale " + std::to_string(s.f32[i]) + " gives an invalid size");
+    o[i] = static_cast<int64_t>(size);
+  }
   return o;
 }
 
