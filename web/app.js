@@ -173,6 +173,9 @@ async function start() {
     },
   };
   Object.assign(globalThis.depthview, { build, threads });
+  // The wasm downloads (and compiles, streaming) in parallel with its JS loader.
+  document.head.appendChild(Object.assign(document.createElement('link'),
+    { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: `${build}/depthview_viewer.wasm` }));
   const script = document.createElement('script');
   script.src = `${build}/depthview_viewer.js`;
   script.onerror = () => status(`Cannot load ${script.src}.`);
