@@ -226,3 +226,22 @@ TEST_CASE("engine: resource limits refuse huge tensors and activations with a me
   s.dims[3] = 8;
   CHECK(dv_model_set_input_shape(b.m, 0, &s) == dv_ok);  // the model stays usable
 }
+
+TEST_CASE("engine: unused nodes are skipped; an output that is just the input is refused (fuzz findings)") {
+  // Relu is dead: only Sigmoid feeds the output. XNNPACK aborted on such subgraphs before.
+  const auto dead = ob::model({ob::node("Relu", {"x"}, {"unused"}, "dead_relu"), ob::node("Sigmoid", {"x"}, {"y"}, "sig")}, {},
+                              {ob::value_info("x", {1, 4})}, {ob::value_info("y", {1, 4})});
+  Model a(dead);
+  REQUIRE_MESSAGE(a.m != nullptr, a.error);
+  const std::vector<float> x = {-2.0f, 0.0f, 1.0f, 3.0f};
+  std::vector<float> y(4);
+  const float* ins[] = {x.data()};
+  float* outs[] = {y.data()};
+  REQUIRE_MESSAGE(dv_model_run(a.m, ins, outs) == dv_ok, dv_model_error(a.m));
+  for (size_t i = 0; i < 4; ++i) CHECK(y[i] == doctest::Approx(1.0 / (1.0 + std::exp(-double(x[i])))).epsilon(1e-5));
+  const auto passthrough = ob::model({ob::node("Relu", {"x"}, {"y"}, "relu")}, {}, {ob::value_info("x", {1, 4})},
+                                     {ob::value_info("x", {1, 4})});
+  Model b(passthrough);
+  CHECK(b.m == nullptr);
+  CHECK_MESSAGE(b.error.find("graph output 'x' is a graph input or a constant") != std::string::npos, b.error);
+}

@@ -175,6 +175,8 @@ Graph import(onnx::Model model) {
   for (const onnx::ValueInfo& out : g.model.graph.outputs) {
     auto it = ids.find(out.name);
     if (it == ids.end()) throw ModelError("graph output '" + out.name + "' is not produced by any node");
+    if (g.values[it->second].producer < 0)  // nothing to compute (and XNNPACK rejects such graphs)
+      throw ModelError("graph output '" + out.name + "' is a graph input or a constant, not computed by any node");
     g.outputs.push_back(it->second);
     g.values[it->second].consumers++;
   }

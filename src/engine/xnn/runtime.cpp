@@ -40,10 +40,28 @@ class Lowering {
  public:
   Lowering(const Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared, bool int8)
       : g_(g), sg_(sg), owned_(owned), shared_(shared), int8_(int8), id_(g.values.size(), XNN_INVALID_VALUE_ID), nhwc_(g.values.size(), false),
-        skip_(g.ops.size(), false), readers_(g.values.size()) {
+        skip_(g.ops.size(), false), dead_(g.ops.size(), false), readers_(g.values.size()) {
     for (size_t i = 0; i < g.ops.size(); ++i)
       for (int v : g.ops[i].inputs)
         if (v >= 0) readers_[size_t(v)].push_back(int(i));
+    skip_dead_ops();
+  }
+
+  // Ops whose results no graph output needs are not lowered: XNNPACK aborts on a subgraph with
+  // values nobody reads (found by fuzzing), and they would only cost time.
+  void skip_dead_ops() {
+    std::vector<bool> live(g_.values.size(), false);
+    for (int v : g_.outputs) live[size_t(v)] = true;
+    for (size_t i = g_.ops.size(); i-- > 0;) {
+      const Op& op = g_.ops[i];
+      const bool needed = std::any_of(op.outputs.begin(), op.outputs.end(), [&](int v) { return v >= 0 && live[size_t(v)]; });
+      if (!needed) {
+        dead_[i] = true;
+        continue;
+      }
+      for (int v : op.inputs)
+        if (v >= 0) live[size_t(v)] = true;
+    }
   }
 
   void lower(std::vector<uint32_t>& input_ids, std::vector<uint32_t>& output_ids) {
@@ -52,6 +70,7 @@ class Lowering {
     find_gelu_patterns();
     for (size_t i = 0; i < g_.ops.size(); ++i) {
       const Op& op = g_.ops[i];
+      if (dead_[i]) continue;
       if (auto it = gelu_.find(int(i)); it != gelu_.end()) { lower_gelu(op, it->second); continue; }
       if (op.folded || skip_[i]) continue;
       lower_op(op);
@@ -68,6 +87,7 @@ class Lowering {
   std::vector<uint32_t> id_;
   std::vector<bool> nhwc_;
   std::vector<bool> skip_;
+  std::vector<bool> dead_;  // not needed by any graph output
   std::vector<std::vector<int>> readers_;        // value → ops reading it
   std::map<int, uint32_t> nchw_copy_, nhwc_copy_;  // value → the same data in the other layout
   std::map<int, std::pair<int, int>> gelu_;        // first op of a GELU pattern → (x, result) values
