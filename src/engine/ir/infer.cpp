@@ -99,19 +99,38 @@ void fold_binary(Graph& g, const Op& op, const std::function<T(T, T)>& f) {
   o.is_const = true;
 }
 
+// x + y, x - y or x * y (kind '+', '-', '*') in int64; fails on overflow.
+int64_t checked(const Op& op, int64_t x, int64_t y, char kind) {
+  int64_t r = 0;
+  const bool overflow = kind == '+' ? __builtin_add_overflow(x, y, &r)
+                        : kind == '-' ? __builtin_sub_overflow(x, y, &r) : __builtin_mul_overflow(x, y, &r);
+  if (overflow) fail(op, "integer overflow in shape arithmetic");
+  return r;
+}
+
 void fold_binary_op(Graph& g, const Op& op) {
   const bool ints = in(g, op, 0).dtype == DType::I64;
   const std::string& t = op.type;
   if (ints) {
     std::function<int64_t(int64_t, int64_t)> f;
-    if (t == "Add") f = std::plus<int64_t>();
-    else if (t == "Sub") f = std::minus<int64_t>();
-    else if (t == "Mul") f = std::multiplies<int64_t>();
-    else if (t == "Div") f = [&](int64_t x, int64_t y) { if (y == 0) fail(op, "division by zero"); return x / y; };
-    else if (t == "Pow") f = [](int64_t x, int64_t y) { int64_t r = 1; for (int64_t k = 0; k < y; ++k) r *= x; return r; };
+    // Shape arithmetic in checked int64: a hostile model gets a message, not undefined behaviour.
+    if (t == "Add") f = [&](int64_t x, int64_t y) { return checked(op, x, y, '+'); };
+    else if (t == "Sub") f = [&](int64_t x, int64_t y) { return checked(op, x, y, '-'); };
+    else if (t == "Mul") f = [&](int64_t x, int64_t y) { return checked(op, x, y, '*'); };
+    else if (t == "Div") f = [&](int64_t x, int64_t y) {
+      if (y == 0) fail(op, "division by zero");
+      if (x == INT64_MIN && y == -1) fail(op, "integer overflow in shape arithmetic");
+      return x / y;
+    };
+    else if (t == "Pow") f = [&](int64_t x, int64_t y) {
+      if (y < 0) fail(op, "negative integer exponent");
+      int64_t r = 1;
+      for (int64_t k = 0; k < y && r != 0 && !(r == 1 && x == 1); ++k) r = checked(op, r, x, '*');
+      return r;
+    };
     else if (t == "Min") f = [](int64_t x, int64_t y) { return std::min(x, y); };
     else if (t == "Max") f = [](int64_t x, int64_t y) { return std::max(x, y); };
-    else if (t == "Mod") f = [&](int64_t x, int64_t y) { if (y == 0) fail(op, "modulo by zero"); return x % y; };
+    else if (t == "Mod") f = [&](int64_t x, int64_t y) { if (y == 0) fail(op, "modulo by zero"); return y == -1 ? 0 : x % y; };
     else if (t == "Equal") f = [](int64_t x, int64_t y) { return int64_t(x == y); };
     else if (t == "Less") f = [](int64_t x, int64_t y) { return int64_t(x < y); };
     else if (t == "Greater") f = [](int64_t x, int64_t y) { return int64_t(x > y); };
@@ -223,8 +242,10 @@ void infer_reshape(Graph& g, const Op& op) {
   for (size_t i = 0; i < target.size(); ++i) {
     o[i] = target[i] == 0 && !op.attr_int("allowzero", 0) ? x.shape.at(i) : target[i];
     if (o[i] == -1) { if (infer_at >= 0) fail(op, "more than one -1 in the target shape"); infer_at = int64_t(i); }
-    else known *= o[i];
+    else if (o[i] < 0 || o[i] > int64_t(kMaxTensorElements)) fail(op, "invalid target dimension " + std::to_string(o[i]));
+    else if (known <= int64_t(kMaxTensorElements)) known *= o[i];  // both <= 2^30: no overflow
   }
+  if (known > int64_t(kMaxTensorElements)) fail(op, "the target shape has more than 2^30 elements");
   const auto total = static_cast<int64_t>(element_count(x.shape));
   if (infer_at >= 0) o[infer_at] = known ? total / known : 0;
   if (static_cast<int64_t>(element_count(o)) != total) fail(op, "cannot reshape " + to_string(x.shape) + " to " + to_string(o));
