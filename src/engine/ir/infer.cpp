@@ -190,6 +190,16 @@ Shape conv_output(const Graph& g, const Op& op, bool transposed) {
   if (dil.empty()) dil = {1, 1};
   if (pads.empty()) pads = {0, 0, 0, 0};
   const std::string auto_pad = op.attr_string("auto_pad", "NOTSET");
+  const auto out_pad = op.attr_ints("output_padding");
+  // Attributes from the file are checked before any arithmetic uses them (fuzzing found reads past
+  // short arrays).
+  auto in_range = [](const std::vector<int64_t>& v, int64_t lo) {
+    return std::all_of(v.begin(), v.end(), [&](int64_t a) { return a >= lo && a <= (int64_t(1) << 20); });
+  };
+  if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4 || !(out_pad.empty() || out_pad.size() == 2) ||
+      !in_range(strides, 1) || !in_range(dil, 1) || !in_range(pads, 0) || !in_range(out_pad, 0) || !in_range(w, 1) ||
+      group < 1 || group > (int64_t(1) << 20))
+    fail(op, "invalid strides, dilations, pads, output_padding, group or kernel size");
   Shape o = {x[0], transposed ? w[1] * group : w[0], 0, 0};
   if (!transposed && x[1] != w[1] * group) fail(op, "input has " + std::to_string(x[1]) + " channels, weights expect " + std::to_string(w[1] * group));
   if (transposed && x[1] != w[0]) fail(op, "input has " + std::to_string(x[1]) + " channels, weights expect " + std::to_string(w[0]));
@@ -199,7 +209,6 @@ Shape conv_output(const Graph& g, const Op& op, bool transposed) {
       (x[2] % w[2] != 0 || x[3] % w[3] != 0))
     fail(op, "the input size " + std::to_string(x[2]) + "x" + std::to_string(x[3]) + " is not a multiple of the patch size " +
                  std::to_string(w[2]) + " (this model needs height and width that are multiples of " + std::to_string(w[2]) + ")");
-  const auto out_pad = op.attr_ints("output_padding");
   for (int k = 0; k < 2; ++k) {
     const int64_t kernel = (w[2 + k] - 1) * dil[k] + 1;
     if (transposed) {
