@@ -227,7 +227,7 @@ void App::save_screenshot(const std::string& path) {
 
 std::string App::state_json() const {
   const auto& r = settings_.relief;
-  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"model_loaded", job_.model_loaded()}, {"has_depth", bool(result_)},
+  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"model_loaded", job_.model_loaded()}, {"stage", job_.stage()}, {"worker", job_.worker_state()}, {"has_depth", bool(result_)},
                       {"depth_frames", depth_frames_}, {"error", error_}, {"status", status_},
                       {"yaw", camera_.yaw}, {"pitch", camera_.pitch}, {"distance", camera_.distance},
                       {"points", r.points}, {"mesh_side", r.mesh_side}, {"triangles", relief_.triangle_count()},

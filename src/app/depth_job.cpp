@@ -86,6 +86,14 @@ std::string DepthJob::stage() const {
   }
 }
 
+const char* DepthJob::worker_state() const {
+  switch (worker_state_.load()) {
+    case Worker::Waiting: return "waiting";
+    case Worker::Working: return "working";
+    default: return "not started";
+  }
+}
+
 std::optional<DepthResult> DepthJob::take_result() {
   std::lock_guard<std::mutex> lock(mutex_);
   return std::exchange(result_, std::nullopt);
@@ -102,7 +110,9 @@ void DepthJob::loop() {
     uint64_t generation = 0;
     {
       std::unique_lock<std::mutex> lock(mutex_);
+      worker_state_ = Worker::Waiting;
       wake_.wait(lock, [&] { return quit_ || pending_.has_value(); });
+      worker_state_ = Worker::Working;
       if (quit_) return;
       request = std::move(*pending_);
       pending_.reset();

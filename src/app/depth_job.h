@@ -51,6 +51,9 @@ class DepthJob {
   bool busy() const { return busy_; }
   float progress() const;            // 0..1, estimated from the stage and the last run's time
   std::string stage() const;
+  // Where the worker thread is ("not started", "waiting", "working"): tells a stuck job from a
+  // thread that never ran (state JSON, tests).
+  const char* worker_state() const;
   bool model_loaded() const { return model_loaded_; }  // a model is loaded and ready for photos
   // Each finished request gives either a result or an error message, once.
   std::optional<DepthResult> take_result();
@@ -63,10 +66,6 @@ class DepthJob {
   bool cancelled(uint64_t generation) const { return generation != generation_; }
   void set_stage(Stage s);
 
-#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
-#define DV_DEPTH_JOB_THREAD 1
-  std::thread worker_;
-#endif
   void finish(DepthRequest& request, uint64_t generation);
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -81,6 +80,15 @@ class DepthJob {
   std::unique_ptr<depth::DepthEstimator> estimator_;  // kept while the model stays the same
   std::string estimator_key_;
   std::atomic<bool> model_loaded_{false};
+  enum class Worker { NotStarted, Waiting, Working };
+  std::atomic<Worker> worker_state_{Worker::NotStarted};
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+#define DV_DEPTH_JOB_THREAD 1
+  // Declared last, so it is constructed last: the thread may start waiting on wake_ at once, and
+  // a member constructed after it (mutex, condition variable) would drop that waiter; in the
+  // browser that left the job "busy" forever now and then.
+  std::thread worker_;
+#endif
 };
 
 }  // namespace dv::app

@@ -34,8 +34,20 @@ async function waitFor(page, what, fn, arg) {
   }
 }
 // The page says the model is ready; the viewer has loaded it (so timings measure photos, not models).
-const waitReady = (page) => waitFor(page, 'model ready', () => /ready/.test(document.getElementById('status').textContent) &&
-                                    depthview.state().model_loaded && !depthview.state().busy);
+// A preload that never finished (state busy, stage idle: the job's worker thread was constructed
+// before the mutex and condition variable it waits on) was fixed in src/app/depth_job.h; 0 of 45
+// loads hung afterwards (tests/web/reload_stress.mjs). Should a load still hang, the page is
+// reloaded once, as a user would, and the test says so with the worker's state; a second hang fails.
+const readyNow = () => /ready/.test(document.getElementById('status').textContent) && depthview.state().model_loaded && !depthview.state().busy;
+async function waitReady(page) {
+  try {
+    await waitFor(page, 'model ready', readyNow);
+  } catch (e) {
+    console.log(`note: ${e.message}; reloading the page once`);
+    await page.reload();
+    await waitFor(page, 'model ready after a reload', readyNow);
+  }
+}
 const waitDepth = (page, name) => waitFor(page, `depth of ${name}`, (n) => {
   const s = depthview.state();
   return s.has_depth && s.depth_frames > 1 && s.photo.name.endsWith(n);
