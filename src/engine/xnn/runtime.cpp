@@ -546,6 +546,7 @@ class Lowering {
   void lower_layer_norm(const Op& op) {
     const Shape& xs = val(op.input(0)).shape;
     const int64_t axis = op.attr_int("axis", -1);
+    if (xs.empty()) fail(op, "needs an input of rank 1 or more");
     if (axis != -1 && axis != int64_t(xs.size()) - 1) fail(op, "only normalisation over the last axis is supported");
     Shape reduced = xs;
     reduced.back() = 1;
@@ -574,6 +575,7 @@ class Lowering {
   void lower_softmax(const Op& op) {
     const Shape& xs = val(op.input(0)).shape;
     const int64_t axis = op.attr_int("axis", -1);
+    if (xs.empty()) fail(op, "needs an input of rank 1 or more");
     if (axis != -1 && axis != int64_t(xs.size()) - 1) fail(op, "only softmax over the last axis is supported");
     const uint32_t in = plain(op, 0);
     check(xnn_define_softmax(sg_, in, output(op, false), 0), &op, "the softmax");
