@@ -161,8 +161,10 @@ void App::poll_job() {
     status_.clear();
   }
   if (auto result = job_.take_result()) {
+    const double t0 = now_ms();
     result_ = std::make_unique<DepthResult>(std::move(*result));
     relief_.set_content(result_->photo, result_->estimate.depth);
+    upload_ms_ = now_ms() - t0;
     preview_dirty_ = true;
     depth_frames_ = 0;
     char line[256];

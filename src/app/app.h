@@ -82,6 +82,7 @@ class App {
   double time_ = 0.0;
   bool quit_ = false, settings_dirty_ = false;
   int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived
+  double upload_ms_ = 0;  // the last result's mesh and textures
   double opened_at_ms_ = 0, open_to_relief_ms_ = -1;  // photo given -> first relief frame drawn
 };
 

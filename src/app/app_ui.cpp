@@ -245,6 +245,8 @@ std::string App::state_json() const {
     j["depth_ms"] = result_->total_ms;
     j["open_to_relief_ms"] = open_to_relief_ms_;
     j["model_ms"] = result_->estimate.inference_ms;
+    j["decode_ms"] = result_->decode_ms;
+    j["upload_ms"] = upload_ms_;
   }
   return j.dump();
 }

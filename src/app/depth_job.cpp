@@ -147,6 +147,7 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
     out.photo_name = request.photo_name;
     out.photo = depth::decode_image(request.photo_bytes, request.photo_name);
     request.photo_bytes = {};
+    out.decode_ms = now_ms() - t0;
   }
   if (cancelled(generation)) return;
   const std::string key = request.model.path + "#" + std::to_string(request.threads);
