@@ -223,8 +223,23 @@ void App::update_ui_scale() {
   ui_scale_ = scale;
 }
 
+// While depth is estimated and nobody touches the window, frames come at 20 per second instead of
+// the display's rate: the progress bar still moves, and the cores go to the model (with software
+// GL, as in headless browsers and llvmpipe, drawing the relief costs a whole core).
+bool App::frame_due() {
+  constexpr double kBusyFrameMs = 50;
+  double x = 0, y = 0;
+  glfwGetCursorPos(window_, &x, &y);
+  const bool input = x != cursor_x_ || y != cursor_y_ || glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS ||
+                     glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+  cursor_x_ = x;
+  cursor_y_ = y;
+  return input || !job_.busy() || now_ms() - last_frame_ms_ >= kBusyFrameMs;
+}
+
 void App::frame() {
   const double t0 = now_ms();
+  last_frame_ms_ = t0;
   static double last = t0;
   const double frame_ms = t0 - last;
   last = t0;

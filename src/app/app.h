@@ -31,6 +31,7 @@ class App {
   ~App();
   bool init(std::string* error);
   void frame();                           // one iteration of the main loop
+  bool frame_due();                       // false: skip this iteration (see app.cpp)
   bool should_quit() const { return quit_; }
 
   void open_photo_file(const std::string& path);
@@ -83,6 +84,7 @@ class App {
   bool quit_ = false, settings_dirty_ = false;
   int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived
   double upload_ms_ = 0;  // the last result's mesh and textures
+  double last_frame_ms_ = 0, cursor_x_ = 0, cursor_y_ = 0;
   double opened_at_ms_ = 0, open_to_relief_ms_ = -1;  // photo given -> first relief frame drawn
 };
 

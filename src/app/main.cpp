@@ -34,6 +34,12 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
 void main_loop(void* window_ptr) {
   auto* window = static_cast<GLFWwindow*>(window_ptr);
   glfwPollEvents();
+  if (!g_app->frame_due()) {
+#ifndef __EMSCRIPTEN__
+    glfwWaitEventsTimeout(0.005);  // the browser calls again at the next animation frame
+#endif
+    return;
+  }
   g_app->frame();
   glfwSwapBuffers(window);
 }
