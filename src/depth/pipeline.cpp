@@ -14,11 +14,21 @@ DepthEstimator::DepthEstimator(const ModelInfo& info, size_t threads) : info_(in
   char error[1024] = "";
   model_ = dv_model_load_file(info.path.c_str(), error, sizeof error);
   if (model_ == nullptr) throw std::runtime_error(info.path + ": " + error);
-  if (dv_model_set_threads(model_, threads) != dv_ok) {
+  if (dv_model_set_threads(model_, threads) != dv_ok || !prepare_fixed_size()) {
     const std::string message = dv_model_error(model_);
     dv_model_free(model_);
     throw std::runtime_error(message);
   }
+}
+
+// A model with a fixed input size gets its runtime (packed weights, buffers) now, with the model
+// load, rather than with the first photo: the viewer loads models ahead of photos.
+bool DepthEstimator::prepare_fixed_size() {
+  dv_shape in = dv_model_input_shape(model_, 0);
+  if (in.rank != 4 || in.dims[2] <= 0 || in.dims[3] <= 0) return true;  // sized per photo
+  in.dims[0] = 1;
+  in.dims[1] = 3;
+  return dv_model_set_input_shape(model_, 0, &in) == dv_ok;
 }
 
 DepthEstimator::~DepthEstimator() { dv_model_free(model_); }

@@ -37,6 +37,7 @@ class DepthEstimator {
   const ModelInfo& info() const { return info_; }
 
  private:
+  bool prepare_fixed_size();
   void choose_input_size(const Image& photo, int requested, int* width, int* height);
   ModelInfo info_;
   dv_model* model_ = nullptr;
