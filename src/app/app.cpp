@@ -239,10 +239,8 @@ bool App::frame_due() {
 
 void App::frame() {
   const double t0 = now_ms();
+  const double frame_ms = t0 - last_frame_ms_;
   last_frame_ms_ = t0;
-  static double last = t0;
-  const double frame_ms = t0 - last;
-  last = t0;
   if (frames_ > 0) {
     stats_.all.add(frame_ms);
     if (job_.busy()) stats_.during_inference.add(frame_ms);

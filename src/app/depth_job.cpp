@@ -87,11 +87,15 @@ std::string DepthJob::stage() const {
 }
 
 const char* DepthJob::worker_state() const {
+#ifndef DV_DEPTH_JOB_THREAD
+  return "none (runs inline)";
+#else
   switch (worker_state_.load()) {
     case Worker::Waiting: return "waiting";
     case Worker::Working: return "working";
     default: return "not started";
   }
+#endif
 }
 
 std::optional<DepthResult> DepthJob::take_result() {

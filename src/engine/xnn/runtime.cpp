@@ -542,12 +542,17 @@ class Lowering {
     return &add;
   }
 
+  // LayerNormalization and Softmax are lowered over the last axis of an input of rank >= 1 only.
+  static void require_last_axis(const Op& op, const Shape& xs, const std::string& what) {
+    if (xs.empty()) fail(op, "needs an input of rank 1 or more");
+    const int64_t axis = op.attr_int("axis", -1);
+    if (axis != -1 && axis != int64_t(xs.size()) - 1) fail(op, "only " + what + " over the last axis is supported");
+  }
+
   // y = (x - mean) / sqrt(var + eps) * scale + bias over the last axis, from XNNPACK ops.
   void lower_layer_norm(const Op& op) {
     const Shape& xs = val(op.input(0)).shape;
-    const int64_t axis = op.attr_int("axis", -1);
-    if (xs.empty()) fail(op, "needs an input of rank 1 or more");
-    if (axis != -1 && axis != int64_t(xs.size()) - 1) fail(op, "only normalisation over the last axis is supported");
+    require_last_axis(op, xs, "normalisation");
     Shape reduced = xs;
     reduced.back() = 1;
     const size_t last = xs.size() - 1;
@@ -574,9 +579,7 @@ class Lowering {
 
   void lower_softmax(const Op& op) {
     const Shape& xs = val(op.input(0)).shape;
-    const int64_t axis = op.attr_int("axis", -1);
-    if (xs.empty()) fail(op, "needs an input of rank 1 or more");
-    if (axis != -1 && axis != int64_t(xs.size()) - 1) fail(op, "only softmax over the last axis is supported");
+    require_last_axis(op, xs, "softmax");
     const uint32_t in = plain(op, 0);
     check(xnn_define_softmax(sg_, in, output(op, false), 0), &op, "the softmax");
   }
