@@ -20,7 +20,12 @@ struct dv_model {
   std::string profile;  // text of dv_model_profile
   std::unique_ptr<dv::ThreadPool> pool;
   std::unique_ptr<dv::xnn::SharedWeights> shared;
-  std::map<std::vector<dv::ir::Shape>, std::unique_ptr<dv::xnn::Runtime>> runtimes;  // per input shapes
+  struct Prepared {
+    std::unique_ptr<dv::xnn::Runtime> runtime;
+    uint64_t last_use = 0;
+  };
+  std::map<std::vector<dv::ir::Shape>, Prepared> runtimes;  // per input shapes, the recently used ones
+  uint64_t uses = 0;
   dv::xnn::Runtime* current = nullptr;
   std::string error;
 };
@@ -102,16 +107,26 @@ dv::onnx::Model parse_bytes(const void* data, size_t size) {
   return dv::onnx::parse_model(bytes);
 }
 
+// Runtimes (activation buffers) kept for input shapes used before: photos of a few aspect ratios
+// switch back and forth cheaply, while a stream of new sizes does not grow memory without bound.
+constexpr size_t kKeptRuntimes = 3;
+
 // Makes (or reuses) the runtime for the current input shapes.
 void prepare(dv_model* m) {
+  dv::ir::infer_shapes(m->graph, m->inputs);  // output shapes follow the current inputs
   auto it = m->runtimes.find(m->inputs);
   if (it == m->runtimes.end()) {
-    dv::ir::infer_shapes(m->graph, m->inputs);
-    it = m->runtimes.emplace(m->inputs, std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared, m->options)).first;
-  } else {
-    dv::ir::infer_shapes(m->graph, m->inputs);  // output shapes follow the current inputs
+    while (m->runtimes.size() >= kKeptRuntimes) {
+      auto oldest = std::min_element(m->runtimes.begin(), m->runtimes.end(),
+                                     [](const auto& a, const auto& b) { return a.second.last_use < b.second.last_use; });
+      if (oldest->second.runtime.get() == m->current) m->current = nullptr;
+      m->runtimes.erase(oldest);
+    }
+    auto runtime = std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared, m->options);
+    it = m->runtimes.emplace(m->inputs, dv_model::Prepared{std::move(runtime), 0}).first;
   }
-  m->current = it->second.get();
+  it->second.last_use = ++m->uses;
+  m->current = it->second.runtime.get();
 }
 
 }  // namespace

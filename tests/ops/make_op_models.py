@@ -89,6 +89,21 @@ def cases():
     out.append(model("resize_linear_sizes", [1, 3, 5, 7],
                      [n("Resize", ["x", "", "", "sizes"], ["y"], mode="linear", coordinate_transformation_mode="align_corners")],
                      [const("sizes", [1, 3, 9, 4], np.int64)]))
+    # resizes of a constant (position embeddings resized to the patch grid): folded by the engine
+    for tag, attrs, src, dst in [
+        ("resize_const_cubic_pytorch_half_pixel", dict(mode="cubic", coordinate_transformation_mode="pytorch_half_pixel"), [1, 4, 6, 6], [1, 4, 9, 5]),
+        ("resize_const_cubic_half_pixel_down", dict(mode="cubic", coordinate_transformation_mode="half_pixel"), [1, 4, 7, 7], [1, 4, 3, 4]),
+        ("resize_const_cubic_align_corners", dict(mode="cubic", coordinate_transformation_mode="align_corners", cubic_coeff_a=-0.5), [1, 2, 5, 4], [1, 2, 8, 9]),
+        ("resize_const_cubic_exclude_outside", dict(mode="cubic", exclude_outside=1), [1, 2, 5, 6], [1, 2, 11, 7]),
+        ("resize_const_cubic_asymmetric", dict(mode="cubic", coordinate_transformation_mode="asymmetric"), [1, 2, 4, 4], [1, 2, 8, 6]),
+        ("resize_const_linear_half_pixel", dict(mode="linear"), [1, 3, 4, 5], [1, 3, 7, 3]),
+        ("resize_const_nearest_round", dict(mode="nearest"), [1, 3, 4, 5], [1, 3, 7, 9]),
+    ]:
+        out.append(model(tag, dst, [n("Resize", ["k", "", "", "sizes"], ["r"], **attrs), n("Add", ["x", "r"], ["y"])],
+                         [rand("k", src, 1.0), const("sizes", dst, np.int64)]))
+    out.append(model("resize_const_cubic_scales", [1, 2, 7, 10],
+                     [n("Resize", ["k", "", "scales"], ["r"], mode="cubic"), n("Add", ["x", "r"], ["y"])],
+                     [rand("k", [1, 2, 4, 4], 1.0), const("scales", [1, 1, 1.75, 2.5])]))
     # --- structure
     nodes, cinits = conv1x1("x", "c", 3, 4, "p")
     out.append(model("concat_channels_nhwc", [1, 3, 4, 5], nodes + [n("Relu", ["x"], ["r"]), n("Concat", ["c", "r"], ["y"], axis=1)], cinits))

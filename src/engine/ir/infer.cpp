@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "engine/ir/fold_resize.h"
 #include "engine/ir/graph.h"
 
 namespace dv::ir {
@@ -223,17 +224,23 @@ Shape conv_output(const Graph& g, const Op& op, bool transposed) {
   return o;
 }
 
+// The Resize input that gives the output size: sizes (opset >= 11, when present and not empty),
+// else scales.
+bool resize_uses_sizes(const Graph& g, const Op& op) {
+  return g.opset >= 11 && op.input(3) >= 0 && !in(g, op, 3).shape.empty() && element_count(in(g, op, 3).shape) > 0;
+}
+
 Shape resize_output(const Graph& g, const Op& op) {
   const Shape& x = in(g, op, 0).shape;
   Shape o = x;
-  const int sizes_input = g.opset >= 11 ? 3 : -1, scales_input = g.opset >= 11 ? 2 : 1;
-  if (sizes_input > 0 && op.input(sizes_input) >= 0 && !in(g, op, sizes_input).shape.empty() &&
-      element_count(in(g, op, sizes_input).shape) > 0) {
-    const auto sizes = ints_of(g, op, sizes_input);
+  if (resize_uses_sizes(g, op)) {
+    const auto sizes = ints_of(g, op, 3);
     if (sizes.size() != x.size()) fail(op, "sizes has " + std::to_string(sizes.size()) + " values for a rank-" + std::to_string(x.size()) + " input");
+    for (int64_t d : sizes)
+      if (d < 0 || d > int64_t(kMaxTensorElements)) fail(op, "invalid size " + std::to_string(d));
     return Shape(sizes.begin(), sizes.end());
   }
-  const Value& s = in(g, op, scales_input);
+  const Value& s = in(g, op, g.opset >= 11 ? 2 : 1);
   if (!s.is_const || s.dtype != DType::F32 || s.f32.size() != x.size()) fail(op, "needs constant float scales, one per dimension");
   for (size_t i = 0; i < x.size(); ++i) {
     const double size = std::floor(static_cast<double>(x[i]) * s.f32[i]);
@@ -241,6 +248,18 @@ Shape resize_output(const Graph& g, const Op& op) {
     o[i] = static_cast<int64_t>(size);
   }
   return o;
+}
+
+// A Resize of a constant (position embeddings resized to the patch grid) folds to a constant.
+void infer_resize(Graph& g, const Op& op) {
+  set_shape(g, op, resize_output(g, op), DType::F32);
+  const Value& x = in(g, op, 0);
+  if (!x.is_const) return;
+  if (x.dtype != DType::F32) fail(op, "resizing integer tensors is not supported");
+  const std::vector<float> scales = resize_uses_sizes(g, op) ? std::vector<float>{} : in(g, op, g.opset >= 11 ? 2 : 1).f32;
+  Value& o = out(g, op);
+  const std::string why = fold_resize(x, o.shape, scales, op, o);
+  if (!why.empty()) fail(op, why);
 }
 
 void infer_reshape(Graph& g, const Op& op) {
@@ -443,7 +462,7 @@ void infer_op(Graph& g, Op& op) {
   } else if (t == "Conv" || t == "ConvTranspose") {
     set_shape(g, op, conv_output(g, op, t == "ConvTranspose"), DType::F32);
   } else if (t == "Resize") {
-    set_shape(g, op, resize_output(g, op), DType::F32);
+    infer_resize(g, op);
   } else if (t == "MatMul") {
     infer_matmul(g, op);
   } else if (t == "Shape") {

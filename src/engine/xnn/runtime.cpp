@@ -396,7 +396,8 @@ class Lowering {
     const std::string coord = op.attr_string("coordinate_transformation_mode", "half_pixel");
     const uint32_t in = as_nhwc(op, 0);
     if (mode == "nearest") return lower_resize_nearest(op, in, xs, ys, coord);
-    if (mode != "linear") fail(op, "mode '" + mode + "' is not supported");
+    if (mode != "linear")  // cubic resizes of constants (position embeddings) are folded in ir/
+      fail(op, "mode '" + mode + "' is supported only for constant tensors (computed tensors: nearest or linear)");
     uint32_t flags = 0;
     if (coord == "align_corners") flags = XNN_FLAG_ALIGN_CORNERS;
     else if (coord == "asymmetric") flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
