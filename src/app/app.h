@@ -32,6 +32,7 @@ class App {
   bool init(std::string* error);
   void frame();                           // one iteration of the main loop
   bool frame_due();                       // false: skip this iteration (see app.cpp)
+  void frame_presented();                 // after the swap: how long the frame took
   bool should_quit() const { return quit_; }
 
   void open_photo_file(const std::string& path);
@@ -85,6 +86,8 @@ class App {
   int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived
   double upload_ms_ = 0;  // the last result's mesh and textures
   double last_frame_ms_ = 0, cursor_x_ = 0, cursor_y_ = 0;
+  std::string gl_renderer_;
+  bool software_gl_ = false;  // llvmpipe, SwiftShader: drawing takes CPU time from the model
   double opened_at_ms_ = 0, open_to_relief_ms_ = -1;  // photo given -> first relief frame drawn
 };
 

@@ -232,7 +232,8 @@ std::string App::state_json() const {
                       {"yaw", camera_.yaw}, {"pitch", camera_.pitch}, {"distance", camera_.distance},
                       {"points", r.points}, {"mesh_side", r.mesh_side}, {"triangles", relief_.triangle_count()},
                       {"ui_scale", ui_scale_}, {"frame_stats", stats_.summary()},
-                      {"max_frame_ms_during_inference", stats_.during_inference.max_ms}};
+                      {"max_frame_draw_ms_during_inference", stats_.during_inference.max_ms},
+                      {"gl_renderer", gl_renderer_}, {"software_gl", software_gl_}};
   if (result_) {
     // Mean normalised depth of the top and bottom tenth of the photo (bright = near).
     const auto& d = result_->estimate.depth;

@@ -1,4 +1,5 @@
-// Frame times: overall and while inference runs (the UI must keep drawing then).
+// Frame times: intervals overall and for an idle relief; while inference runs, the time each frame
+// takes to draw and present (frames are paced then, see App::frame_due).
 #pragma once
 
 #include <algorithm>
@@ -24,7 +25,7 @@ struct FrameStats {
     char line[320];
     std::snprintf(line, sizeof line,
                   "frames %d: mean %.1f ms, max %.1f ms | relief idle %d: mean %.1f ms, max %.1f ms | "
-                  "during inference %d: mean %.1f ms, max %.1f ms",
+                  "during inference %d: mean draw %.1f ms, max %.1f ms",
                   all.frames, all.mean_ms(), all.max_ms, relief.frames, relief.mean_ms(), relief.max_ms,
                   during_inference.frames, during_inference.mean_ms(), during_inference.max_ms);
     return line;

@@ -42,6 +42,7 @@ void main_loop(void* window_ptr) {
   }
   g_app->frame();
   glfwSwapBuffers(window);
+  g_app->frame_presented();
 }
 
 dv::app::AppPaths default_paths() {

@@ -38,6 +38,10 @@ EM_JS(int, dv_js_request_model, (const char* id), {
   globalThis.depthview.requestModel(UTF8ToString(id));
   return 1;
 });
+EM_JS(char*, dv_js_gl_renderer, (), {
+  const ext = GLctx.getExtension("WEBGL_debug_renderer_info");
+  return stringToNewUTF8(String(GLctx.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : GLctx.RENDERER) || ""));
+});
 EM_JS(void, dv_js_frame, (), { if (globalThis.depthview && globalThis.depthview.onFrame) globalThis.depthview.onFrame(); });
 #endif
 
@@ -60,6 +64,12 @@ float sync_canvas_and_scale(GLFWwindow*) { return float(dv_js_sync_canvas()); }
 void request_file_picker() { dv_js_open_picker(); }
 bool request_model_download(const std::string& id) { return dv_js_request_model(id.c_str()) != 0; }
 void notify_frame_drawn() { dv_js_frame(); }
+std::string gl_renderer() {
+  char* text = dv_js_gl_renderer();
+  std::string out(text);
+  std::free(text);
+  return out;
+}
 
 #else
 
@@ -97,6 +107,10 @@ float sync_canvas_and_scale(GLFWwindow* window) {
 void request_file_picker() {}
 bool request_model_download(const std::string&) { return false; }
 void notify_frame_drawn() {}
+std::string gl_renderer() {
+  const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  return name ? name : "";
+}
 
 #endif
 

@@ -29,4 +29,8 @@ void request_file_picker();
 bool request_model_download(const std::string& id);
 void notify_frame_drawn();
 
+// The renderer behind the GL context (the unmasked WebGL renderer in the browser), e.g.
+// "llvmpipe (LLVM 15.0.6, 256 bits)" or "ANGLE (..., SwiftShader driver)".
+std::string gl_renderer();
+
 }  // namespace dv::app
