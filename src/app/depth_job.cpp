@@ -5,6 +5,8 @@
 #include <new>
 #include <utility>
 
+#include "depth/export.h"
+
 namespace dv::app {
 
 namespace {
@@ -69,7 +71,7 @@ float DepthJob::progress() const {
   const double in_stage = now_ms() - stage_started_ms_;
   switch (stage_.load()) {
     case Stage::Decoding: return 0.05f;
-    case Stage::LoadingModel: return 0.15f;
+    case Stage::LoadingModel: case Stage::WarmingUp: return 0.15f;
     case Stage::Running: return 0.2f + 0.7f * float(std::min(1.0, in_stage / std::max(1.0, expected_run_ms_.load())));
     case Stage::PostProcessing: return 0.95f;
     default: return 0.0f;
@@ -80,6 +82,7 @@ std::string DepthJob::stage() const {
   switch (stage_.load()) {
     case Stage::Decoding: return "decoding the photo";
     case Stage::LoadingModel: return "loading the model";
+    case Stage::WarmingUp: return "warming up";
     case Stage::Running: return "estimating depth";
     case Stage::PostProcessing: return "post-processing";
     default: return "idle";
@@ -142,6 +145,26 @@ void DepthJob::finish(DepthRequest& request, uint64_t generation) {
   if (!pending_) busy_ = false;  // else a newer request is queued
 }
 
+// One run on a synthetic photo right after a preload, on the worker thread: the browser compiles
+// WebAssembly in tiers, and the first photo used to pay for the slow tier and the first touch of
+// the model's buffers (FastDepth's first photo: model 280 ms, later ones 77). It also tells the
+// progress bar how long a run takes (the photo goes through the JPEG decoder as well). Not in the single-threaded build, where it would block the UI.
+void DepthJob::warm_up(const DepthRequest& request) {
+#ifdef DV_DEPTH_JOB_THREAD
+  set_stage(Stage::WarmingUp);
+  depth::Image photo{640, 480, std::vector<uint8_t>(640 * 480 * 3)};
+  for (size_t i = 0; i < photo.rgb.size(); ++i) photo.rgb[i] = uint8_t((i / 3 % 640) * 255 / 639);
+  try {
+    photo = depth::decode_image(depth::encode_jpeg(photo), "warm-up.jpg");  // the JPEG decoder too
+    expected_run_ms_ = estimator_->run(photo, request.options).inference_ms;
+  } catch (const std::exception&) {
+    // the first photo will report what is wrong with this model
+  }
+#else
+  (void)request;
+#endif
+}
+
 void DepthJob::process(DepthRequest& request, uint64_t generation) {
   const double t0 = now_ms();
   const bool preload_only = request.photo_bytes.empty();
@@ -161,6 +184,7 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
     estimator_.reset();
     estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.threads);
     estimator_key_ = key;
+    if (preload_only && !cancelled(generation)) warm_up(request);
     model_loaded_ = true;
   }
   if (cancelled(generation) || preload_only) return;

@@ -60,9 +60,10 @@ class DepthJob {
   std::optional<std::string> take_error();
 
  private:
-  enum class Stage { Idle, Decoding, LoadingModel, Running, PostProcessing };
+  enum class Stage { Idle, Decoding, LoadingModel, WarmingUp, Running, PostProcessing };
   void loop();
   void process(DepthRequest& request, uint64_t generation);
+  void warm_up(const DepthRequest& request);
   bool cancelled(uint64_t generation) const { return generation != generation_; }
   void set_stage(Stage s);
 
