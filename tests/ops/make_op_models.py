@@ -135,7 +135,37 @@ def cases():
                      [n("Div", ["x", "sqrt2"], ["d"]), n("Erf", ["d"], ["e"]), n("Add", ["e", "one"], ["a"]),
                       n("Mul", ["a", "half"], ["h"]), n("Mul", ["x", "h"], ["y"])],
                      [const("sqrt2", 1.4142135), const("one", 1.0), const("half", 0.5)]))
+    out += attention_block_cases(n)
     return out
+
+
+def attention_block_cases(n):
+    """A transformer block's attention as Depth Anything V2 exports it: the engine folds LayerNorm's
+    scale and bias, the query/key scaling and the LayerScale into the projections' weights."""
+    def block(tag, shared_weight=False, ln_extra_reader=False):
+        tokens, dim = 6, 8
+        nodes = [n("LayerNormalization", ["x", "g", "beta"], ["ln"], axis=-1, epsilon=1e-6)]
+        inits = [const("g", 1.0 + RNG.normal(0, 0.1, [dim])), rand("beta", [dim], 0.1), const("s", 0.7),
+                 const("lam", RNG.uniform(0.05, 0.15, [dim])), const("kshape", [1, tokens, 2, dim // 2], np.int64),
+                 const("kflat", [1, tokens, dim], np.int64)]
+        for p in "qkv":
+            w = "wq" if shared_weight and p == "k" else "w" + p
+            nodes += [n("MatMul", ["ln", w], [p + "m"]), n("Add", [p + "m", "b" + p], [p + "a"])]
+            inits += [rand("b" + p, [dim], 0.1)] + ([] if w != "w" + p else [rand(w, [dim, dim])])
+        nodes += [n("Mul", ["qa", "s"], ["qs"]),
+                  n("Reshape", ["ka", "kshape"], ["k4"]), n("Transpose", ["k4"], ["kt4"], perm=[0, 2, 1, 3]),
+                  n("Transpose", ["kt4"], ["k4b"], perm=[0, 2, 1, 3]), n("Reshape", ["k4b", "kflat"], ["kr"]),
+                  n("Mul", ["s", "kr"], ["ks"]), n("Transpose", ["ks"], ["kt"], perm=[0, 2, 1]),
+                  n("MatMul", ["qs", "kt"], ["att"]), n("Softmax", ["att"], ["p"], axis=-1),
+                  n("MatMul", ["p", "va"], ["o"]), n("Mul", ["o", "lam"], ["ol"])]
+        last = "ol"
+        if ln_extra_reader:
+            nodes.append(n("Add", ["ol", "ln"], ["olr"]))
+            last = "olr"
+        nodes.append(n("Add", [last, "x"], ["y"]))
+        return model(tag, [1, tokens, dim], nodes, inits)
+    return [block("fold_attention_block"), block("fold_attention_shared_weight", shared_weight=True),
+            block("fold_attention_norm_read_twice", ln_extra_reader=True)]
 
 
 def main():

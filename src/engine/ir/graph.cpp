@@ -184,6 +184,7 @@ Graph import(onnx::Model model) {
   // Every tensor is converted now: drop the file bytes (halves peak memory for big models).
   for (onnx::Tensor& t : g.model.graph.initializers) t.raw = {};
   g.model.storage.clear();
+  fold_weights(g);
   return g;
 }
 

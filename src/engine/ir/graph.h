@@ -49,6 +49,7 @@ struct Op {
   std::vector<int> outputs;
   const onnx::Node* node = nullptr;  // for attributes; points into Graph::model
   bool folded = false;               // outputs are constants; nothing to run
+  bool removed = false;              // folded into its neighbours at import (no inputs/outputs)
 
   int64_t attr_int(const char* attr, int64_t fallback) const;
   float attr_float(const char* attr, float fallback) const;
@@ -74,6 +75,10 @@ struct Graph {
 // weights, unknown element types and graphs whose nodes are not in topological order.
 // Throws onnx::ModelError.
 Graph import(onnx::Model model);
+
+// Folds constant scales after projections (MatMul + Add) and LayerNormalization's scale and bias
+// into the projections' weights (see fold_weights.cpp). Called by import().
+void fold_weights(Graph& g);
 
 // Sets the shapes of the graph inputs (NCHW), infers every shape and folds every op whose
 // inputs are all constant. Throws onnx::ModelError naming the op on unsupported operators or

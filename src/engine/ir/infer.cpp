@@ -527,7 +527,7 @@ void infer_shapes(Graph& g, const std::vector<Shape>& input_shapes) {
   uint64_t activation_bytes = 0;
   for (const int id : g.inputs) activation_bytes += 4 * checked_element_count(g.values[id].shape, "input '" + g.values[id].name + "'");
   for (Op& op : g.ops) {
-    if (op.type == "Constant") continue;  // folded at import
+    if (op.type == "Constant" || op.removed) continue;  // folded at import
     infer_op(g, op);
     for (const int id : op.outputs) {
       if (id < 0) continue;

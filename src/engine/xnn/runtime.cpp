@@ -72,7 +72,7 @@ class Lowering {
       const Op& op = g_.ops[i];
       if (dead_[i]) continue;
       if (auto it = gelu_.find(int(i)); it != gelu_.end()) { lower_gelu(op, it->second); continue; }
-      if (op.folded || skip_[i]) continue;
+      if (op.folded || op.removed || skip_[i]) continue;
       lower_op(op);
     }
     for (int v : g_.outputs) output_ids.push_back(define_output(v, external++));
@@ -558,8 +558,11 @@ class Lowering {
     reduced.back() = 1;
     const size_t last = xs.size() - 1;
     const uint32_t x = plain(op, 0);
+    // A scale of ones and a bias of zeros (left by ir::fold_weights) cost no passes.
+    const bool scale = !all_equal(op.input(1), 1.0f), bias = op.input(2) >= 0 && !all_equal(op.input(2), 0.0f);
+    const uint32_t out = output(op, false);
     const uint32_t mean = tensor(reduced), centered = tensor(xs), sq = tensor(xs), var = tensor(reduced),
-                   var_eps = tensor(reduced), inv = tensor(reduced), normed = tensor(xs);
+                   var_eps = tensor(reduced), inv = tensor(reduced), normed = scale || bias ? tensor(xs) : out;
     const uint32_t eps = tensor({}, own({op.attr_float("epsilon", 1e-5f)}));
     check(xnn_define_static_reduce(sg_, xnn_reduce_mean, 1, &last, x, mean, XNN_FLAG_KEEP_DIMS), &op, "the mean");
     check(xnn_define_binary(sg_, xnn_binary_subtract, nullptr, x, mean, centered, 0), &op, "the centring");
@@ -568,14 +571,14 @@ class Lowering {
     check(xnn_define_binary(sg_, xnn_binary_add, nullptr, var, eps, var_eps, 0), &op, "the epsilon");
     check(xnn_define_unary(sg_, xnn_unary_reciprocal_square_root, nullptr, var_eps, inv, 0), &op, "the rsqrt");
     check(xnn_define_binary(sg_, xnn_binary_multiply, nullptr, centered, inv, normed, 0), &op, "the normalisation");
-    const uint32_t scale = input(op, 1);
-    if (op.input(2) < 0) {
-      check(xnn_define_binary(sg_, xnn_binary_multiply, nullptr, normed, scale, output(op, false), 0), &op, "the scale");
-      return;
-    }
-    const uint32_t scaled = tensor(xs);
-    check(xnn_define_binary(sg_, xnn_binary_multiply, nullptr, normed, scale, scaled, 0), &op, "the scale");
-    check(xnn_define_binary(sg_, xnn_binary_add, nullptr, scaled, input(op, 2), output(op, false), 0), &op, "the bias");
+    const uint32_t scaled = !scale ? normed : bias ? tensor(xs) : out;
+    if (scale) check(xnn_define_binary(sg_, xnn_binary_multiply, nullptr, normed, input(op, 1), scaled, 0), &op, "the scale");
+    if (bias) check(xnn_define_binary(sg_, xnn_binary_add, nullptr, scaled, input(op, 2), out, 0), &op, "the bias");
+  }
+
+  bool all_equal(int v, float x) const {
+    const ir::Value& c = val(v);
+    return c.is_const && std::all_of(c.f32.begin(), c.f32.end(), [&](float f) { return f == x; });
   }
 
   void lower_softmax(const Op& op) {
