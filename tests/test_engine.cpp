@@ -85,7 +85,7 @@ TEST_CASE("engine: dynamic sizes reuse the loaded weights and match the referenc
   CHECK(declared.rank == 4);
   CHECK(declared.dims[2] == -1);
   REQUIRE(dv_model_set_threads(model.m, 2) == dv_ok);
-  // Six sizes, four distinct: more than the 3 runtimes kept, so one is dropped and made again.
+  // Six sizes, four distinct: more than the 2 runtimes kept, so some are dropped and made again.
   for (auto [h, w] : {std::pair{5, 7}, std::pair{8, 4}, std::pair{3, 3}, std::pair{6, 6}, std::pair{5, 7}, std::pair{8, 4}}) {
     CAPTURE(h);
     CAPTURE(w);

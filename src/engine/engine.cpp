@@ -108,8 +108,9 @@ dv::onnx::Model parse_bytes(const void* data, size_t size) {
 }
 
 // Runtimes (activation buffers) kept for input shapes used before: photos of a few aspect ratios
-// switch back and forth cheaply, while a stream of new sizes does not grow memory without bound.
-constexpr size_t kKeptRuntimes = 3;
+// switch back and forth cheaply (landscape and portrait), while new sizes do not grow memory without
+// bound (a Depth Anything V2 runtime holds 100-200 MB of activations).
+constexpr size_t kKeptRuntimes = 2;
 
 // Makes (or reuses) the runtime for the current input shapes.
 void prepare(dv_model* m) {

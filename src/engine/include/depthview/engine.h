@@ -53,7 +53,7 @@ dv_shape dv_model_output_shape(const dv_model* model, size_t index);
 // Worker threads for the next runs (1 = the calling thread only). Default: 1.
 dv_status dv_model_set_threads(dv_model* model, size_t threads);
 // Fixes input `index` to `shape` (dims the model fixes must match). Prepares the runtime for
-// the new shapes; the runtimes of the last 3 shapes used are kept, weights are never reloaded.
+// the new shapes; the runtimes of the last 2 shapes used are kept, weights are never reloaded.
 dv_status dv_model_set_input_shape(dv_model* model, size_t index, const dv_shape* shape);
 // Runs the model. inputs[i] / outputs[i] hold as many floats as their shapes.
 dv_status dv_model_run(dv_model* model, const float* const* inputs, float* const* outputs);
