@@ -89,6 +89,18 @@ def cases():
     out.append(model("resize_linear_sizes", [1, 3, 5, 7],
                      [n("Resize", ["x", "", "", "sizes"], ["y"], mode="linear", coordinate_transformation_mode="align_corners")],
                      [const("sizes", [1, 3, 9, 4], np.int64)]))
+    # upsampling then a 1x1 conv: the engine runs the conv first (they commute), with the
+    # activation only for nearest; cases where it must not swap are here too
+    for tag, attrs, cout, act in [
+        ("upsample_nearest_conv1x1_relu", dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor"), 2, True),
+        ("upsample_linear_conv1x1", dict(mode="linear", coordinate_transformation_mode="align_corners"), 3, False),
+        ("upsample_linear_conv1x1_relu", dict(mode="linear", coordinate_transformation_mode="align_corners"), 3, True),
+        ("upsample_linear_conv1x1_wider", dict(mode="linear", coordinate_transformation_mode="half_pixel"), 6, False),
+    ]:
+        nodes = [n("Resize", ["x", "", "scales"], ["r"], **attrs), n("Conv", ["r", "w", "b"], ["c" if act else "y"])]
+        if act:
+            nodes.append(n("Relu", ["c"], ["y"]))
+        out.append(model(tag, [1, 4, 5, 7], nodes, [const("scales", [1, 1, 2, 2]), rand("w", [cout, 4, 1, 1]), rand("b", [cout], 0.3)]))
     # resizes of a constant (position embeddings resized to the patch grid): folded by the engine
     for tag, attrs, src, dst in [
         ("resize_const_cubic_pytorch_half_pixel", dict(mode="cubic", coordinate_transformation_mode="pytorch_half_pixel"), [1, 4, 6, 6], [1, 4, 9, 5]),

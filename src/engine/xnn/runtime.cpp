@@ -267,8 +267,15 @@ class Lowering {
     else throw ModelError("unsupported operator '" + t + "' (node '" + op.name + "')");
   }
 
-  // Conv weights [O, I/g, kh, kw] → XNNPACK's [O, kh, kw, I/g].
   void lower_conv(const Op& op) {
+    float lo = -kInf, hi = kInf;
+    const Op* act = fusable_activation(op, &lo, &hi);
+    define_conv(op, as_nhwc(op, 0), val(op.input(0)).shape, val(op.outputs[0]).shape, output(act ? *act : op, true), lo, hi);
+  }
+
+  // Conv weights [O, I/g, kh, kw] → XNNPACK's [O, kh, kw, I/g]. `in`/`out`: NHWC tensors of the
+  // NCHW shapes xs/ys; lo/hi: a fused activation's clamp.
+  void define_conv(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out, float lo, float hi) {
     const ir::Value& w = val(op.input(1));
     if (!w.is_const) fail(op, "weights must be constant");
     const Shape& ws = w.shape;
@@ -291,8 +298,6 @@ class Lowering {
     if (pads.empty()) pads = {0, 0, 0, 0};
     const std::string auto_pad = op.attr_string("auto_pad", "NOTSET");
     if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-      const Shape& xs = val(op.input(0)).shape;
-      const Shape& ys = val(op.outputs[0]).shape;
       for (int k = 0; k < 2; ++k) {
         const int64_t total = std::max<int64_t>(0, (ys[2 + k] - 1) * strides[size_t(k)] + (ws[2 + k] - 1) * dil[size_t(k)] + 1 - xs[2 + k]);
         pads[size_t(k)] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
@@ -301,14 +306,11 @@ class Lowering {
     } else if (auto_pad == "VALID") {
       pads = {0, 0, 0, 0};
     }
-    float lo = -kInf, hi = kInf;
-    const Op* act = fusable_activation(op, &lo, &hi);
-    const uint32_t in = int8 ? quantize_activation(op, as_nhwc(op, 0), to_nhwc(val(op.input(0)).shape), 3) : as_nhwc(op, 0);
-    const uint32_t out = output(act ? *act : op, true);
+    const uint32_t x = int8 ? quantize_activation(op, in, to_nhwc(xs), 3) : in;
     check(xnn_define_convolution_2d(sg_, uint32_t(pads[0]), uint32_t(pads[3]), uint32_t(pads[2]), uint32_t(pads[1]),
                                     uint32_t(KH), uint32_t(KW), uint32_t(strides[0]), uint32_t(strides[1]),
                                     uint32_t(dil[0]), uint32_t(dil[1]), uint32_t(group), size_t(I), size_t(O / group),
-                                    lo, hi, in, wid, bid, out, 0),
+                                    lo, hi, x, wid, bid, out, 0),
           &op, "the convolution");
   }
 
@@ -389,26 +391,28 @@ class Lowering {
   }
 
   void lower_resize(const Op& op) {
-    const Shape& xs = val(op.input(0)).shape;
-    const Shape& ys = val(op.outputs[0]).shape;
+    if (const Op* conv = pointwise_conv_after(op)) return lower_pointwise_conv_then_resize(op, *conv);
+    define_resize(op, as_nhwc(op, 0), val(op.input(0)).shape, val(op.outputs[0]).shape, output(op, true));
+  }
+
+  // `in`/`out`: NHWC tensors of the NCHW shapes xs/ys.
+  void define_resize(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out) {
     if (ys[0] != xs[0] || ys[1] != xs[1]) fail(op, "only spatial (height/width) resizing is supported");
     const std::string mode = op.attr_string("mode", "nearest");
     const std::string coord = op.attr_string("coordinate_transformation_mode", "half_pixel");
-    const uint32_t in = as_nhwc(op, 0);
-    if (mode == "nearest") return lower_resize_nearest(op, in, xs, ys, coord);
+    if (mode == "nearest") return define_resize_nearest(op, in, xs, ys, coord, out);
     if (mode != "linear")  // cubic resizes of constants (position embeddings) are folded in ir/
       fail(op, "mode '" + mode + "' is supported only for constant tensors (computed tensors: nearest or linear)");
     uint32_t flags = 0;
     if (coord == "align_corners") flags = XNN_FLAG_ALIGN_CORNERS;
     else if (coord == "asymmetric") flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
     else if (coord != "half_pixel" && coord != "pytorch_half_pixel") fail(op, "coordinate mode '" + coord + "' is not supported");
-    const uint32_t out = output(op, true);
     check(xnn_define_static_resize_bilinear_2d(sg_, size_t(ys[2]), size_t(ys[3]), in, out, flags), &op, "the resize");
   }
 
   // Nearest upsampling by whole factors, asymmetric + floor: every pixel repeated sh×sw times,
   // done as [N,H,1,W,1,C] + zeros[1,1,sh,1,sw,1] (broadcast) reshaped to [N,H*sh,W*sw,C].
-  void lower_resize_nearest(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, const std::string& coord) {
+  void define_resize_nearest(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, const std::string& coord, uint32_t out) {
     const std::string nearest = op.attr_string("nearest_mode", "round_prefer_floor");
     const bool whole = ys[2] % xs[2] == 0 && ys[3] % xs[3] == 0;
     if (!whole || coord != "asymmetric" || nearest != "floor")
@@ -420,9 +424,47 @@ class Lowering {
     const uint32_t zeros = tensor({1, 1, sh, 1, sw, 1}, own(std::vector<float>(size_t(sh * sw), 0.0f)));
     const uint32_t spread = tensor({N, H, sh, W, sw, C});
     check(xnn_define_binary(sg_, xnn_binary_add, nullptr, split, zeros, spread, 0), &op, "the resize broadcast");
-    const uint32_t out = output(op, true);
     const size_t out_dims[4] = {size_t(N), size_t(ys[2]), size_t(ys[3]), size_t(C)};
     check(xnn_define_static_reshape(sg_, 4, out_dims, spread, out, 0), &op, "the resize reshape");
+  }
+
+  // A 1x1 convolution right after an upsampling (MiDaS's fusion blocks, FastDepth's last layer)
+  // commutes with it: both are linear, one across channels, one across pixels (resize weights sum
+  // to 1, so the bias commutes too). Run first, it works on 4x fewer pixels, and the resize on
+  // fewer channels. A fused Clip/Relu commutes with nearest only.
+  const Op* pointwise_conv_after(const Op& resize) const {
+    const int r = resize.outputs.at(0);
+    if (val(r).consumers != 1 || readers_[size_t(r)].size() != 1) return nullptr;
+    const int index = readers_[size_t(r)][0];
+    const Op& conv = g_.ops[size_t(index)];
+    if (conv.type != "Conv" || conv.input(0) != r || conv.folded || skip_[size_t(index)]) return nullptr;
+    const ir::Value& w = val(conv.input(1));
+    const Shape& xs = val(resize.input(0)).shape;
+    const Shape& ys = val(r).shape;
+    const auto ones = [&](const char* a) { const auto v = conv.attr_ints(a); return v.empty() || v == std::vector<int64_t>(v.size(), 1); };
+    const auto pads = conv.attr_ints("pads");
+    if (!w.is_const || w.shape.size() != 4 || w.shape[2] != 1 || w.shape[3] != 1 || conv.attr_int("group", 1) != 1 ||
+        !ones("strides") || !ones("dilations") || !(pads.empty() || pads == std::vector<int64_t>(pads.size(), 0)) ||
+        xs.size() != 4 || ys[2] * ys[3] <= xs[2] * xs[3] || w.shape[0] > w.shape[1])
+      return nullptr;
+    float lo = 0, hi = 0;
+    const int c = conv.outputs.at(0);
+    const bool activation = val(c).consumers == 1 && readers_[size_t(c)].size() == 1 &&
+                            activation_bounds(g_.ops[size_t(readers_[size_t(c)][0])], &lo, &hi);
+    if (activation && resize.attr_string("mode", "nearest") != "nearest") return nullptr;
+    return &conv;
+  }
+
+  void lower_pointwise_conv_then_resize(const Op& resize, const Op& conv) {
+    float lo = -kInf, hi = kInf;
+    const Op* act = fusable_activation(conv, &lo, &hi);
+    skip_[size_t(index_of(&conv))] = true;
+    const Shape& xs = val(resize.input(0)).shape;
+    const Shape& ys = val(conv.outputs[0]).shape;
+    const Shape mid = {xs[0], ys[1], xs[2], xs[3]};
+    const uint32_t t = tensor(to_nhwc(mid));
+    define_conv(conv, as_nhwc(resize, 0), xs, mid, t, lo, hi);
+    define_resize(resize, t, mid, ys, output(act ? *act : conv, true));
   }
 
   void lower_concat(const Op& op) {
