@@ -226,6 +226,16 @@ TEST_CASE("engine: resource limits refuse huge tensors and activations with a me
   s.dims[2] = 8;
   s.dims[3] = 8;
   CHECK(dv_model_set_input_shape(b.m, 0, &s) == dv_ok);  // the model stays usable
+  // A constant resized to 8192x8192 (folded at load, like position embeddings): refused.
+  const auto big_resize = ob::model({ob::node("Resize", {"k", "", "", "sizes"}, {"r"}, "grow", {ob::attr_string("mode", "cubic")}),
+                                     ob::node("Add", {"x", "r"}, {"y"}, "add")},
+                                    {ob::float_tensor("k", {1, 1, 2, 2}, {1, 2, 3, 4}), ob::int64_tensor("sizes", {4}, {1, 1, 8192, 8192})},
+                                    {ob::value_info("x", {1, 1, 1, 1})}, {ob::value_info("y", {1, 1, 8192, 8192})});
+  Model c(big_resize);  // its input size is fixed, so the load prepares it
+  CHECK(c.m == nullptr);
+  CHECK_MESSAGE(c.error.find("Resize node 'grow': resizing a constant to 1x1x8192x8192 is more than the limit of 2^24 elements") !=
+                    std::string::npos,
+                c.error);
 }
 
 TEST_CASE("engine: unused nodes are skipped; an output that is just the input is refused (fuzz findings)") {

@@ -119,7 +119,9 @@ bool fold_layer_norm_affine(Graph& g, const Links& l, int index) {
   const Op& ln = g.ops[size_t(index)];
   if (ln.type != "LayerNormalization" || ln.outputs.empty() || ln.outputs[0] < 0) return false;
   const int y = ln.outputs[0], gamma = ln.input(1), beta = ln.input(2);
-  if (!own_weight(g, gamma, 1) || (beta >= 0 && !own_weight(g, beta, 1)) || is_graph_output(g, y) || l.shape_readers[size_t(y)]) return false;
+  if (!own_weight(g, gamma, 1) || (beta >= 0 && (!own_weight(g, beta, 1) || g.values[size_t(beta)].shape != g.values[size_t(gamma)].shape)) ||
+      is_graph_output(g, y) || l.shape_readers[size_t(y)])
+    return false;
   const auto& readers = l.readers[size_t(y)];
   if (readers.empty() || readers.size() != size_t(g.values[size_t(y)].consumers)) return false;
   std::vector<Projection> projections;

@@ -256,6 +256,10 @@ void infer_resize(Graph& g, const Op& op) {
   const Value& x = in(g, op, 0);
   if (!x.is_const) return;
   if (x.dtype != DType::F32) fail(op, "resizing integer tensors is not supported");
+  // Position embeddings are small; a hostile model must not make the load compute gigabytes.
+  constexpr size_t kMaxFoldedResize = size_t(1) << 24;
+  if (element_count(out(g, op).shape) > kMaxFoldedResize)
+    fail(op, "resizing a constant to " + to_string(out(g, op).shape) + " is more than the limit of 2^24 elements");
   const std::vector<float> scales = resize_uses_sizes(g, op) ? std::vector<float>{} : in(g, op, g.opset >= 11 ? 2 : 1).f32;
   Value& o = out(g, op);
   const std::string why = fold_resize(x, o.shape, scales, op, o);
