@@ -234,14 +234,14 @@ void App::update_ui_scale() {
 // the model (Depth Anything V2 in headless Chromium: model 2.27 s at 20 frames/s, 1.70 s at 2).
 // Input is answered at once either way.
 bool App::frame_due() {
-  const double kBusyFrameMs = software_gl_ ? 500 : 50;
+  const double busy_frame_ms = software_gl_ ? 500 : 50;
   double x = 0, y = 0;
   glfwGetCursorPos(window_, &x, &y);
   const bool input = x != cursor_x_ || y != cursor_y_ || glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS ||
                      glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
   cursor_x_ = x;
   cursor_y_ = y;
-  return input || !job_.busy() || now_ms() - last_frame_ms_ >= kBusyFrameMs;
+  return input || !job_.busy() || now_ms() - last_frame_ms_ >= busy_frame_ms;
 }
 
 void App::frame() {
