@@ -145,17 +145,18 @@ void DepthJob::finish(DepthRequest& request, uint64_t generation) {
   if (!pending_) busy_ = false;  // else a newer request is queued
 }
 
-// One run on a synthetic photo right after a preload, on the worker thread: the browser compiles
-// WebAssembly in tiers, and the first photo used to pay for the slow tier and the first touch of
-// the model's buffers (FastDepth's first photo: model 280 ms, later ones 77). It also tells the
-// progress bar how long a run takes (the photo goes through the JPEG decoder as well). Not in the single-threaded build, where it would block the UI.
+// One run on a synthetic photo (through the JPEG decoder too) right after a preload, on the worker
+// thread: the browser compiles WebAssembly in tiers, and the first photo used to pay for the slow
+// tier and the first touch of the model's buffers (FastDepth's first photo: model 280 ms, later
+// ones 77). It also tells the progress bar how long a run takes. Not in the single-threaded build,
+// where it would block the UI.
 void DepthJob::warm_up(const DepthRequest& request) {
 #ifdef DV_DEPTH_JOB_THREAD
   set_stage(Stage::WarmingUp);
   depth::Image photo{640, 480, std::vector<uint8_t>(640 * 480 * 3)};
   for (size_t i = 0; i < photo.rgb.size(); ++i) photo.rgb[i] = uint8_t((i / 3 % 640) * 255 / 639);
   try {
-    photo = depth::decode_image(depth::encode_jpeg(photo), "warm-up.jpg");  // the JPEG decoder too
+    photo = depth::decode_image(depth::encode_jpeg(photo), "warm-up.jpg");
     expected_run_ms_ = estimator_->run(photo, request.options).inference_ms;
   } catch (const std::exception&) {
     // the first photo will report what is wrong with this model

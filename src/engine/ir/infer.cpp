@@ -229,6 +229,7 @@ Shape conv_output(const Graph& g, const Op& op, bool transposed) {
 bool resize_uses_sizes(const Graph& g, const Op& op) {
   return g.opset >= 11 && op.input(3) >= 0 && !in(g, op, 3).shape.empty() && element_count(in(g, op, 3).shape) > 0;
 }
+size_t resize_scales_input(const Graph& g) { return g.opset >= 11 ? 2 : 1; }  // (X, scales) before opset 11
 
 Shape resize_output(const Graph& g, const Op& op) {
   const Shape& x = in(g, op, 0).shape;
@@ -240,7 +241,7 @@ Shape resize_output(const Graph& g, const Op& op) {
       if (d < 0 || d > int64_t(kMaxTensorElements)) fail(op, "invalid size " + std::to_string(d));
     return Shape(sizes.begin(), sizes.end());
   }
-  const Value& s = in(g, op, g.opset >= 11 ? 2 : 1);
+  const Value& s = in(g, op, resize_scales_input(g));
   if (!s.is_const || s.dtype != DType::F32 || s.f32.size() != x.size()) fail(op, "needs constant float scales, one per dimension");
   for (size_t i = 0; i < x.size(); ++i) {
     const double size = std::floor(static_cast<double>(x[i]) * s.f32[i]);
@@ -260,7 +261,7 @@ void infer_resize(Graph& g, const Op& op) {
   constexpr size_t kMaxFoldedResize = size_t(1) << 24;
   if (element_count(out(g, op).shape) > kMaxFoldedResize)
     fail(op, "resizing a constant to " + to_string(out(g, op).shape) + " is more than the limit of 2^24 elements");
-  const std::vector<float> scales = resize_uses_sizes(g, op) ? std::vector<float>{} : in(g, op, g.opset >= 11 ? 2 : 1).f32;
+  const std::vector<float> scales = resize_uses_sizes(g, op) ? std::vector<float>{} : in(g, op, resize_scales_input(g)).f32;
   Value& o = out(g, op);
   const std::string why = fold_resize(x, o.shape, scales, op, o);
   if (!why.empty()) fail(op, why);

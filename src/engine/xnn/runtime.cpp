@@ -241,13 +241,16 @@ class Lowering {
   // If the only reader of op's output is a Clip/Relu, fuse it: returns the op whose output the
   // fused node writes, and the bounds.
   const Op* fusable_activation(const Op& op, float* lo, float* hi) {
-    const int out = op.outputs.at(0);
-    if (val(out).consumers != 1 || readers_[size_t(out)].size() != 1) return nullptr;
-    const int index = readers_[size_t(out)][0];
-    const Op& next = g_.ops[size_t(index)];
-    if (next.input(0) != out || !activation_bounds(next, lo, hi)) return nullptr;
+    const int index = activation_after(op, lo, hi);
+    if (index < 0) return nullptr;
     skip_[size_t(index)] = true;
-    return &next;
+    return &g_.ops[size_t(index)];
+  }
+
+  // The index of the Clip/Relu that alone reads op's output (bounds in lo/hi), else -1.
+  int activation_after(const Op& op, float* lo, float* hi) const {
+    const int out = op.outputs.at(0), index = sole_reader(out);
+    return index >= 0 && g_.ops[size_t(index)].input(0) == out && activation_bounds(g_.ops[size_t(index)], lo, hi) ? index : -1;
   }
 
   void lower_op(const Op& op) {
@@ -433,9 +436,8 @@ class Lowering {
   // to 1, so the bias commutes too). Run first, it works on 4x fewer pixels, and the resize on
   // fewer channels. A fused Clip/Relu commutes with nearest only.
   const Op* pointwise_conv_after(const Op& resize) const {
-    const int r = resize.outputs.at(0);
-    if (val(r).consumers != 1 || readers_[size_t(r)].size() != 1) return nullptr;
-    const int index = readers_[size_t(r)][0];
+    const int r = resize.outputs.at(0), index = sole_reader(r);
+    if (index < 0) return nullptr;
     const Op& conv = g_.ops[size_t(index)];
     if (conv.type != "Conv" || conv.input(0) != r || conv.folded || skip_[size_t(index)]) return nullptr;
     const ir::Value& w = val(conv.input(1));
@@ -448,10 +450,7 @@ class Lowering {
         xs.size() != 4 || ys[2] * ys[3] <= xs[2] * xs[3] || w.shape[0] > w.shape[1])
       return nullptr;
     float lo = 0, hi = 0;
-    const int c = conv.outputs.at(0);
-    const bool activation = val(c).consumers == 1 && readers_[size_t(c)].size() == 1 &&
-                            activation_bounds(g_.ops[size_t(readers_[size_t(c)][0])], &lo, &hi);
-    if (activation && resize.attr_string("mode", "nearest") != "nearest") return nullptr;
+    if (activation_after(conv, &lo, &hi) >= 0 && resize.attr_string("mode", "nearest") != "nearest") return nullptr;
     return &conv;
   }
 
@@ -574,9 +573,8 @@ class Lowering {
 
   // The Add reading only this op's output with a constant [N] bias, if any (then skipped).
   const Op* fusable_bias(const Op& op, int64_t n) {
-    const int out = op.outputs.at(0);
-    if (val(out).consumers != 1 || readers_[size_t(out)].size() != 1) return nullptr;
-    const int index = readers_[size_t(out)][0];
+    const int out = op.outputs.at(0), index = sole_reader(out);
+    if (index < 0) return nullptr;
     const Op& add = g_.ops[size_t(index)];
     if (add.type != "Add") return nullptr;
     const int other = add.input(0) == out ? add.input(1) : add.input(0);
@@ -676,11 +674,14 @@ class Lowering {
   int index_of(const Op* op) const { return int(op - g_.ops.data()); }
   bool is_scalar(int v) const { return v >= 0 && val(v).is_const && val(v).dtype == ir::DType::F32 && val(v).f32.size() == 1; }
   bool scalar_is(int v, float want) const { return is_scalar(v) && std::fabs(val(v).f32[0] - want) < 1e-6f; }
+  // The index of the single op reading v (no graph output does), or -1.
+  int sole_reader(int v) const { return val(v).consumers == 1 && readers_[size_t(v)].size() == 1 ? readers_[size_t(v)][0] : -1; }
   // The single op reading v (appended to `chain`), or nullptr.
   const Op* only_reader(int v, std::vector<int>& chain) const {
-    if (val(v).consumers != 1 || readers_[size_t(v)].size() != 1) return nullptr;
-    chain.push_back(readers_[size_t(v)][0]);
-    return &g_.ops[size_t(chain.back())];
+    const int index = sole_reader(v);
+    if (index < 0) return nullptr;
+    chain.push_back(index);
+    return &g_.ops[size_t(index)];
   }
 };
 
