@@ -1,7 +1,8 @@
 // depthview wasm vs onnxruntime-web (wasm backend) in headless Debian Chromium, side by side:
 // the same page runs both on the same input tensor (bench/web/bench.html).
-//   node bench/web_vs_ort.mjs [--runs 5] [--threads 1,2] [--flavour relaxed|simd] [--models fastdepth,pydnet,midas,dav2] [--int8 1]
-// --int8 1 runs depthview in its int8 mode (ORT stays fp32).
+//   node bench/web_vs_ort.mjs [--runs 5] [--threads 1,2] [--flavour relaxed|simd] [--models fastdepth,pydnet,midas,dav2] [--int8 1] [--profile 1]
+// --int8 1 runs depthview in its int8 mode (ORT stays fp32). --profile 1 prints depthview's time per
+// XNNPACK operator kind in the browser (the last timed run).
 // Needs scripts/setup (ORT-web, playwright-core, chromium) and scripts/build web-simd web-relaxed;
 // seeded models come from tests/tools/seed_models.sh (ctest makes them).
 import { spawn } from 'node:child_process';
@@ -48,12 +49,13 @@ try {
     if (!existsSync(join(site, model))) { console.log(`${name}: SKIPPED (${model} not found)`); continue; }
     for (const threads of threadList) {
       const page = await browser.newPage();  // a fresh page per thread count: ORT fixes numThreads once
-      await page.goto(`http://127.0.0.1:${port}/?model=${model}&photo=${photo}&norm=${norm}&threads=${threads}&runs=${runs}&flavour=${flavour}${args.int8 ? '&int8=1' : ''}`);
+      await page.goto(`http://127.0.0.1:${port}/?model=${model}&photo=${photo}&norm=${norm}&threads=${threads}&runs=${runs}&flavour=${flavour}${args.int8 ? '&int8=1' : ''}${args.profile ? '&profile=1' : ''}`);
       await page.waitForFunction(() => window.result, null, { timeout: 600000 });
       const r = await page.evaluate(() => window.result);
       await page.close();
       if (r.error) { console.log(`${name} ${threads}: ERROR ${r.error}`); continue; }
       console.log([name, threads, r.dvMs.toFixed(1), r.ortMs.toFixed(1), (r.dvMs / r.ortMs).toFixed(2) + 'x', r.peak].map((s) => String(s).padEnd(13)).join(''));
+      if (args.profile) for (const line of r.profile) console.log('    ' + line.replaceAll('\t', '  '));
     }
   }
 } finally {

@@ -66,12 +66,8 @@ dv_status guarded(dv_model* m, F&& fn) {
   return dv_error;
 }
 
-// Packed weights take about the size of the float weights, plus padding to kernel tiles.
-std::unique_ptr<dv::xnn::SharedWeights> make_shared_weights(const dv::ir::Graph& g) {
-  size_t bytes = 0;
-  for (const dv::ir::Value& v : g.values)
-    if (v.initializer) bytes += v.f32.size() * sizeof(float);
-  return std::make_unique<dv::xnn::SharedWeights>(bytes + bytes / 8 + (1u << 20));
+std::unique_ptr<dv::xnn::SharedWeights> make_shared_weights(const dv_model* m) {
+  return std::make_unique<dv::xnn::SharedWeights>(dv::xnn::SharedWeights::capacity_for(m->graph, m->options.int8));
 }
 
 dv_model* load(dv::onnx::Model (*parse)(const void*, size_t), const void* a, size_t b, char* error, size_t error_size) {
@@ -80,7 +76,7 @@ dv_model* load(dv::onnx::Model (*parse)(const void*, size_t), const void* a, siz
     if (!dv::xnnpack_ready(&why)) throw std::runtime_error(why);
     auto m = std::make_unique<dv_model>();
     m->graph = dv::ir::import(parse(a, b));
-    m->shared = make_shared_weights(m->graph);
+    m->shared = make_shared_weights(m.get());
     for (int v : m->graph.inputs) {
       dv::ir::Shape s;
       for (const auto& in : m->graph.model.graph.inputs)
@@ -170,7 +166,7 @@ dv_status dv_model_set_threads(dv_model* m, size_t threads) {
     if (threads == m->threads) return;
     m->runtimes.clear();  // runtimes are bound to their pool
     m->current = nullptr;
-    m->shared = make_shared_weights(m->graph);
+    m->shared = make_shared_weights(m);
     m->pool = threads > 1 ? std::make_unique<dv::ThreadPool>(threads) : nullptr;
     m->threads = threads;
   });
@@ -224,7 +220,7 @@ dv_status set_option(dv_model* m, bool dv::xnn::RuntimeOptions::*field, bool val
     m->options.*field = value;
     m->runtimes.clear();
     m->current = nullptr;
-    if (weights_change) m->shared = make_shared_weights(m->graph);
+    if (weights_change) m->shared = make_shared_weights(m);
   });
 }
 }  // namespace

@@ -157,10 +157,10 @@ class Lowering {
     return val(v).initializer ? shared_.relaid(v, make) : own(make());
   }
 
-  // int8 filter: rows = dims[0] output channels, quantized once per model.
-  uint32_t quantized_filter(int v, const float* rows, const Shape& dims) {
+  // int8 filter: rows = dims[0] output channels (made by `rows`), quantized once per model.
+  uint32_t quantized_filter(int v, const Shape& dims, const std::function<std::vector<float>()>& rows) {
     const size_t n = size_t(dims[0]), cols = ir::element_count(dims) / n;
-    const SharedWeights::Quantized& q = shared_.quantized(v, rows, n, cols);
+    const SharedWeights::Quantized& q = shared_.quantized(v, n, cols, rows);
     const auto d = dims_of(dims);
     uint32_t id = 0;
     check(xnn_define_channelwise_quantized_tensor_value(sg_, xnn_datatype_qcint8, q.scale.data(), d.size(), 0, d.data(),
@@ -283,7 +283,7 @@ class Lowering {
     if (!w.is_const) fail(op, "weights must be constant");
     const Shape& ws = w.shape;
     const int64_t O = ws[0], I = ws[1], KH = ws[2], KW = ws[3], group = op.attr_int("group", 1);
-    const float* relaid = relaid_weights(op.input(1), [&] {
+    const auto ohwi = [&] {
       std::vector<float> r(w.f32.size());
       for (int64_t o = 0; o < O; ++o)
         for (int64_t i = 0; i < I; ++i)
@@ -291,9 +291,10 @@ class Lowering {
             for (int64_t x = 0; x < KW; ++x)
               r[size_t(((o * KH + y) * KW + x) * I + i)] = w.f32[size_t(((o * I + i) * KH + y) * KW + x)];
       return r;
-    });
-    const bool int8 = int8_ && group == 1 && val(op.input(1)).initializer;
-    const uint32_t wid = int8 ? quantized_filter(op.input(1), relaid, {O, KH, KW, I}) : tensor({O, KH, KW, I}, relaid);
+    };
+    const bool int8 = int8_ && int8_weights(g_, op);
+    const uint32_t wid = int8 ? quantized_filter(op.input(1), {O, KH, KW, I}, ohwi)
+                              : tensor({O, KH, KW, I}, relaid_weights(op.input(1), ohwi));
     const uint32_t bid = op.input(2) >= 0 ? input(op, 2) : XNN_INVALID_VALUE_ID;
     auto pads = op.attr_ints("pads"), strides = op.attr_ints("strides"), dil = op.attr_ints("dilations");
     if (strides.empty()) strides = {1, 1};
@@ -545,17 +546,16 @@ class Lowering {
       return;
     }
     if (b.shape.size() != 2) fail(op, "a constant right operand must be 2-D");
-    const bool int8 = int8_ && b.initializer;
+    const bool int8 = int8_ && int8_weights(g_, op);
     uint32_t wid = XNN_INVALID_VALUE_ID;
     if (int8) {  // quantized per output column: re-laid as [N, K] rows
       const int64_t K = b.shape[0], N = b.shape[1];
-      const float* rows = relaid_weights(op.input(1), [&] {
+      wid = quantized_filter(op.input(1), {N, K}, [&] {
         std::vector<float> t(b.f32.size());
         for (int64_t k = 0; k < K; ++k)
           for (int64_t n = 0; n < N; ++n) t[size_t(n * K + k)] = b.f32[size_t(k * N + n)];
         return t;
       });
-      wid = quantized_filter(op.input(1), rows, {N, K});
     } else {
       wid = tensor(b.shape, constant_data(op.input(1)));
     }
@@ -687,6 +687,24 @@ class Lowering {
 
 }  // namespace
 
+bool int8_weights(const ir::Graph& g, const ir::Op& op) {
+  const int w = op.input(1);
+  if (op.removed || op.folded || w < 0 || !g.values[size_t(w)].initializer) return false;
+  if (op.type == "MatMul") return g.values[size_t(w)].shape.size() == 2;
+  return op.type == "Conv" && op.attr_int("group", 1) == 1;
+}
+
+size_t SharedWeights::capacity_for(const ir::Graph& g, bool int8) {
+  std::vector<bool> quantized(g.values.size());
+  if (int8)
+    for (const ir::Op& op : g.ops)
+      if (int8_weights(g, op)) quantized[size_t(op.input(1))] = true;
+  size_t bytes = 0;
+  for (size_t v = 0; v < g.values.size(); ++v)
+    if (g.values[v].initializer) bytes += g.values[v].f32.size() * (quantized[v] ? sizeof(int8_t) : sizeof(float));
+  return bytes + bytes / 8 + (1u << 20);  // plus padding to kernel tiles
+}
+
 SharedWeights::~SharedWeights() {
   if (cache_) xnn_delete_weights_cache(cache_);
 }
@@ -697,14 +715,16 @@ const float* SharedWeights::relaid(int value, const std::function<std::vector<fl
   return it->second.data();
 }
 
-const SharedWeights::Quantized& SharedWeights::quantized(int value, const float* matrix, size_t rows, size_t cols) {
+const SharedWeights::Quantized& SharedWeights::quantized(int value, size_t rows, size_t cols,
+                                                         const std::function<std::vector<float>()>& make) {
   auto it = quantized_.find(value);
   if (it != quantized_.end()) return it->second;
+  const std::vector<float> matrix = make();
   Quantized q;
   q.data.resize(rows * cols);
   q.scale.assign(rows + XNN_EXTRA_BYTES / sizeof(float), 1.0f);
   for (size_t r = 0; r < rows; ++r) {
-    const float* row = matrix + r * cols;
+    const float* row = matrix.data() + r * cols;
     float max_abs = 0.0f;
     for (size_t c = 0; c < cols; ++c) max_abs = std::max(max_abs, std::fabs(row[c]));
     const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;

@@ -25,6 +25,8 @@ class SharedWeights {
   // capacity: expected bytes of packed weights (the cache grows by reallocation past it, which
   // in wasm leaves both copies in a heap that never shrinks).
   explicit SharedWeights(size_t capacity) : capacity_(capacity) {}
+  // Sized for `g`'s initializers as they will be packed (int8 filters take a quarter).
+  static size_t capacity_for(const ir::Graph& g, bool int8);
   ~SharedWeights();
   SharedWeights(const SharedWeights&) = delete;
   SharedWeights& operator=(const SharedWeights&) = delete;
@@ -32,12 +34,13 @@ class SharedWeights {
   // The re-laid copy of IR value `value` (made by `make` the first time).
   const float* relaid(int value, const std::function<std::vector<float>()>& make);
 
-  // int8 per-row (output channel) quantization of a [rows, cols] float matrix, made once.
+  // int8 per-row (output channel) quantization of the [rows, cols] float matrix `make` returns,
+  // made once; the float matrix is not kept.
   struct Quantized {
     std::vector<int8_t> data;
     std::vector<float> scale;  // one per row, padded for XNNPACK's reads
   };
-  const Quantized& quantized(int value, const float* matrix, size_t rows, size_t cols);
+  const Quantized& quantized(int value, size_t rows, size_t cols, const std::function<std::vector<float>()>& make);
   xnn_weights_cache_provider* cache();  // created on first use
   void seal();                          // after the first runtime: later ones only look up
   bool sealed() const { return sealed_; }
@@ -49,6 +52,10 @@ class SharedWeights {
   xnn_weights_cache_provider* cache_ = nullptr;
   bool sealed_ = false;
 };
+
+// Whether int8 mode quantizes this op's weights (input 1): MatMul with a 2-D weight initializer,
+// non-grouped Conv with a weight initializer.
+bool int8_weights(const ir::Graph& g, const ir::Op& op);
 
 struct RuntimeOptions {
   bool profile = false;  // per-operator timings (Runtime::profile)
