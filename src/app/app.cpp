@@ -92,11 +92,13 @@ void App::preload_model() {
   if (!catalog_ || job_.busy() || !photo_bytes_.empty()) return;
   try {
     const depth::ModelInfo model = catalog_->resolve(settings_.model);
-    if (!model.path.empty()) job_.preload(model, inference_threads());
+    if (!model.path.empty()) job_.preload(model, engine_options());
   } catch (const std::exception&) {
     // nothing installed yet: the message comes when a photo is opened
   }
 }
+
+depth::EngineOptions App::engine_options() const { return {inference_threads(), settings_.int8}; }
 
 size_t App::inference_threads() {
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
@@ -152,8 +154,7 @@ void App::start_estimate() {
   }
   request.photo_bytes = photo_bytes_;
   request.photo_name = photo_name_;
-  // Leave a core to the UI so frames keep coming while the model runs.
-  request.threads = inference_threads();
+  request.engine = engine_options();
   request.options.edge_aware = settings_.edge_aware;
   error_.clear();
   status_ = "estimating depth of " + fs::path(photo_name_).filename().string() + " with " + request.model.name;

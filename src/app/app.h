@@ -47,6 +47,7 @@ class App {
   void poll_job();
   void preload_model();
   static size_t inference_threads();
+  depth::EngineOptions engine_options() const;
   void start_estimate();
   void handle_camera_input();
   void update_ui_scale();

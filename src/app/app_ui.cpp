@@ -86,6 +86,8 @@ void App::draw_model_section() {
     ImGui::EndCombo();
   }
   if (ImGui::Checkbox("edge-aware (guided filter)", &settings_.edge_aware)) set_model(settings_.model);
+  if (ImGui::Checkbox("fast (int8)", &settings_.int8)) set_model(settings_.model);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("int8 weights and activations (XNNPACK qd8): up to 2x faster on the larger models, slightly less exact");
 }
 
 void App::draw_view_section() {
@@ -227,7 +229,7 @@ void App::save_screenshot(const std::string& path) {
 
 std::string App::state_json() const {
   const auto& r = settings_.relief;
-  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"model_loaded", job_.model_loaded()}, {"stage", job_.stage()}, {"worker", job_.worker_state()}, {"has_depth", bool(result_)},
+  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"model_loaded", job_.model_loaded()}, {"stage", job_.stage()}, {"int8", settings_.int8}, {"worker", job_.worker_state()}, {"has_depth", bool(result_)},
                       {"depth_frames", depth_frames_}, {"error", error_}, {"status", status_},
                       {"yaw", camera_.yaw}, {"pitch", camera_.pitch}, {"distance", camera_.distance},
                       {"points", r.points}, {"mesh_side", r.mesh_side}, {"triangles", relief_.triangle_count()},

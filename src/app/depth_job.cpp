@@ -48,10 +48,10 @@ void DepthJob::start(DepthRequest request) {
 #endif
 }
 
-void DepthJob::preload(const depth::ModelInfo& model, size_t threads) {
+void DepthJob::preload(const depth::ModelInfo& model, const depth::EngineOptions& engine) {
   DepthRequest request;
   request.model = model;
-  request.threads = threads;
+  request.engine = engine;
   start(std::move(request));
 }
 
@@ -178,12 +178,13 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
     out.decode_ms = now_ms() - t0;
   }
   if (cancelled(generation)) return;
-  const std::string key = request.model.path + "#" + std::to_string(request.threads);
+  const std::string key =
+      request.model.path + "#" + std::to_string(request.engine.threads) + (request.engine.int8 ? "#int8" : "");
   if (!estimator_ || key != estimator_key_) {
     set_stage(Stage::LoadingModel);
     model_loaded_ = false;
     estimator_.reset();
-    estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.threads);
+    estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.engine);
     estimator_key_ = key;
     if (preload_only && !cancelled(generation)) warm_up(request);
     model_loaded_ = true;

@@ -25,7 +25,7 @@ struct DepthRequest {
   std::vector<uint8_t> photo_bytes;
   std::string photo_name;
   depth::ModelInfo model;
-  size_t threads = 1;
+  depth::EngineOptions engine;
   depth::EstimateOptions options;
 };
 
@@ -46,7 +46,7 @@ class DepthJob {
   void start(DepthRequest request);  // replaces a queued request; a running one is cancelled
   // Loads a model ahead of the first photo (a request without photo bytes), so opening a photo
   // only pays for decoding and inference.
-  void preload(const depth::ModelInfo& model, size_t threads);
+  void preload(const depth::ModelInfo& model, const depth::EngineOptions& engine);
   void cancel();
   bool busy() const { return busy_; }
   float progress() const;            // 0..1, estimated from the stage and the last run's time

@@ -67,6 +67,7 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       else if (key == "cut") r.cut = num(2);
       else if (key == "scale") r.depth_scale = num(2);
       else if (key == "colormap") app.settings_.colormap = value, app.preview_dirty_ = true;
+      else if (key == "int8") app.settings_.int8 = value == "1", app.set_model(app.settings_.model);
       else app.report_error("script: unknown setting '" + key + "'");
     } else {
       app.report_error("script: unknown command '" + cmd + "'");

@@ -1,7 +1,7 @@
 // Scripted runs for tests and demos (`--script "open a.jpg; wait-depth; shot a.png; quit"`):
 // one command per step, run between frames, so a script sees what a person would.
 //   open PATH | model ID | wait-depth | frames N | shot PATH | orbit DX DY | zoom STEPS
-//   set KEY VALUE (view relief|points, wireframe 0|1, lit 0|1, mesh N, cut T, scale S, colormap NAME)
+//   set KEY VALUE (view relief|points, wireframe 0|1, lit 0|1, mesh N, cut T, scale S, colormap NAME, int8 0|1)
 //   formats LIST (export formats, e.g. ply,glb) | export DIR | stats | state | quit
 #pragma once
 

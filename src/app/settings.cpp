@@ -21,7 +21,7 @@ void read(const nlohmann::json& j, const char* key, T& value) {
 std::string to_json(const ViewerSettings& s) {
   const ReliefSettings& r = s.relief;
   return nlohmann::json{{"model", s.model}, {"colormap", s.colormap}, {"invert", s.invert},
-                        {"range_low", s.range_low}, {"range_high", s.range_high}, {"edge_aware", s.edge_aware},
+                        {"range_low", s.range_low}, {"range_high", s.range_high}, {"edge_aware", s.edge_aware}, {"int8", s.int8},
                         {"mesh_side", r.mesh_side}, {"depth_scale", r.depth_scale}, {"cut", r.cut}, {"lit", r.lit},
                         {"wireframe", r.wireframe}, {"points", r.points}, {"wiggle", r.wiggle},
                         {"fov_degrees", r.fov_degrees}, {"point_size", r.point_size},
@@ -50,6 +50,7 @@ ViewerSettings settings_from_json(const std::string& text) {
   read(j, "range_low", s.range_low);
   read(j, "range_high", s.range_high);
   read(j, "edge_aware", s.edge_aware);
+  read(j, "int8", s.int8);
   read(j, "mesh_side", r.mesh_side);
   read(j, "depth_scale", r.depth_scale);
   read(j, "cut", r.cut);

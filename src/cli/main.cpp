@@ -1,7 +1,7 @@
 // depthview: depth maps for photos, from the command line.
 //
 //   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,png16,color,pfm,exr,ply,obj,glb,points]
-//             [--colormap NAME] [--threads N] [--size N] [--invert] [--edge-aware] [--fov DEG] [--cut T]
+//             [--colormap NAME] [--threads N] [--precision fp32|int8] [--size N] [--invert] [--edge-aware] [--fov DEG] [--cut T]
 //   depthview models
 //   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH]
 //
@@ -32,7 +32,7 @@ namespace {
 struct Options {
   std::vector<std::string> inputs, formats = {"png"};
   std::string out_dir = ".", model, models_json, eval_manifest;
-  size_t threads = 2;
+  dv::depth::EngineOptions engine{2, false};
   dv::depth::EstimateOptions estimate;
   dv::depth::OutputOptions output;
 };
@@ -90,7 +90,7 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
 
 std::unique_ptr<dv::depth::DepthEstimator> load_estimator(const Options& o) {
   try {
-    return std::make_unique<dv::depth::DepthEstimator>(catalog(o).resolve(o.model), o.threads);
+    return std::make_unique<dv::depth::DepthEstimator>(catalog(o).resolve(o.model), o.engine);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "depthview: %s\n", e.what());
     return nullptr;
@@ -149,7 +149,10 @@ int run_eval(const Options& o) {
 
 void add_model_options(CLI::App& app, Options& o) {
   app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
-  app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
+  app.add_option("--threads", o.engine.threads, "worker threads")->check(CLI::Range(1, 64));
+  app.add_option_function<std::string>("--precision", [&](const std::string& p) { o.engine.int8 = p == "int8"; },
+                                       "fp32 (default, exact) or int8 (faster, slightly less exact)")
+      ->check(CLI::IsMember({"fp32", "int8"}));
   app.add_option("--size", o.estimate.size, "short side of the model input for keep-aspect models (e.g. 518)")->check(CLI::Range(14, 4096));
 }
 

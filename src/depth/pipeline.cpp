@@ -10,11 +10,13 @@
 
 namespace dv::depth {
 
-DepthEstimator::DepthEstimator(const ModelInfo& info, size_t threads) : info_(info) {
+DepthEstimator::DepthEstimator(const ModelInfo& info, const EngineOptions& engine) : info_(info) {
   char error[1024] = "";
   model_ = dv_model_load_file(info.path.c_str(), error, sizeof error);
   if (model_ == nullptr) throw std::runtime_error(info.path + ": " + error);
-  if (dv_model_set_threads(model_, threads) != dv_ok || !prepare_fixed_size()) {
+  if (dv_model_set_threads(model_, engine.threads) != dv_ok ||
+      dv_model_set_precision(model_, engine.int8 ? dv_precision_int8 : dv_precision_fp32) != dv_ok ||
+      !prepare_fixed_size()) {
     const std::string message = dv_model_error(model_);
     dv_model_free(model_);
     throw std::runtime_error(message);

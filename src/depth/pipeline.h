@@ -18,6 +18,13 @@ struct EstimateOptions {
   bool edge_aware = false;    // guided filter with the photo when resizing to it
 };
 
+// How the engine runs a model. int8: MatMul/Conv weights int8 per channel and their inputs
+// quantized per run (XNNPACK qd8): faster (most in WebAssembly), slightly less exact.
+struct EngineOptions {
+  size_t threads = 1;
+  bool int8 = false;
+};
+
 struct DepthEstimate {
   DepthMap depth;                  // normalised, photo resolution
   DepthMap model_output;           // the model's raw output (its own units and resolution)
@@ -28,7 +35,7 @@ struct DepthEstimate {
 class DepthEstimator {
  public:
   // Loads the model (throws std::runtime_error with the engine's message).
-  DepthEstimator(const ModelInfo& info, size_t threads);
+  DepthEstimator(const ModelInfo& info, const EngineOptions& engine);
   ~DepthEstimator();
   DepthEstimator(const DepthEstimator&) = delete;
   DepthEstimator& operator=(const DepthEstimator&) = delete;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The native viewer in a real window (Xvfb + Mesa llvmpipe), driven by its --script option as a
 # person would use it: open a street photo, wait for the depth, look at the relief, orbit, switch
-# to the point cloud and the wireframe, export, quit. The screenshots are checked (the depth panel
-# is not uniform and is brighter at the bottom than at the sky; the relief changes when rotated;
-# the point cloud differs from the relief), the exports are parsed, and the frame times printed.
+# to the point cloud and the wireframe, export, switch to the fast int8 mode, quit. The screenshots
+# are checked (the depth panel is not uniform and is brighter at the bottom than at the sky; the
+# relief changes when rotated; the point cloud differs from the relief; int8 depth is close to
+# fp32), the exports are parsed, and the frame times printed.
 # Screenshots stay in build/viewer-shots for a person to look at.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -16,7 +17,8 @@ rm -rf "$shots"; mkdir -p "$shots"
 export XDG_CONFIG_HOME=$shots/config  # a clean settings file, not the user's
 script="open $photo; wait-depth; frames 5; shot $shots/1_relief.png; orbit 260 90; frames 3; shot $shots/2_orbited.png;
   set view points; frames 3; shot $shots/3_points.png; set view relief; set wireframe 1; set mesh 64; frames 3;
-  shot $shots/4_wireframe.png; set wireframe 0; set mesh 256; export $shots/export; frames 30; stats; state; quit"
+  shot $shots/4_wireframe.png; set wireframe 0; set mesh 256; export $shots/export; frames 30; stats; state;
+  set int8 1; wait-depth; frames 3; shot $shots/5_int8.png; state; quit"
 timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' "$viewer" --model fastdepth --width 1280 --height 800 --no-vsync \
   --script "$script" 2>&1 | tee "$shots/log.txt"
 /usr/bin/python3 - "$shots" <<'PY'
@@ -25,7 +27,7 @@ import numpy as np
 from PIL import Image
 shots = sys.argv[1]
 load = lambda n: np.asarray(Image.open(os.path.join(shots, n)).convert("RGB"), dtype=np.float64)
-a, b, c, d = (load(n) for n in ("1_relief.png", "2_orbited.png", "3_points.png", "4_wireframe.png"))
+a, b, c, d, e = (load(n) for n in ("1_relief.png", "2_orbited.png", "3_points.png", "4_wireframe.png", "5_int8.png"))
 fails = []
 def check(name, ok, detail):
     print(("ok: " if ok else "FAIL: ") + f"{name} ({detail})")
@@ -49,8 +51,12 @@ png16 = Image.open(os.path.join(exp, "demo01_depth_16bit.png"))
 check("16-bit depth export", png16.mode.startswith("I") and png16.size == (2048, 1362), f"{png16.mode} {png16.size}")
 check("GLB export", open(os.path.join(exp, "demo01_depth.glb"), "rb").read(4) == b"glTF", "magic")
 log = open(os.path.join(shots, "log.txt")).read()
-state = json.loads(re.search(r"state (\{.*\})", log).group(1))
-check("no error shown", state["error"] == "", state["error"])
+state, state_int8 = (json.loads(m) for m in re.findall(r"state (\{.*\})", log))
+check("no error shown", state["error"] == "" and state_int8["error"] == "", state["error"] + state_int8["error"])
+panel8 = e[60:290, 1100:1260].mean(axis=2)
+close = np.abs(panel8 - panel).mean()
+check("int8 mode: depth close to fp32", state_int8["int8"] and state_int8["has_depth"] and close < 8 and
+      panel8[-40:].mean() > panel8[:40].mean() + 30, f"mean abs difference {close:.1f} grey levels, model {state_int8.get('model_ms', 0):.0f} ms vs fp32 {state.get('model_ms', 0):.0f} ms")
 print("frame times (llvmpipe):", state["frame_stats"])
 sys.exit(1 if fails else 0)
 PY
