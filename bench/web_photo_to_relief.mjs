@@ -1,9 +1,10 @@
 // Photo -> depth -> first relief frame in the web viewer, timed in the page, several photos in a
 // row (headless Debian Chromium via playwright-core, cross-origin isolated dev server).
-//   node bench/web_photo_to_relief.mjs [--model fastdepth|dav2] [--photos N] [--query '?x=y']
+//   node bench/web_photo_to_relief.mjs [--model fastdepth|dav2] [--photos N] [--int8] [--query '?x=y']
 // Needs scripts/site (build/site) and ../shared; `source scripts/env.sh` first. dav2 uses the
 // seeded Depth Anything V2 Small of build/models (made by the test suite's seed_models step).
-// Prints each photo's breakdown and the medians; a benchmark, not a test.
+// --int8 ticks the viewer's 'fast (int8)' mode first. Prints each photo's breakdown and the medians;
+// a benchmark, not a test.
 import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,9 @@ import { parseArgs } from 'node:util';
 
 import { launchChromium, startServer } from '../tests/web/browser.mjs';
 
-const { values: opts } = parseArgs({ options: { model: { type: 'string' }, photos: { type: 'string' }, query: { type: 'string' } } });
+const { values: opts } = parseArgs({
+  options: { model: { type: 'string' }, photos: { type: 'string' }, query: { type: 'string' }, int8: { type: 'boolean' } },
+});
 const model = opts.model ?? 'dav2';
 const count = Number(opts.photos ?? 5);
 const root = resolve(import.meta.dirname, '..');
@@ -30,8 +33,15 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(server.url + (opts.query ?? ''));
-  await page.waitForFunction(() => /ready/.test(document.getElementById('status').textContent) &&
-                                   depthview.state().model_loaded && !depthview.state().busy, null, { timeout: 180000 });
+  const ready = () => page.waitForFunction(() => /ready/.test(document.getElementById('status').textContent) &&
+                                             depthview.state().model_loaded && !depthview.state().busy, null, { timeout: 180000 });
+  await ready();
+  if (opts.int8) {  // the checkbox's setting, through the viewer's script runner; the model reloads and warms up
+    await page.evaluate(() => Module.ccall('dv_app_run_script', null, ['string'], ['set int8 1']));
+    await page.waitForFunction(() => depthview.state().int8, null, { timeout: 10000 });
+    await page.waitForTimeout(500);
+    await ready();
+  }
   const rows = [];
   for (let i = 0; i < count; i++) {
     const photo = photos[i % photos.length];
@@ -48,7 +58,7 @@ try {
                 `pre+post ${(s.depth_ms - s.decode_ms - s.model_ms).toFixed(0)}, upload ${s.upload_ms.toFixed(0)})`);
   }
   const m = (k) => median(rows.map((s) => s[k])).toFixed(0);
-  console.log(`${model} median of ${count}: photo -> relief ${m('open_to_relief_ms')} ms, model ${m('model_ms')} ms, depth ${m('depth_ms')} ms ` +
+  console.log(`${model}${opts.int8 ? ' int8' : ''} median of ${count}: photo -> relief ${m('open_to_relief_ms')} ms, model ${m('model_ms')} ms, depth ${m('depth_ms')} ms ` +
               `(build ${await page.evaluate(() => depthview.build)}, ` +
               `GL "${rows.at(-1).gl_renderer}", software GL ${rows.at(-1).software_gl})`);
   await context.close();
