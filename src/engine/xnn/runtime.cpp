@@ -91,6 +91,7 @@ class Lowering {
   std::vector<std::vector<int>> readers_;        // value → ops reading it
   std::map<int, uint32_t> nchw_copy_, nhwc_copy_;  // value → the same data in the other layout
   std::map<int, std::pair<int, int>> gelu_;        // first op of a GELU pattern → (x, result) values
+  std::map<std::pair<uint32_t, size_t>, uint32_t> quantized_;  // (f32 tensor, nonbatch dims) → its int8 copy
 
   const ir::Value& val(int v) const { return g_.values[size_t(v)]; }
 
@@ -169,15 +170,18 @@ class Lowering {
     return id;
   }
 
-  // f32 activation → int8 with a scale per row of its last `nonbatch` dims, recomputed each run.
+  // f32 activation → int8 with a scale per row of its last `nonbatch` dims, recomputed each run;
+  // once for all the layers that read it (attention's query, key and value projections).
   uint32_t quantize_activation(const Op& op, uint32_t f32, const Shape& shape, size_t nonbatch) {
+    const auto key = std::make_pair(f32, nonbatch);
+    if (auto it = quantized_.find(key); it != quantized_.end()) return it->second;
     const auto d = dims_of(shape);
     uint32_t id = 0;
     check(xnn_define_dynamically_quantized_tensor_value(sg_, xnn_datatype_qdint8, d.size(), nonbatch, d.data(),
                                                         XNN_INVALID_VALUE_ID, 0, &id),
           &op, "a dynamically quantized tensor");
     check(xnn_define_unary(sg_, xnn_unary_convert, nullptr, f32, id, 0), &op, "the activation quantization");
-    return id;
+    return quantized_[key] = id;
   }
 
   // Weights straight from the model's initializers (they live as long as the model, and no
