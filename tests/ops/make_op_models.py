@@ -101,6 +101,27 @@ def cases():
         if act:
             nodes.append(n("Relu", ["c"], ["y"]))
         out.append(model(tag, [1, 4, 5, 7], nodes, [const("scales", [1, 1, 2, 2]), rand("w", [cout, 4, 1, 1]), rand("b", [cout], 0.3)]))
+    # nearest upsampling read only by an elementwise op with another activation (FastDepth's skip
+    # connections): the engine does both in one broadcast op; the other operand is computed after
+    # the resize in node order in one case, the resize is read twice (no fusion) in another
+    near = dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+    for tag, op, resize_first, twice in [
+        ("upsample_nearest_add_skip", "Add", True, False),
+        ("upsample_nearest_sub_skip_first", "Sub", False, False),
+        ("upsample_nearest_div_skip", "Div", True, False),
+        ("upsample_nearest_add_read_twice", "Add", True, True),
+    ]:
+        nodes, cinits = conv1x1("x", "c", 4, 4, "p")
+        skip_nodes, skip_inits = conv1x1("x", "s0", 4, 4, "q")
+        nodes += [n("Resize", ["c", "", "scales"], ["r"], **near)]
+        nodes += skip_nodes + [n("Resize", ["s0", "", "scales"], ["s1"], **near), n("Sigmoid", ["s1"], ["s"])]
+        if op == "Div":
+            nodes.append(n("Add", ["s", "one"], ["s2"]))  # keep the divisor away from 0
+        other = "s2" if op == "Div" else "s"
+        nodes.append(n(op, ["r", other] if resize_first else [other, "r"], ["e"] if twice else ["y"]))
+        if twice:
+            nodes.append(n("Mul", ["e", "r"], ["y"]))
+        out.append(model(tag, [1, 4, 3, 5], nodes, cinits + skip_inits + [const("scales", [1, 1, 2, 2]), const("one", 1.0)]))
     # resizes of a constant (position embeddings resized to the patch grid): folded by the engine
     for tag, attrs, src, dst in [
         ("resize_const_cubic_pytorch_half_pixel", dict(mode="cubic", coordinate_transformation_mode="pytorch_half_pixel"), [1, 4, 6, 6], [1, 4, 9, 5]),

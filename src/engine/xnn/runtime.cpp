@@ -379,7 +379,23 @@ class Lowering {
           &op, "the activation");
   }
 
+  // The elementwise op fused into a nearest upsampling: kind, its other operand (NHWC), and
+  // whether that operand comes first (Sub, Div).
+  struct Elementwise {
+    xnn_binary_operator kind;
+    uint32_t other;
+    bool other_first;
+  };
+
   void lower_binary(const Op& op) {
+    for (size_t i = 0; i < 2; ++i) {
+      const Op* resize = producer(op.input(i));
+      if (resize && resize->type == "Resize" && !resize->folded && elementwise_after_nearest(*resize) == &op) {
+        const Elementwise with{binary_kind(op), as_nhwc(op, 1 - i), i == 1};
+        return define_resize(*resize, as_nhwc(*resize, 0), val(resize->input(0)).shape, val(op.outputs[0]).shape,
+                             output(op, true), &with);
+      }
+    }
     // NHWC when either operand is (the other follows: constants are re-laid, activations transposed).
     const bool nhwc = input_nhwc(op, 0) || input_nhwc(op, 1);
     auto operand = [&](size_t i) {
@@ -391,24 +407,42 @@ class Lowering {
         fail(op, "mixes a 4-D activation with a rank-" + std::to_string(val(op.input(i)).shape.size()) + " one");
     const uint32_t a = operand(0), b = operand(1);
     const uint32_t out = output(op, nhwc);
-    const xnn_binary_operator kind = op.type == "Add"   ? xnn_binary_add
-                                     : op.type == "Sub" ? xnn_binary_subtract
-                                     : op.type == "Mul" ? xnn_binary_multiply
-                                                        : xnn_binary_divide;
-    check(xnn_define_binary(sg_, kind, nullptr, a, b, out, 0), &op, "the elementwise operation");
+    check(xnn_define_binary(sg_, binary_kind(op), nullptr, a, b, out, 0), &op, "the elementwise operation");
+  }
+
+  static xnn_binary_operator binary_kind(const Op& op) {
+    return op.type == "Add" ? xnn_binary_add : op.type == "Sub" ? xnn_binary_subtract
+         : op.type == "Mul" ? xnn_binary_multiply : xnn_binary_divide;
   }
 
   void lower_resize(const Op& op) {
     if (const Op* conv = pointwise_conv_after(op)) return lower_pointwise_conv_then_resize(op, *conv);
+    if (elementwise_after_nearest(op)) return;  // lowered with that op, once its other operand exists
     define_resize(op, as_nhwc(op, 0), val(op.input(0)).shape, val(op.outputs[0]).shape, output(op, true));
   }
 
+  // The Add/Sub/Mul/Div that alone reads a nearest upsampling, with another activation of the
+  // same shape (FastDepth's skip connections), if any: one broadcast op does both, and the
+  // upsampled tensor is never written.
+  const Op* elementwise_after_nearest(const Op& resize) const {
+    if (resize.attr_string("mode", "nearest") != "nearest") return nullptr;
+    const int out = resize.outputs[0], index = sole_reader(out);
+    if (index < 0) return nullptr;
+    const Op& binary = g_.ops[size_t(index)];
+    if (binary.type != "Add" && binary.type != "Sub" && binary.type != "Mul" && binary.type != "Div") return nullptr;
+    const int other = binary.input(0) == out ? binary.input(1) : binary.input(0);
+    if (other == out || val(other).is_const || val(other).shape != val(out).shape) return nullptr;
+    return &binary;
+  }
+
   // `in`/`out`: NHWC tensors of the NCHW shapes xs/ys.
-  void define_resize(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out) {
+  // `with`: an elementwise op fused into a nearest upsampling (see define_resize_nearest).
+  void define_resize(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out,
+                     const Elementwise* with = nullptr) {
     if (ys[0] != xs[0] || ys[1] != xs[1]) fail(op, "only spatial (height/width) resizing is supported");
     const std::string mode = op.attr_string("mode", "nearest");
     const std::string coord = op.attr_string("coordinate_transformation_mode", "half_pixel");
-    if (mode == "nearest") return define_resize_nearest(op, in, xs, ys, coord, out);
+    if (mode == "nearest") return define_resize_nearest(op, in, xs, ys, coord, out, with);
     if (mode != "linear")  // cubic resizes of constants (position embeddings) are folded in ir/
       fail(op, "mode '" + mode + "' is supported only for constant tensors (computed tensors: nearest or linear)");
     uint32_t flags = 0;
@@ -419,8 +453,10 @@ class Lowering {
   }
 
   // Nearest upsampling by whole factors, asymmetric + floor: every pixel repeated sh×sw times,
-  // done as [N,H,1,W,1,C] + zeros[1,1,sh,1,sw,1] (broadcast) reshaped to [N,H*sh,W*sw,C].
-  void define_resize_nearest(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, const std::string& coord, uint32_t out) {
+  // done as [N,H,1,W,1,C] + zeros[1,1,sh,1,sw,1] (broadcast) reshaped to [N,H*sh,W*sw,C]. With
+  // `with`, the zeros are instead its other operand seen as [N,H,sh,W,sw,C], and + its kind.
+  void define_resize_nearest(const Op& op, uint32_t in, const Shape& xs, const Shape& ys, const std::string& coord,
+                             uint32_t out, const Elementwise* with = nullptr) {
     const std::string nearest = op.attr_string("nearest_mode", "round_prefer_floor");
     const bool whole = ys[2] % xs[2] == 0 && ys[3] % xs[3] == 0;
     if (!whole || coord != "asymmetric" || nearest != "floor")
@@ -429,9 +465,18 @@ class Lowering {
     const uint32_t split = tensor({N, H, 1, W, 1, C});
     const size_t split_dims[6] = {size_t(N), size_t(H), 1, size_t(W), 1, size_t(C)};
     check(xnn_define_static_reshape(sg_, 6, split_dims, in, split, 0), &op, "the resize reshape");
-    const uint32_t zeros = tensor({1, 1, sh, 1, sw, 1}, own(std::vector<float>(size_t(sh * sw), 0.0f)));
     const uint32_t spread = tensor({N, H, sh, W, sw, C});
-    check(xnn_define_binary(sg_, xnn_binary_add, nullptr, split, zeros, spread, 0), &op, "the resize broadcast");
+    if (with == nullptr) {
+      const uint32_t zeros = tensor({1, 1, sh, 1, sw, 1}, own(std::vector<float>(size_t(sh * sw), 0.0f)));
+      check(xnn_define_binary(sg_, xnn_binary_add, nullptr, split, zeros, spread, 0), &op, "the resize broadcast");
+    } else {
+      const uint32_t other = tensor({N, H, sh, W, sw, C});
+      const size_t other_dims[6] = {size_t(N), size_t(H), size_t(sh), size_t(W), size_t(sw), size_t(C)};
+      check(xnn_define_static_reshape(sg_, 6, other_dims, with->other, other, 0), &op, "the resize reshape");
+      check(xnn_define_binary(sg_, with->kind, nullptr, with->other_first ? other : split, with->other_first ? split : other,
+                              spread, 0),
+            &op, "the resize broadcast");
+    }
     const size_t out_dims[4] = {size_t(N), size_t(ys[2]), size_t(ys[3]), size_t(C)};
     check(xnn_define_static_reshape(sg_, 4, out_dims, spread, out, 0), &op, "the resize reshape");
   }
