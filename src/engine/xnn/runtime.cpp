@@ -262,7 +262,7 @@ class Lowering {
     if (t == "Conv") lower_conv(op);
     else if (t == "ConvTranspose") lower_conv_transpose(op);
     else if (t == "Relu" || t == "Clip" || t == "LeakyRelu" || t == "Sigmoid" || t == "Tanh") lower_unary(op);
-    else if (t == "Add" || t == "Sub" || t == "Mul" || t == "Div") lower_binary(op);
+    else if (is_arithmetic(op)) lower_binary(op);
     else if (t == "Resize") lower_resize(op);
     else if (t == "Concat") lower_concat(op);
     else if (t == "Squeeze" || t == "Reshape" || t == "Unsqueeze" || t == "Identity" || t == "Flatten") lower_reshape(op);
@@ -410,6 +410,8 @@ class Lowering {
     check(xnn_define_binary(sg_, binary_kind(op), nullptr, a, b, out, 0), &op, "the elementwise operation");
   }
 
+  static bool is_arithmetic(const Op& op) { return op.type == "Add" || op.type == "Sub" || op.type == "Mul" || op.type == "Div"; }
+
   static xnn_binary_operator binary_kind(const Op& op) {
     return op.type == "Add" ? xnn_binary_add : op.type == "Sub" ? xnn_binary_subtract
          : op.type == "Mul" ? xnn_binary_multiply : xnn_binary_divide;
@@ -429,7 +431,7 @@ class Lowering {
     const int out = resize.outputs[0], index = sole_reader(out);
     if (index < 0) return nullptr;
     const Op& binary = g_.ops[size_t(index)];
-    if (binary.type != "Add" && binary.type != "Sub" && binary.type != "Mul" && binary.type != "Div") return nullptr;
+    if (!is_arithmetic(binary)) return nullptr;
     const int other = binary.input(0) == out ? binary.input(1) : binary.input(0);
     if (other == out || val(other).is_const || val(other).shape != val(out).shape) return nullptr;
     return &binary;
