@@ -70,6 +70,14 @@ dv_status dv_model_set_precision(dv_model* model, dv_precision precision);
 dv_status dv_model_set_profiling(dv_model* model, int enabled);
 const char* dv_model_profile(dv_model* model);
 
+// The ONNX operators the engine knows, in its registry's order (for tools and tests): `index` from 0
+// to dv_operator_count() - 1; NULL past the end. Static strings.
+size_t dv_operator_count(void);
+const char* dv_operator_name(size_t index);
+// Whether the operator runs on computed tensors (1), or only folds when its inputs are known at
+// load time (0: shape arithmetic such as Shape, Gather, Cast); -1 past the end.
+int dv_operator_runs_on_activations(size_t index);
+
 // The message of the last failed call on this model ("" if none).
 const char* dv_model_error(const dv_model* model);
 
