@@ -129,15 +129,22 @@ TEST_CASE("engine: wrong input shapes are refused with a message, and the model 
 }
 
 TEST_CASE("engine: bad models give one clear error") {
-  SUBCASE("unsupported operator names the op and the node") {
+  SUBCASE("an operator the registry lacks is refused at load, naming op and node (even with dynamic shapes)") {
     Model model(conv_relu_model("NonMaxSuppression"));
-    dv_shape s = shape4(1, 1, 4, 4);
-    // Shapes are dynamic, so the op is met when the size is set.
-    REQUIRE(model.m != nullptr);
-    CHECK(dv_model_set_input_shape(model.m, 0, &s) == dv_error);
-    const std::string e = dv_model_error(model.m);
-    CHECK(e.find("NonMaxSuppression") != std::string::npos);
-    CHECK(e.find("strange_node") != std::string::npos);
+    CHECK(model.m == nullptr);
+    CHECK(model.error.find("unsupported operator 'NonMaxSuppression' (node 'strange_node')") != std::string::npos);
+  }
+  SUBCASE("an operator with shape inference but no lowering, computed on activations, is refused at load") {
+    // Erf runs on activations only inside the GELU pattern; Gather only on constants.
+    for (const char* op : {"Erf", "Gather"}) {
+      const bool gather = std::string(op) == "Gather";
+      Model model(ob::model({ob::node(op, gather ? std::vector<std::string>{"x", "i"} : std::vector<std::string>{"x"}, {"y"}, "lonely")},
+                            gather ? std::vector<std::string>{ob::int64_tensor("i", {1}, {0})} : std::vector<std::string>{},
+                            {ob::value_info("x", {-1, 1, 4, 4})}, {ob::value_info("y", {})}));
+      CHECK(model.m == nullptr);
+      CHECK_MESSAGE(model.error.find(std::string(op) + " node 'lonely': computing it on activations is not supported") != std::string::npos,
+                    model.error);
+    }
   }
   SUBCASE("NaN in the weights") {
     std::vector<float> w(18, 0.5f);

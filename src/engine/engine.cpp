@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/ir/graph.h"
+#include "engine/ops/registry.h"
 #include "engine/thread_pool.h"
 #include "engine/xnn/runtime.h"
 
@@ -259,18 +260,8 @@ const char* dv_model_profile(dv_model* m) {
 
 const char* dv_model_error(const dv_model* m) { return m->error.c_str(); }
 
-// Placeholder table until the op registry lands (src/engine/ops/).
-namespace {
-struct KnownOp { const char* name; int computed; };
-constexpr KnownOp kKnownOps[] = {
-    {"Conv", 1}, {"ConvTranspose", 1}, {"Relu", 1}, {"Clip", 1}, {"LeakyRelu", 1}, {"Sigmoid", 1}, {"Tanh", 1},
-    {"Add", 1}, {"Sub", 1}, {"Mul", 1}, {"Div", 1}, {"Resize", 1}, {"Concat", 1}, {"Squeeze", 1}, {"Unsqueeze", 1},
-    {"Reshape", 1}, {"Identity", 1}, {"Transpose", 1}, {"Slice", 1}, {"MatMul", 1}, {"LayerNormalization", 1},
-    {"Softmax", 1}, {"Erf", 0}, {"Sqrt", 0}, {"Neg", 0}, {"Floor", 0}, {"Ceil", 0}, {"Pow", 0}, {"Min", 0}, {"Max", 0},
-    {"Mod", 0}, {"Equal", 0}, {"Less", 0}, {"Greater", 0}, {"Shape", 0}, {"Cast", 0}, {"Gather", 0}, {"Expand", 0}};
-}  // namespace
-size_t dv_operator_count(void) { return std::size(kKnownOps); }
-const char* dv_operator_name(size_t i) { return i < std::size(kKnownOps) ? kKnownOps[i].name : nullptr; }
-int dv_operator_runs_on_activations(size_t i) { return i < std::size(kKnownOps) ? kKnownOps[i].computed : -1; }
+size_t dv_operator_count(void) { return dv::ops::all().size(); }
+const char* dv_operator_name(size_t i) { return i < dv::ops::all().size() ? dv::ops::all()[i].type.data() : nullptr; }
+int dv_operator_runs_on_activations(size_t i) { return i < dv::ops::all().size() ? dv::ops::all()[i].lower != nullptr : -1; }
 
 }  // extern "C"

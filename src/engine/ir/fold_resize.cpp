@@ -4,6 +4,7 @@
 // size is known once the input size is, so the whole Resize folds to a constant per input size.
 // Separable ONNX semantics (opset 11-19): nearest, linear and cubic, one axis at a time, with
 // edge-clamped neighbours as in ONNX Runtime.
+#include <algorithm>
 #include <cmath>
 
 #include "engine/ir/fold_resize.h"
@@ -86,6 +87,19 @@ std::vector<float> resize_axis(const std::vector<float>& data, Shape& shape, siz
   return r;
 }
 
+// Position embeddings are small; a hostile model must not make the load compute gigabytes.
+constexpr size_t kMaxFoldedResize = size_t(1) << 24;
+
+bool element_count_within(const Shape& s, size_t limit) {
+  size_t n = 1;
+  for (int64_t d : s) {
+    if (d == 0) return true;
+    if (d < 0 || size_t(d) > limit / n) return false;
+    n *= size_t(d);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string fold_resize(const Value& x, const Shape& out_shape, const std::vector<float>& scales, const Op& op, Value& out) {
@@ -98,6 +112,16 @@ std::string fold_resize(const Value& x, const Shape& out_shape, const std::vecto
     return "coordinate mode '" + m.coordinates + "' is not supported";
   if (op.attr_int("antialias", 0) != 0) return "antialiased resizing is not supported";
   if (op.has_attr("axes")) return "the axes attribute is not supported";
+  // Axis by axis, so an intermediate holds the output's sizes up to the axis and the input's after
+  // it: each must be within the limit before it is allocated (a hostile model grows one axis and
+  // shrinks another).
+  for (size_t axis = 0; axis < x.shape.size(); ++axis) {
+    Shape step = out_shape;
+    std::copy(x.shape.begin() + int64_t(axis) + 1, x.shape.end(), step.begin() + int64_t(axis) + 1);
+    if (out_shape[axis] != x.shape[axis] && x.shape[axis] == 0) return "cannot resize an empty axis";
+    if (element_count_within(step, kMaxFoldedResize) == false)
+      return "resizing a constant to " + to_string(step) + " is more than the limit of 2^24 elements";
+  }
   std::vector<float> data = x.f32;
   Shape shape = x.shape;
   for (size_t axis = 0; axis < shape.size(); ++axis) {

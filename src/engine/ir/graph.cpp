@@ -1,10 +1,13 @@
 #include "engine/ir/graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
 
 #include <fp16/fp16.h>
+
+#include "engine/ops/registry.h"
 
 namespace dv::ir {
 
@@ -38,23 +41,28 @@ size_t checked_element_count(const Shape& s, const std::string& what) {
   return n;
 }
 
+const onnx::Attribute* Op::attribute(const char* attr) const {
+  for (const onnx::Attribute& a : attributes)
+    if (a.name == attr) return &a;
+  return node ? node->attribute(attr) : nullptr;
+}
 int64_t Op::attr_int(const char* attr, int64_t fallback) const {
-  const auto* a = node ? node->attribute(attr) : nullptr;
+  const auto* a = attribute(attr);
   return a ? a->i : fallback;
 }
 float Op::attr_float(const char* attr, float fallback) const {
-  const auto* a = node ? node->attribute(attr) : nullptr;
+  const auto* a = attribute(attr);
   return a ? a->f : fallback;
 }
 std::string Op::attr_string(const char* attr, const std::string& fallback) const {
-  const auto* a = node ? node->attribute(attr) : nullptr;
+  const auto* a = attribute(attr);
   return a ? a->s : fallback;
 }
 std::vector<int64_t> Op::attr_ints(const char* attr) const {
-  const auto* a = node ? node->attribute(attr) : nullptr;
+  const auto* a = attribute(attr);
   return a ? a->ints : std::vector<int64_t>{};
 }
-bool Op::has_attr(const char* attr) const { return node && node->attribute(attr) != nullptr; }
+bool Op::has_attr(const char* attr) const { return attribute(attr) != nullptr; }
 std::string Op::label() const { return type + " node '" + name + "'"; }
 
 int Graph::find(const std::string& name) const {
@@ -123,6 +131,29 @@ void fold_constant_node(Graph& g, Op& op) {
   op.folded = true;
 }
 
+// An op computes on activations when one of its inputs depends on a graph input through ops that
+// read more than its shape; the same at every input size, so known before shapes are.
+void mark_computed(Graph& g) {
+  std::vector<bool> computed(g.values.size(), false);
+  for (int v : g.inputs) computed[size_t(v)] = true;
+  for (Op& op : g.ops) {
+    const ops::OpDef* def = ops::find(op.type);
+    op.computed = !op.removed && op.type != "Constant" && !(def && def->shape_only) &&
+                  std::any_of(op.inputs.begin(), op.inputs.end(), [&](int v) { return v >= 0 && computed[size_t(v)]; });
+    for (int v : op.outputs)
+      if (v >= 0) computed[size_t(v)] = op.computed;
+  }
+}
+
+// The file bytes are gone after import: no tensor may still point into them.
+void drop_file_bytes(Graph& g) {
+  for (onnx::Tensor& t : g.model.graph.initializers) t.raw = {};
+  for (onnx::Node& n : g.model.graph.nodes)
+    for (onnx::Attribute& a : n.attributes)
+      if (a.t) a.t->raw = {};
+  g.model.storage.clear();
+}
+
 }  // namespace
 
 Graph import(onnx::Model model) {
@@ -182,9 +213,10 @@ Graph import(onnx::Model model) {
   }
   if (g.inputs.empty() || g.outputs.empty()) throw ModelError("the graph needs at least one input and one output");
   // Every tensor is converted now: drop the file bytes (halves peak memory for big models).
-  for (onnx::Tensor& t : g.model.graph.initializers) t.raw = {};
-  g.model.storage.clear();
+  drop_file_bytes(g);
   fold_weights(g);
+  mark_computed(g);
+  ops::check_supported(g);
   return g;
 }
 

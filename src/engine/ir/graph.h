@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "depthview/engine.h"
 #include "engine/onnx/onnx_model.h"
 
 namespace dv::ir {
@@ -20,7 +21,7 @@ size_t element_count(const Shape& s);
 // activations of one input size within a memory budget (less in 32-bit WebAssembly).
 constexpr size_t kMaxTensorElements = size_t(1) << 30;
 constexpr size_t kMaxNodes = 200'000;
-constexpr size_t kMaxRank = 8;
+constexpr size_t kMaxRank = DV_MAX_DIMS;  // the public API's limit
 constexpr uint64_t kActivationBudgetBytes = sizeof(void*) == 4 ? (uint64_t(3) << 30) : (uint64_t(32) << 30);
 // The element count of a shape, or a ModelError naming `what` when a dimension is negative or the
 // count is over kMaxTensorElements (also guards the multiplication against overflow).
@@ -48,6 +49,8 @@ struct Op {
   std::vector<int> inputs;   // value ids; -1 for an omitted optional input
   std::vector<int> outputs;
   const onnx::Node* node = nullptr;  // for attributes; points into Graph::model
+  std::vector<onnx::Attribute> attributes;  // set by passes (fusion); found before the node's
+  bool computed = false;             // reads an activation (at any input size; set at import)
   bool folded = false;               // outputs are constants; nothing to run
   bool removed = false;              // folded into its neighbours at import (no inputs/outputs)
 
@@ -56,11 +59,19 @@ struct Op {
   std::string attr_string(const char* attr, const std::string& fallback) const;
   std::vector<int64_t> attr_ints(const char* attr) const;
   bool has_attr(const char* attr) const;
+  const onnx::Attribute* attribute(const char* attr) const;
   std::string label() const;  // "Conv node 'name'"
   int input(size_t i) const { return i < inputs.size() ? inputs[i] : -1; }
 };
 
+// Not copyable: ops point into the model's nodes (a copy would point into the original).
 struct Graph {
+  Graph() = default;
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+  Graph(Graph&&) = default;  // moving the node vector keeps the nodes where they are
+  Graph& operator=(Graph&&) = default;
+
   onnx::Model model;  // owns the nodes the ops point into
   std::vector<Value> values;
   std::vector<Op> ops;
@@ -72,13 +83,15 @@ struct Graph {
 };
 
 // Builds the IR from a parsed model: converts initializers (fp16 → fp32), rejects NaN/Inf
-// weights, unknown element types and graphs whose nodes are not in topological order.
+// weights, unknown element types and graphs whose nodes are not in topological order, and
+// refuses operators the registry lacks or cannot run on activations (ops::check_supported).
 // Throws onnx::ModelError.
 Graph import(onnx::Model model);
 
 // Folds constant scales after projections (MatMul + Add) and LayerNormalization's scale and bias
 // into the projections' weights (see fold_weights.cpp). Called by import().
 void fold_weights(Graph& g);
+
 
 // Sets the shapes of the graph inputs (NCHW), infers every shape and folds every op whose
 // inputs are all constant. Throws onnx::ModelError naming the op on unsupported operators or

@@ -1,0 +1,190 @@
+#include "engine/ir/fuse.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace dv::ir {
+namespace {
+
+bool is_arithmetic(const std::string& type) { return type == "Add" || type == "Sub" || type == "Mul" || type == "Div"; }
+
+class Fuser {
+ public:
+  explicit Fuser(const Graph& g) : g_(g), readers_(g.values.size()), live_(g.ops.size(), false), absorbed_(g.ops.size(), false) {
+    for (size_t i = 0; i < g.ops.size(); ++i)
+      for (int v : g.ops[i].inputs)
+        if (v >= 0) readers_[size_t(v)].push_back(int(i));
+    mark_live();
+  }
+
+  std::vector<FusedOp> run() {
+    for (size_t i = 0; i < g_.ops.size(); ++i)
+      if (runs(int(i)) && !absorbed_[i]) match(int(i));
+    std::vector<FusedOp> result;
+    for (size_t i = 0; i < g_.ops.size(); ++i) {
+      if (auto it = fused_at_.find(int(i)); it != fused_at_.end()) result.push_back(std::move(it->second));
+      else if (runs(int(i)) && !absorbed_[i]) result.push_back(plain(g_.ops[i]));
+    }
+    return result;
+  }
+
+ private:
+  const Graph& g_;
+  std::vector<std::vector<int>> readers_;  // value → ops reading it
+  std::vector<bool> live_;                 // some graph output needs the op
+  std::vector<bool> absorbed_;             // part of a fused op
+  std::map<int, FusedOp> fused_at_;        // index of a pattern's last op → the fused op
+
+  const Value& val(int v) const { return g_.values[size_t(v)]; }
+  bool runs(int i) const { const Op& op = g_.ops[size_t(i)]; return live_[size_t(i)] && op.computed && !op.removed; }
+
+  // Ops whose results no graph output needs are dropped.
+  void mark_live() {
+    std::vector<bool> needed(g_.values.size(), false);
+    for (int v : g_.outputs) needed[size_t(v)] = true;
+    for (size_t i = g_.ops.size(); i-- > 0;) {
+      const Op& op = g_.ops[i];
+      live_[i] = std::any_of(op.outputs.begin(), op.outputs.end(), [&](int v) { return v >= 0 && needed[size_t(v)]; });
+      if (!live_[i]) continue;
+      for (int v : op.inputs)
+        if (v >= 0) needed[size_t(v)] = true;
+    }
+  }
+
+  static FusedOp plain(const Op& op) {
+    FusedOp f;
+    static_cast<Op&>(f) = op;
+    return f;
+  }
+
+  // Records `fused` as replacing `parts` (graph op indices); it runs where its last part stood, so
+  // every operand of every part (a skip computed after a resize, say) exists by then.
+  void replace(const std::vector<int>& parts, FusedOp fused) {
+    for (int p : parts) absorbed_[size_t(p)] = true;
+    fused_at_[*std::max_element(parts.begin(), parts.end())] = std::move(fused);
+  }
+
+  void match(int i) {
+    const std::string& t = g_.ops[size_t(i)].type;
+    if (t == "Erf") gelu(i);
+    else if (t == "MatMul") matmul_bias(i);
+    else if (t == "Resize" && !resize_elementwise(i)) resize_pointwise_conv(i);
+  }
+
+  // The index of the single running op that reads v (no graph output does), or -1.
+  int sole_reader(int v) const {
+    if (val(v).consumers != 1 || readers_[size_t(v)].size() != 1) return -1;
+    const int r = readers_[size_t(v)][0];
+    return runs(r) && !absorbed_[size_t(r)] ? r : -1;
+  }
+  const Op* producer(int v) const { return v >= 0 && val(v).producer >= 0 ? &g_.ops[size_t(val(v).producer)] : nullptr; }
+  bool is_scalar(int v) const { return v >= 0 && val(v).is_const && val(v).dtype == DType::F32 && val(v).f32.size() == 1; }
+  bool scalar_is(int v, float want) const { return is_scalar(v) && std::fabs(val(v).f32[0] - want) < 1e-6f; }
+  int other_input(const Op& op, int v) const { return op.input(0) == v ? op.input(1) : op.input(0); }
+
+  // x * 0.5 * (1 + erf(x / sqrt(2))) as PyTorch exports it (x / sqrt(2) or x * (1 / sqrt(2)); the
+  // two Muls in either order).
+  void gelu(int erf_index) {
+    const Op& erf = g_.ops[size_t(erf_index)];
+    const Op* scale = producer(erf.input(0));
+    if (!scale || (scale->type != "Div" && scale->type != "Mul") || !is_scalar(scale->input(1))) return;
+    const int scale_index = val(erf.input(0)).producer;
+    if (!runs(scale_index) || sole_reader(erf.input(0)) != erf_index) return;
+    const float k = val(scale->input(1)).f32[0];
+    if (std::fabs((scale->type == "Div" ? k : 1.0f / k) - std::sqrt(2.0f)) > 1e-3f) return;
+    const int x = scale->input(0);
+    std::vector<int> parts = {scale_index, erf_index};
+    const int add = sole_reader(erf.outputs[0]);
+    if (add < 0 || g_.ops[size_t(add)].type != "Add" || !scalar_is(other_input(g_.ops[size_t(add)], erf.outputs[0]), 1.0f)) return;
+    parts.push_back(add);
+    int result = g_.ops[size_t(add)].outputs[0];
+    bool half = false, times_x = false;
+    for (int step = 0; step < 2; ++step) {
+      const int mul = sole_reader(result);
+      if (mul < 0 || g_.ops[size_t(mul)].type != "Mul") return;
+      const int other = other_input(g_.ops[size_t(mul)], result);
+      if (other == x && !times_x) times_x = true;
+      else if (scalar_is(other, 0.5f) && !half) half = true;
+      else return;
+      parts.push_back(mul);
+      result = g_.ops[size_t(mul)].outputs[0];
+    }
+    FusedOp f = plain(erf);
+    f.type = "Gelu";
+    f.inputs = {x};
+    f.outputs = {result};
+    replace(parts, std::move(f));
+  }
+
+  // MatMul by a constant [K, N] matrix whose only reader adds a constant [N] bias.
+  void matmul_bias(int index) {
+    const Op& mm = g_.ops[size_t(index)];
+    const int b = mm.input(1);
+    if (b < 0 || !val(b).is_const || val(b).shape.size() != 2) return;
+    const int add = sole_reader(mm.outputs[0]);
+    if (add < 0 || g_.ops[size_t(add)].type != "Add") return;
+    const int bias = other_input(g_.ops[size_t(add)], mm.outputs[0]);
+    if (bias == mm.outputs[0] || !val(bias).is_const || val(bias).shape != Shape{val(b).shape[1]}) return;
+    FusedOp f = plain(mm);
+    f.bias = bias;
+    f.outputs = g_.ops[size_t(add)].outputs;
+    replace({index, add}, std::move(f));
+  }
+
+  // A nearest upsampling read only by Add/Sub/Mul/Div with another activation of its output's
+  // shape (FastDepth's skip connections): one broadcast op does both, and the upsampled tensor is
+  // never written.
+  bool resize_elementwise(int index) {
+    const Op& resize = g_.ops[size_t(index)];
+    const int out = resize.outputs[0];
+    if (resize.attr_string("mode", "nearest") != "nearest" || !val(out).shape_known) return false;
+    const int reader = sole_reader(out);
+    if (reader < 0 || !is_arithmetic(g_.ops[size_t(reader)].type)) return false;
+    const Op& binary = g_.ops[size_t(reader)];
+    const int other = other_input(binary, out);
+    if (other == out || val(other).is_const || !val(other).shape_known || val(other).shape != val(out).shape) return false;
+    FusedOp f = plain(resize);
+    f.partner_kind = FusedOp::Partner::elementwise_after;
+    f.partner = binary;
+    f.link = out;
+    f.outputs = binary.outputs;
+    replace({index, reader}, std::move(f));
+    return true;
+  }
+
+  // A 1x1 convolution right after an upsampling (MiDaS's and Depth Anything's fusion blocks,
+  // FastDepth's last layer) commutes with it: both are linear, one across channels, one across
+  // pixels (resize weights sum to 1, so the bias commutes too). Run first, it works on fewer
+  // pixels, and the resize on no more channels.
+  bool resize_pointwise_conv(int index) {
+    const Op& resize = g_.ops[size_t(index)];
+    const int r = resize.outputs[0];
+    const int reader = sole_reader(r);
+    if (reader < 0 || g_.ops[size_t(reader)].type != "Conv") return false;
+    const Op& conv = g_.ops[size_t(reader)];
+    const Value& w = val(conv.input(1));
+    const Shape& xs = val(resize.input(0)).shape;
+    const Shape& ys = val(r).shape;
+    const auto ones = [&](const char* a) { const auto v = conv.attr_ints(a); return v.empty() || v == std::vector<int64_t>(v.size(), 1); };
+    const auto pads = conv.attr_ints("pads");
+    if (conv.input(0) != r || !w.is_const || w.shape.size() != 4 || w.shape[2] != 1 || w.shape[3] != 1 ||
+        conv.attr_int("group", 1) != 1 || !ones("strides") || !ones("dilations") ||
+        !(pads.empty() || pads == std::vector<int64_t>(pads.size(), 0)) || !val(r).shape_known || xs.size() != 4 ||
+        ys.size() != 4 || ys[2] * ys[3] <= xs[2] * xs[3] || w.shape[0] > w.shape[1])
+      return false;
+    FusedOp f = plain(resize);
+    f.partner_kind = FusedOp::Partner::pointwise_conv_first;
+    f.partner = conv;
+    f.link = r;
+    f.outputs = conv.outputs;
+    replace({index, reader}, std::move(f));
+    return true;
+  }
+};
+
+}  // namespace
+
+std::vector<FusedOp> fuse(const Graph& g) { return Fuser(g).run(); }
+
+}  // namespace dv::ir

@@ -1,0 +1,34 @@
+// The fusion pass: before lowering, rewrites the graph's ops at the current input size into the
+// ops XNNPACK runs, several ONNX ops becoming one where that saves passes over the activations.
+//   - MatMul + Add of a constant [N] bias      → MatMul with `bias` (a fully-connected layer)
+//   - x * 0.5 * (1 + erf(x / sqrt(2)))          → Gelu
+//   - nearest Resize read only by Add/Sub/Mul/Div with an activation of its output's shape
+//                                               → Resize with `partner` (one broadcast op)
+//   - Resize read only by a 1x1 Conv with no more outputs than inputs
+//                                               → Resize with `partner` run first (4x fewer pixels)
+// Ops no graph output needs are dropped (XNNPACK refuses values nobody reads). A Clip/Relu after a
+// convolution or fully-connected layer is left alone: XNNPACK's own subgraph fusion folds it.
+#pragma once
+
+#include <vector>
+
+#include "engine/ir/graph.h"
+
+namespace dv::ir {
+
+// An op as the lowering sees it: one op of the graph, or a pattern of them fused into one. Its
+// inputs and outputs are those of the whole pattern; `type` is an ONNX operator type.
+struct FusedOp : Op {
+  enum class Partner { none, elementwise_after, pointwise_conv_first };
+  int bias = -1;                     // MatMul: the fused Add's constant [N] operand
+  Partner partner_kind = Partner::none;
+  Op partner;                        // Resize: the op fused with it (see above)
+  int link = -1;                     // Resize: the value it wrote, which its partner read
+};
+
+// The ops to lower, in an order where every input is computed before it is read. Shapes must
+// have been inferred; without shapes (at import) the size-dependent fusions are left out, which
+// is what check_supported needs.
+std::vector<FusedOp> fuse(const Graph& g);
+
+}  // namespace dv::ir
