@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 
@@ -112,20 +113,21 @@ TEST_CASE("engine: wrong input shapes are refused with a message, and the model 
   Model model(conv_relu_model());
   REQUIRE(model.m != nullptr);
   dv_shape bad = shape4(1, 3, 8, 8);  // the model wants 1 channel
-  CHECK(dv_model_set_input_shape(model.m, 0, &bad) == dv_error);
+  CHECK(dv_model_set_input_shape(model.m, 0, &bad) == dv_error_invalid_argument);
   CHECK(std::string(dv_model_error(model.m)).find("must be 1x1x-1x-1") != std::string::npos);
   dv_shape rank3{};
   rank3.rank = 3;
   rank3.dims[0] = rank3.dims[1] = rank3.dims[2] = 4;
-  CHECK(dv_model_set_input_shape(model.m, 0, &rank3) == dv_error);
+  CHECK(dv_model_set_input_shape(model.m, 0, &rank3) == dv_error_invalid_argument);
   CHECK(std::string(dv_model_error(model.m)).find("rank 4") != std::string::npos);
-  const float* ins[] = {nullptr};
-  float* outs[] = {nullptr};
-  CHECK(dv_model_run(model.m, ins, outs) == dv_error);  // no shape set yet
+  float unused = 0.0f;
+  const float* ins[] = {&unused};
+  float* outs[] = {&unused};
+  CHECK(dv_model_run(model.m, ins, outs) == dv_error_invalid_argument);  // no shape set yet
   CHECK(std::string(dv_model_error(model.m)).find("set every input shape") != std::string::npos);
   const dv_shape ok = shape4(1, 1, 4, 4);
   CHECK(dv_model_set_input_shape(model.m, 0, &ok) == dv_ok);
-  CHECK(dv_model_set_threads(model.m, 0) == dv_error);
+  CHECK(dv_model_set_threads(model.m, 0) == dv_error_invalid_argument);
 }
 
 TEST_CASE("engine: bad models give one clear error") {
@@ -210,7 +212,7 @@ TEST_CASE("engine: int8 mode stays close to fp32, and switching back is exact") 
   CHECK(worst / double(*hi - *lo) < 0.03);  // int8 rounding, not a different computation
   CHECK(worst > 0.0);                        // and it really ran quantized
   CHECK(changed == 0.0);
-  CHECK(dv_model_set_precision(model.m, static_cast<dv_precision>(7)) == dv_error);
+  CHECK(dv_model_set_precision(model.m, static_cast<dv_precision>(7)) == dv_error_invalid_argument);
 }
 
 TEST_CASE("engine: resource limits refuse huge tensors and activations with a message") {
@@ -227,7 +229,7 @@ TEST_CASE("engine: resource limits refuse huge tensors and activations with a me
   dv_shape s = dv_model_input_shape(b.m, 0);
   s.dims[2] = 40000;
   s.dims[3] = 40000;
-  CHECK(dv_model_set_input_shape(b.m, 0, &s) == dv_error);
+  CHECK(dv_model_set_input_shape(b.m, 0, &s) == dv_error_invalid_model);
   const std::string e = dv_model_error(b.m);
   CHECK_MESSAGE(e.find("more than the limit of 2^30") != std::string::npos, e);
   s.dims[2] = 8;
@@ -262,4 +264,51 @@ TEST_CASE("engine: unused nodes are skipped; an output that is just the input is
   Model b(passthrough);
   CHECK(b.m == nullptr);
   CHECK_MESSAGE(b.error.find("graph output 'x' is a graph input or a constant") != std::string::npos, b.error);
+}
+
+TEST_CASE("engine API: each failure has its status, NULL arguments are refused, not dereferenced") {
+  char err[256] = "";
+  dv_model* m = reinterpret_cast<dv_model*>(1);
+  const auto unsupported = conv_relu_model("NonMaxSuppression");
+  CHECK(dv_model_open_bytes(unsupported.data(), unsupported.size(), &m, err, sizeof err) == dv_error_unsupported);
+  CHECK(m == nullptr);
+  auto truncated = conv_relu_model();
+  truncated.resize(truncated.size() - 20);
+  CHECK(dv_model_open_bytes(truncated.data(), truncated.size(), &m, err, sizeof err) == dv_error_invalid_model);
+  CHECK(dv_model_open_bytes(truncated.data(), truncated.size(), nullptr, err, sizeof err) == dv_error_invalid_argument);
+  CHECK(dv_model_open_file(nullptr, &m, err, sizeof err) == dv_error_invalid_argument);
+  CHECK(std::string(err) == "no model path given");
+
+  const auto bytes = conv_relu_model();
+  REQUIRE(dv_model_open_bytes(bytes.data(), bytes.size(), &m, err, sizeof err) == dv_ok);
+  CHECK(dv_model_set_input_shape(m, 0, nullptr) == dv_error_invalid_argument);
+  CHECK(std::string(dv_model_error(m)) == "no shape given");
+  dv_shape too_deep{};
+  too_deep.rank = DV_MAX_DIMS + 1;
+  CHECK(dv_model_set_input_shape(m, 0, &too_deep) == dv_error_invalid_argument);
+  const dv_shape s = shape4(1, 1, 4, 4);
+  REQUIRE(dv_model_set_input_shape(m, 0, &s) == dv_ok);
+  CHECK(dv_model_run(m, nullptr, nullptr) == dv_error_invalid_argument);
+  const float* no_input[] = {nullptr};
+  float out[2 * 4 * 4];
+  float* outs[] = {out};
+  CHECK(dv_model_run(m, no_input, outs) == dv_error_invalid_argument);
+  dv_model_free(m);
+
+  CHECK(dv_model_set_threads(nullptr, 2) == dv_error_invalid_argument);
+  CHECK(dv_model_input_count(nullptr) == 0);
+  CHECK(dv_model_input_name(nullptr, 0) == nullptr);
+  CHECK(dv_model_input_shape(nullptr, 0).rank == 0);
+  CHECK(std::string(dv_model_error(nullptr)).empty());
+  dv_model_free(nullptr);
+}
+
+TEST_CASE("engine API: the operator list is the registry, and says what runs on activations") {
+  std::map<std::string, int> ops;
+  for (size_t i = 0; i < dv_operator_count(); ++i) ops[dv_operator_name(i)] = dv_operator_runs_on_activations(i);
+  CHECK(dv_operator_name(dv_operator_count()) == nullptr);
+  CHECK(dv_operator_runs_on_activations(dv_operator_count()) == -1);
+  for (const char* computed : {"Conv", "MatMul", "HardSwish", "Elu", "Gelu", "Sqrt", "Neg", "Floor", "Resize", "Concat"})
+    CHECK_MESSAGE(ops[computed] == 1, computed);
+  for (const char* folded : {"Shape", "Gather", "Cast", "Erf", "Pow"}) CHECK_MESSAGE(ops[folded] == 0, folded);
 }

@@ -52,30 +52,47 @@ bool fixed(const dv::ir::Shape& s) {
   return true;
 }
 
-// Runs `fn`, turning any exception into dv_error with the message kept on the model.
+// Runs `fn`; an exception becomes its status, with the message in `error`.
 template <typename F>
-dv_status guarded(dv_model* m, F&& fn) {
+dv_status status_of(std::string& error, F&& fn) {
   try {
     fn();
-    m->error.clear();
+    error.clear();
     return dv_ok;
   } catch (const std::bad_alloc&) {
-    m->error = "out of memory";
+    error = "out of memory";
+    return dv_error_out_of_memory;
+  } catch (const std::invalid_argument& e) {
+    error = e.what();
+    return dv_error_invalid_argument;
+  } catch (const dv::onnx::UnsupportedError& e) {
+    error = e.what();
+    return dv_error_unsupported;
   } catch (const std::exception& e) {
-    m->error = e.what();
+    error = e.what();
+    return dv_error_invalid_model;
   }
-  return dv_error;
+}
+
+// The same for a call on a model, which keeps the message.
+template <typename F>
+dv_status guarded(dv_model* m, F&& fn) {
+  if (m == nullptr) return dv_error_invalid_argument;
+  return status_of(m->error, std::forward<F>(fn));
 }
 
 std::unique_ptr<dv::xnn::SharedWeights> make_shared_weights(const dv_model* m) {
   return std::make_unique<dv::xnn::SharedWeights>(dv::xnn::SharedWeights::capacity_for(m->graph, m->options.int8));
 }
 
-dv_model* load(dv::onnx::Model (*parse)(const void*, size_t), const void* a, size_t b, char* error, size_t error_size) {
-  try {
-    std::string why;
-    if (!dv::xnnpack_ready(&why)) throw std::runtime_error(why);
-    auto m = std::make_unique<dv_model>();
+dv_status open(dv::onnx::Model (*parse)(const void*, size_t), const void* a, size_t b, dv_model** model, char* error,
+               size_t error_size) {
+  std::string why;
+  auto m = std::make_unique<dv_model>();
+  const dv_status status = status_of(why, [&] {
+    if (model == nullptr) throw std::invalid_argument("no place for the model given");
+    std::string not_ready;
+    if (!dv::xnnpack_ready(&not_ready)) throw dv::onnx::UnsupportedError(not_ready);
     m->graph = dv::ir::import(parse(a, b));
     m->shared = make_shared_weights(m.get());
     for (int v : m->graph.inputs) {
@@ -83,19 +100,18 @@ dv_model* load(dv::onnx::Model (*parse)(const void*, size_t), const void* a, siz
       for (const auto& in : m->graph.model.graph.inputs)
         if (in.name == m->graph.values[size_t(v)].name)
           for (const auto& d : in.shape) s.push_back(d.value);
+      if (s.size() > DV_MAX_DIMS)
+        throw dv::onnx::UnsupportedError("input '" + m->graph.values[size_t(v)].name + "' has rank " + std::to_string(s.size()) +
+                                         ", more than " + std::to_string(DV_MAX_DIMS));
       m->declared.push_back(s);
     }
     m->inputs = m->declared;
-    if (std::all_of(m->inputs.begin(), m->inputs.end(), fixed)) {
-      dv::ir::infer_shapes(m->graph, m->inputs);  // validates the graph at load time
-    }
-    return m.release();
-  } catch (const std::bad_alloc&) {
-    write_error(error, error_size, "out of memory while loading the model");
-  } catch (const std::exception& e) {
-    write_error(error, error_size, e.what());
-  }
-  return nullptr;
+    if (std::all_of(m->inputs.begin(), m->inputs.end(), fixed)) dv::ir::infer_shapes(m->graph, m->inputs);  // validates the graph at load time
+  });
+  if (status == dv_error_out_of_memory) why = "out of memory while loading the model";
+  write_error(error, error_size, why);
+  if (model) *model = status == dv_ok ? m.release() : nullptr;
+  return status;
 }
 
 dv::onnx::Model parse_file(const void* path, size_t) { return dv::onnx::load_model_file(static_cast<const char*>(path)); }
@@ -131,32 +147,52 @@ void prepare(dv_model* m) {
 
 extern "C" {
 
+dv_status dv_model_open_file(const char* path, dv_model** model, char* error, size_t error_size) {
+  if (path == nullptr) {
+    write_error(error, error_size, "no model path given");
+    if (model) *model = nullptr;
+    return dv_error_invalid_argument;
+  }
+  return open(parse_file, path, 0, model, error, error_size);
+}
+
+dv_status dv_model_open_bytes(const void* data, size_t size, dv_model** model, char* error, size_t error_size) {
+  if (data == nullptr && size > 0) {
+    write_error(error, error_size, "no model bytes given");
+    if (model) *model = nullptr;
+    return dv_error_invalid_argument;
+  }
+  return open(parse_bytes, data, size, model, error, error_size);
+}
+
 dv_model* dv_model_load_file(const char* path, char* error, size_t error_size) {
-  if (path == nullptr) { write_error(error, error_size, "no model path given"); return nullptr; }
-  return load(parse_file, path, 0, error, error_size);
+  dv_model* m = nullptr;
+  dv_model_open_file(path, &m, error, error_size);
+  return m;
 }
 
 dv_model* dv_model_load_bytes(const void* data, size_t size, char* error, size_t error_size) {
-  if (data == nullptr && size > 0) { write_error(error, error_size, "no model bytes given"); return nullptr; }
-  return load(parse_bytes, data, size, error, error_size);
+  dv_model* m = nullptr;
+  dv_model_open_bytes(data, size, &m, error, error_size);
+  return m;
 }
 
 void dv_model_free(dv_model* model) { delete model; }
 
-size_t dv_model_input_count(const dv_model* m) { return m->graph.inputs.size(); }
-size_t dv_model_output_count(const dv_model* m) { return m->graph.outputs.size(); }
+size_t dv_model_input_count(const dv_model* m) { return m ? m->graph.inputs.size() : 0; }
+size_t dv_model_output_count(const dv_model* m) { return m ? m->graph.outputs.size() : 0; }
 
 const char* dv_model_input_name(const dv_model* m, size_t i) {
-  return i < m->graph.inputs.size() ? m->graph.values[size_t(m->graph.inputs[i])].name.c_str() : nullptr;
+  return m && i < m->graph.inputs.size() ? m->graph.values[size_t(m->graph.inputs[i])].name.c_str() : nullptr;
 }
 const char* dv_model_output_name(const dv_model* m, size_t i) {
-  return i < m->graph.outputs.size() ? m->graph.values[size_t(m->graph.outputs[i])].name.c_str() : nullptr;
+  return m && i < m->graph.outputs.size() ? m->graph.values[size_t(m->graph.outputs[i])].name.c_str() : nullptr;
 }
 
-dv_shape dv_model_input_shape(const dv_model* m, size_t i) { return i < m->inputs.size() ? to_dv(m->inputs[i]) : dv_shape{}; }
+dv_shape dv_model_input_shape(const dv_model* m, size_t i) { return m && i < m->inputs.size() ? to_dv(m->inputs[i]) : dv_shape{}; }
 
 dv_shape dv_model_output_shape(const dv_model* m, size_t i) {
-  if (i >= m->graph.outputs.size()) return dv_shape{};
+  if (m == nullptr || i >= m->graph.outputs.size()) return dv_shape{};
   const dv::ir::Value& v = m->graph.values[size_t(m->graph.outputs[i])];
   return v.shape_known ? to_dv(v.shape) : dv_shape{};
 }
@@ -176,8 +212,11 @@ dv_status dv_model_set_threads(dv_model* m, size_t threads) {
 dv_status dv_model_set_input_shape(dv_model* m, size_t index, const dv_shape* shape) {
   return guarded(m, [&] {
     if (index >= m->inputs.size()) throw std::invalid_argument("the model has no input " + std::to_string(index));
+    if (shape == nullptr) throw std::invalid_argument("no shape given");
+    if (shape->rank > DV_MAX_DIMS)
+      throw std::invalid_argument("a shape has at most " + std::to_string(DV_MAX_DIMS) + " dims, got rank " + std::to_string(shape->rank));
     const dv::ir::Shape& want = m->declared[index];
-    dv::ir::Shape got(shape->dims, shape->dims + std::min<size_t>(shape->rank, DV_MAX_DIMS));
+    dv::ir::Shape got(shape->dims, shape->dims + shape->rank);
     if (!want.empty() && got.size() != want.size())
       throw std::invalid_argument("input '" + std::string(dv_model_input_name(m, index)) + "' has rank " +
                                   std::to_string(want.size()) + ", got a rank-" + std::to_string(got.size()) + " shape");
@@ -202,6 +241,11 @@ dv_status dv_model_set_input_shape(dv_model* m, size_t index, const dv_shape* sh
 
 dv_status dv_model_run(dv_model* m, const float* const* inputs, float* const* outputs) {
   return guarded(m, [&] {
+    if (inputs == nullptr || outputs == nullptr) throw std::invalid_argument("no inputs or outputs given");
+    for (size_t i = 0; i < m->graph.inputs.size(); ++i)
+      if (inputs[i] == nullptr) throw std::invalid_argument("input " + std::to_string(i) + " is NULL");
+    for (size_t i = 0; i < m->graph.outputs.size(); ++i)
+      if (outputs[i] == nullptr) throw std::invalid_argument("output " + std::to_string(i) + " is NULL");
     if (m->current == nullptr) {
       if (!std::all_of(m->inputs.begin(), m->inputs.end(), fixed))
         throw std::invalid_argument("set every input shape (dv_model_set_input_shape) before running");
@@ -231,14 +275,16 @@ dv_status dv_model_set_profiling(dv_model* m, int enabled) {
 }
 
 dv_status dv_model_set_precision(dv_model* m, dv_precision precision) {
+  if (m == nullptr) return dv_error_invalid_argument;
   if (precision != dv_precision_fp32 && precision != dv_precision_int8) {
     m->error = "unknown precision " + std::to_string(int(precision));
-    return dv_error;
+    return dv_error_invalid_argument;
   }
   return set_option(m, &dv::xnn::RuntimeOptions::int8, precision == dv_precision_int8, true);
 }
 
 const char* dv_model_profile(dv_model* m) {
+  if (m == nullptr) return "";
   m->profile.clear();
   if (m->current == nullptr) return m->profile.c_str();
   std::map<std::string, uint64_t> by_name;
@@ -258,7 +304,7 @@ const char* dv_model_profile(dv_model* m) {
   return m->profile.c_str();
 }
 
-const char* dv_model_error(const dv_model* m) { return m->error.c_str(); }
+const char* dv_model_error(const dv_model* m) { return m ? m->error.c_str() : ""; }
 
 size_t dv_operator_count(void) { return dv::ops::all().size(); }
 const char* dv_operator_name(size_t i) { return i < dv::ops::all().size() ? dv::ops::all()[i].type.data() : nullptr; }

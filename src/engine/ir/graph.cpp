@@ -84,7 +84,7 @@ std::vector<T> read_le(const onnx::Tensor& t) {
 void set_constant(Value& v, const onnx::Tensor& t) {
   const size_t n = checked_element_count(t.dims, "tensor '" + t.name + "'");
   const size_t size = onnx::element_size(t.type);
-  if (size == 0) throw ModelError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
+  if (size == 0) throw onnx::UnsupportedError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
   if (t.external) throw ModelError("the external data of tensor '" + t.name + "' was not loaded");
   if (t.raw.size() != n * size)
     throw ModelError("tensor '" + t.name + "' holds " + std::to_string(t.raw.size()) + " bytes, its shape needs " +
@@ -103,7 +103,7 @@ void set_constant(Value& v, const onnx::Tensor& t) {
     case DataType::Int16: to_i64(read_le<int16_t>(t)); break;
     case DataType::Int8: to_i64(read_le<int8_t>(t)); break;
     case DataType::Uint8: case DataType::Bool: to_i64(read_le<uint8_t>(t)); break;
-    default: throw ModelError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
+    default: throw onnx::UnsupportedError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
   }
   if (v.dtype == DType::F32) {
     for (float f : v.f32)
@@ -174,7 +174,7 @@ Graph import(onnx::Model model) {
   for (const onnx::ValueInfo& in : g.model.graph.inputs) {
     if (ids.count(in.name)) continue;  // an initializer listed as input (old exporters)
     if (in.type != DataType::Float)
-      throw ModelError("input '" + in.name + "' is " + onnx::to_string(in.type) + "; only float32 inputs are supported");
+      throw onnx::UnsupportedError("input '" + in.name + "' is " + onnx::to_string(in.type) + "; only float32 inputs are supported");
     g.inputs.push_back(add_value(in.name));
   }
   for (const onnx::Node& n : g.model.graph.nodes) {
@@ -183,7 +183,7 @@ Graph import(onnx::Model model) {
     op.name = n.name;
     op.node = &n;
     if (!n.domain.empty() && n.domain != "ai.onnx")
-      throw ModelError("unsupported operator '" + n.domain + "." + n.op_type + "' (node '" + n.name + "')");
+      throw onnx::UnsupportedError("unsupported operator '" + n.domain + "." + n.op_type + "' (node '" + n.name + "')");
     for (const std::string& in : n.inputs) {
       if (in.empty()) { op.inputs.push_back(-1); continue; }
       auto it = ids.find(in);

@@ -9,13 +9,13 @@ using onnx::ModelError;
 
 void infer_op(Graph& g, Op& op) {
   const ops::OpDef* def = ops::find(op.type);
-  if (def == nullptr) throw ModelError("unsupported operator '" + op.type + "' (node '" + op.name + "')");
+  if (def == nullptr) throw onnx::UnsupportedError("unsupported operator '" + op.type + "' (node '" + op.name + "')");
   def->infer(g, op);
   bool all_const = true;
   for (int o : op.outputs) all_const = all_const && (o < 0 || g.values[size_t(o)].is_const);
   op.folded = all_const;
   // An op that reads only constants runs nowhere else: it must fold.
-  if (!op.computed && !op.folded) throw ModelError(op.label() + ": computing it on constants is not supported");
+  if (!op.computed && !op.folded) throw onnx::UnsupportedError(op.label() + ": computing it on constants is not supported");
 }
 
 }  // namespace

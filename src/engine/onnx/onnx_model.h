@@ -16,6 +16,10 @@ namespace dv::onnx {
 struct ModelError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// A well-formed model that uses an operator, attribute or element type the engine does not run.
+struct UnsupportedError : ModelError {
+  using ModelError::ModelError;
+};
 
 enum class DataType : int32_t {
   Undefined = 0, Float = 1, Uint8 = 2, Int8 = 3, Uint16 = 4, Int16 = 5, Int32 = 6, Int64 = 7,

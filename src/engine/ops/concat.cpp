@@ -57,7 +57,7 @@ void lower_concat(xnn::Emitter& e, const ir::FusedOp& op) {
     case 3: s = xnn_define_concatenate3(sg, a, x[0], x[1], x[2], y, 0); break;
     case 4: s = xnn_define_concatenate4(sg, a, x[0], x[1], x[2], x[3], y, 0); break;
     case 5: s = xnn_define_concatenate5(sg, a, x[0], x[1], x[2], x[3], x[4], y, 0); break;
-    default: fail(op, "concatenating " + std::to_string(x.size()) + " computed inputs is not supported (at most 5)");
+    default: unsupported(op, "concatenating " + std::to_string(x.size()) + " computed inputs is not supported (at most 5)");
   }
   xnn::check(s, &op, "the concatenation");
 }

@@ -28,7 +28,7 @@ Window window_of(const Op& op) {
 Shape conv_output(const Graph& g, const Op& op, bool transposed) {
   const Shape& x = in(g, op, 0).shape;
   const Shape& w = in(g, op, 1).shape;
-  if (x.size() != 4 || w.size() != 4) fail(op, "only 2-D convolutions (4-D tensors) are supported, got " + ir::to_string(x));
+  if (x.size() != 4 || w.size() != 4) unsupported(op, "only 2-D convolutions (4-D tensors) are supported, got " + ir::to_string(x));
   const int64_t group = op.attr_int("group", 1);
   const Window win = window_of(op);
   const std::string auto_pad = op.attr_string("auto_pad", "NOTSET");
@@ -73,7 +73,7 @@ void require_constant_weights(const Graph& g, const Op& op) {
 void infer_conv(Graph& g, Op& op) {
   set_shape(g, op, conv_output(g, op, op.type == "ConvTranspose"), DType::F32);
   require_constant_weights(g, op);
-  if (in(g, op, 0).is_const) fail(op, "convolving a constant is not supported");
+  if (in(g, op, 0).is_const) unsupported(op, "convolving a constant is not supported");
 }
 
 // Pads as XNNPACK takes them (top, left, bottom, right in ONNX order), auto_pad resolved.
@@ -114,7 +114,7 @@ void lower_conv_transpose(xnn::Emitter& e, const ir::FusedOp& op) {
   const uint32_t bid = op.input(2) >= 0 ? e.input(op, 2) : XNN_INVALID_VALUE_ID;
   const Window win = window_of(op);
   const std::vector<int64_t> adj = win.output_padding.empty() ? std::vector<int64_t>{0, 0} : win.output_padding;
-  if (op.attr_string("auto_pad", "NOTSET") != "NOTSET") fail(op, "auto_pad is not supported for ConvTranspose");
+  if (op.attr_string("auto_pad", "NOTSET") != "NOTSET") unsupported(op, "auto_pad is not supported for ConvTranspose");
   const auto& p = win.pads;
   const uint32_t x = e.as_nhwc(op, 0);
   xnn::check(xnn_define_deconvolution_2d(e.subgraph(), uint32_t(p[0]), uint32_t(p[3]), uint32_t(p[2]), uint32_t(p[1]),

@@ -5,6 +5,7 @@
 namespace dv::ops {
 
 void fail(const Op& op, const std::string& why) { throw onnx::ModelError(op.label() + ": " + why); }
+void unsupported(const Op& op, const std::string& why) { throw onnx::UnsupportedError(op.label() + ": " + why); }
 
 const Value& in(const Graph& g, const Op& op, size_t i) {
   const int v = op.input(i);

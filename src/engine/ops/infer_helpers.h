@@ -14,7 +14,10 @@ using ir::Op;
 using ir::Shape;
 using ir::Value;
 
+// A ModelError (the model is inconsistent) or an UnsupportedError (it is valid, but the engine
+// does not run what it asks), naming the op.
 [[noreturn]] void fail(const Op& op, const std::string& why);
+[[noreturn]] void unsupported(const Op& op, const std::string& why);
 
 // Input i (fails when omitted) and output i of `op`.
 const Value& in(const Graph& g, const Op& op, size_t i);

@@ -11,13 +11,13 @@ namespace {
 void infer_matmul(Graph& g, Op& op) {
   const Shape& a = in(g, op, 0).shape;
   const Shape& b = in(g, op, 1).shape;
-  if (a.size() < 2 || b.size() < 2) fail(op, "1-D MatMul operands are not supported");
+  if (a.size() < 2 || b.size() < 2) unsupported(op, "1-D MatMul operands are not supported");
   if (a.back() != b[b.size() - 2]) fail(op, "inner dimensions differ: " + ir::to_string(a) + " x " + ir::to_string(b));
   Shape o = broadcast(op, Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
   o.push_back(a[a.size() - 2]);
   o.push_back(b.back());
   set_shape(g, op, o, DType::F32);
-  if (in(g, op, 0).is_const) fail(op, "a constant left operand is not supported");
+  if (in(g, op, 0).is_const) unsupported(op, "a constant left operand is not supported");
   if (in(g, op, 1).is_const && b.size() != 2) fail(op, "a constant right operand must be 2-D");
 }
 

@@ -13,9 +13,9 @@ void infer_last_axis(Graph& g, Op& op) {
   const Value& x = in(g, op, 0);
   if (x.shape.empty()) fail(op, "needs an input of rank 1 or more");
   const int64_t axis = op.attr_int("axis", -1);
-  if (axis != -1 && axis != int64_t(x.shape.size()) - 1) fail(op, "only the last axis is supported");
+  if (axis != -1 && axis != int64_t(x.shape.size()) - 1) unsupported(op, "only the last axis is supported");
   if (x.dtype != DType::F32) fail(op, "needs a float input");
-  if (x.is_const) fail(op, "normalising a constant is not supported");
+  if (x.is_const) unsupported(op, "normalising a constant is not supported");
   same_shape_as_input(g, op);
 }
 

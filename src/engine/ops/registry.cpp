@@ -36,10 +36,10 @@ const OpDef* find(std::string_view type) {
 void check_supported(const ir::Graph& g) {
   for (const ir::Op& op : g.ops)
     if (!op.removed && op.type != "Constant" && find(op.type) == nullptr)
-      throw onnx::ModelError("unsupported operator '" + op.type + "' (node '" + op.name + "')");
+      throw onnx::UnsupportedError("unsupported operator '" + op.type + "' (node '" + op.name + "')");
   for (const ir::FusedOp& op : ir::fuse(g))
     if (find(op.type)->lower == nullptr)
-      throw onnx::ModelError(op.label() + ": computing it on activations is not supported (the engine only folds it when its "
+      throw onnx::UnsupportedError(op.label() + ": computing it on activations is not supported (the engine only folds it when its "
                              "inputs are known at load time)");
 }
 

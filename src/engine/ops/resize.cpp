@@ -48,11 +48,11 @@ void infer_resize(Graph& g, Op& op) {
   set_shape(g, op, resize_output(g, op), DType::F32);
   const Value& x = in(g, op, 0);
   if (!x.is_const) return;
-  if (x.dtype != DType::F32) fail(op, "resizing integer tensors is not supported");
+  if (x.dtype != DType::F32) unsupported(op, "resizing integer tensors is not supported");
   const std::vector<float> scales = uses_sizes(g, op) ? std::vector<float>{} : in(g, op, scales_input(g)).f32;
   Value& o = out(g, op);
   const std::string why = ir::fold_resize(x, o.shape, scales, op, o);
-  if (!why.empty()) fail(op, why);
+  if (!why.empty()) unsupported(op, why);
 }
 
 // The elementwise op fused into a nearest upsampling: its kind, its other operand (NHWC), and
@@ -72,7 +72,7 @@ void define_nearest(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs,
   const std::string nearest = op.attr_string("nearest_mode", "round_prefer_floor");
   const bool whole = ys[2] % xs[2] == 0 && ys[3] % xs[3] == 0;
   if (!whole || coord != "asymmetric" || nearest != "floor")
-    fail(op, "nearest resize is supported for whole upscaling factors with asymmetric/floor (got " + coord + "/" + nearest + ")");
+    unsupported(op, "nearest resize is supported for whole upscaling factors with asymmetric/floor (got " + coord + "/" + nearest + ")");
   const int64_t sh = ys[2] / xs[2], sw = ys[3] / xs[3], N = xs[0], C = xs[1], H = xs[2], W = xs[3];
   xnn_subgraph_t sg = e.subgraph();
   const uint32_t split = e.tensor({N, H, 1, W, 1, C});
@@ -97,16 +97,16 @@ void define_nearest(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs,
 // `in`/`out`: NHWC tensors of the NCHW shapes xs/ys.
 void define_resize(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out,
                    const Elementwise* with = nullptr) {
-  if (ys[0] != xs[0] || ys[1] != xs[1]) fail(op, "only spatial (height/width) resizing is supported");
+  if (ys[0] != xs[0] || ys[1] != xs[1]) unsupported(op, "only spatial (height/width) resizing is supported");
   const std::string mode = op.attr_string("mode", "nearest");
   const std::string coord = op.attr_string("coordinate_transformation_mode", "half_pixel");
   if (mode == "nearest") return define_nearest(e, op, in, xs, ys, out, with);
   if (mode != "linear")  // cubic resizes of constants (position embeddings) are folded
-    fail(op, "mode '" + mode + "' is supported only for constant tensors (computed tensors: nearest or linear)");
+    unsupported(op, "mode '" + mode + "' is supported only for constant tensors (computed tensors: nearest or linear)");
   uint32_t flags = 0;
   if (coord == "align_corners") flags = XNN_FLAG_ALIGN_CORNERS;
   else if (coord == "asymmetric") flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
-  else if (coord != "half_pixel" && coord != "pytorch_half_pixel") fail(op, "coordinate mode '" + coord + "' is not supported");
+  else if (coord != "half_pixel" && coord != "pytorch_half_pixel") unsupported(op, "coordinate mode '" + coord + "' is not supported");
   xnn::check(xnn_define_static_resize_bilinear_2d(e.subgraph(), size_t(ys[2]), size_t(ys[3]), in, out, flags), &op, "the resize");
 }
 

@@ -69,7 +69,7 @@ void infer_slice(Graph& g, Op& op) {
 void lower_slice(xnn::Emitter& e, const ir::FusedOp& op) {
   const Window w = window_of(e.graph(), op);
   if (std::any_of(w.step.begin(), w.step.end(), [](int64_t s) { return s != 1; }))
-    fail(op, "only step 1 is supported on computed tensors");
+    unsupported(op, "only step 1 is supported on computed tensors");
   const std::vector<size_t> offsets(w.begin.begin(), w.begin.end()), sizes(w.shape.begin(), w.shape.end());
   const uint32_t x = e.plain(op, 0);
   xnn::check(xnn_define_static_slice(e.subgraph(), offsets.size(), offsets.data(), sizes.data(), x, e.output(op, false), 0), &op,

@@ -18,7 +18,7 @@ void lower(const ir::Graph& g, Emitter& e, std::vector<uint32_t>& input_ids, std
   for (int v : g.inputs) input_ids.push_back(e.define_input(v, external++));
   for (const ir::FusedOp& op : ir::fuse(g)) {
     const ops::OpDef* def = ops::find(op.type);
-    if (def == nullptr || def->lower == nullptr) throw ModelError(op.label() + ": computing it on activations is not supported");
+    if (def == nullptr || def->lower == nullptr) throw onnx::UnsupportedError(op.label() + ": computing it on activations is not supported");
     def->lower(e, op);
   }
   for (int v : g.outputs) output_ids.push_back(e.define_output(v, external++));

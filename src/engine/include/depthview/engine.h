@@ -12,7 +12,15 @@
 //   dv_model_free(m);
 //
 // Tensors are float32, NCHW, densely packed. Errors never abort: every call that can fail
-// returns dv_error (or NULL) and leaves a message that names the problem.
+// returns a dv_status other than dv_ok (or NULL) and leaves a message that names the problem.
+//
+// Thread safety: a dv_model is used by one thread at a time (calls on one model must not overlap;
+// dv_model_run uses the model's own worker threads). Different models may be used from different
+// threads at once. The dv_operator_* functions may be called from any thread.
+//
+// Strings: names (dv_model_input_name, dv_model_output_name) live as long as the model; the texts
+// of dv_model_error and dv_model_profile until the next call on the same model; operator names
+// are static.
 #ifndef DEPTHVIEW_ENGINE_H_
 #define DEPTHVIEW_ENGINE_H_
 
@@ -25,7 +33,13 @@ extern "C" {
 
 #define DV_MAX_DIMS 8
 
-typedef enum dv_status { dv_ok = 0, dv_error = 1 } dv_status;
+typedef enum dv_status {
+  dv_ok = 0,
+  dv_error_invalid_argument = 1,  // a bad call: NULL, an index out of range, a shape the model refuses
+  dv_error_invalid_model = 2,     // a corrupt or inconsistent model (or file), or one over a limit
+  dv_error_unsupported = 3,       // a valid model using an operator, attribute or type the engine lacks
+  dv_error_out_of_memory = 4,
+} dv_status;
 
 typedef struct dv_shape {
   size_t rank;
@@ -35,27 +49,31 @@ typedef struct dv_shape {
 typedef struct dv_model dv_model;
 
 // Loads a model file; external-data files are read from the same folder. On failure returns
-// NULL and writes a message to `error` (if not NULL).
+// NULL and writes a message to `error` (if not NULL; truncated to error_size - 1 bytes).
 dv_model* dv_model_load_file(const char* path, char* error, size_t error_size);
 // Loads a model from memory (the bytes are copied; no external data).
 dv_model* dv_model_load_bytes(const void* data, size_t size, char* error, size_t error_size);
-void dv_model_free(dv_model* model);
+// The same, saying what kind of error stopped the load: *model is the model or NULL.
+dv_status dv_model_open_file(const char* path, dv_model** model, char* error, size_t error_size);
+dv_status dv_model_open_bytes(const void* data, size_t size, dv_model** model, char* error, size_t error_size);
+void dv_model_free(dv_model* model);  // NULL is fine
 
+// For a NULL model or an index out of range: 0, NULL, or a rank-0 shape.
 size_t dv_model_input_count(const dv_model* model);
 size_t dv_model_output_count(const dv_model* model);
 const char* dv_model_input_name(const dv_model* model, size_t index);
 const char* dv_model_output_name(const dv_model* model, size_t index);
-// The input shape as declared by the model, or as last set.
+// The input shape as declared by the model (a model declares at most DV_MAX_DIMS dims), or as last set.
 dv_shape dv_model_input_shape(const dv_model* model, size_t index);
 // Output shape for the current input shapes (rank 0 until every input shape is fixed).
 dv_shape dv_model_output_shape(const dv_model* model, size_t index);
 
 // Worker threads for the next runs (1 = the calling thread only). Default: 1.
 dv_status dv_model_set_threads(dv_model* model, size_t threads);
-// Fixes input `index` to `shape` (dims the model fixes must match). Prepares the runtime for
+// Fixes input `index` to `shape` (rank <= DV_MAX_DIMS; dims the model fixes must match). Prepares the runtime for
 // the new shapes; the runtimes of the last 2 shapes used are kept, weights are never reloaded.
 dv_status dv_model_set_input_shape(dv_model* model, size_t index, const dv_shape* shape);
-// Runs the model. inputs[i] / outputs[i] hold as many floats as their shapes.
+// Runs the model. inputs[i] / outputs[i] hold as many floats as their shapes (none may be NULL).
 dv_status dv_model_run(dv_model* model, const float* const* inputs, float* const* outputs);
 
 // Numeric precision. dv_precision_int8: MatMul and (non-grouped) Conv weights are quantized to
@@ -78,7 +96,7 @@ const char* dv_operator_name(size_t index);
 // load time (0: shape arithmetic such as Shape, Gather, Cast); -1 past the end.
 int dv_operator_runs_on_activations(size_t index);
 
-// The message of the last failed call on this model ("" if none).
+// The message of the last failed call on this model ("" if none, or for a NULL model).
 const char* dv_model_error(const dv_model* model);
 
 #ifdef __cplusplus
