@@ -144,13 +144,7 @@ class Fuser {
     const Op& binary = g_.ops[size_t(reader)];
     const int other = other_input(binary, out);
     if (other == out || val(other).is_const || !val(other).shape_known || val(other).shape != val(out).shape) return false;
-    FusedOp f = plain(resize);
-    f.partner_kind = FusedOp::Partner::elementwise_after;
-    f.partner = binary;
-    f.link = out;
-    f.outputs = binary.outputs;
-    replace({index, reader}, std::move(f));
-    return true;
+    return with_partner(index, reader, FusedOp::Partner::elementwise_after);
   }
 
   // A 1x1 convolution right after an upsampling (MiDaS's and Depth Anything's fusion blocks,
@@ -173,11 +167,16 @@ class Fuser {
         !(pads.empty() || pads == std::vector<int64_t>(pads.size(), 0)) || !val(r).shape_known || xs.size() != 4 ||
         ys.size() != 4 || ys[2] * ys[3] <= xs[2] * xs[3] || w.shape[0] > w.shape[1])
       return false;
-    FusedOp f = plain(resize);
-    f.partner_kind = FusedOp::Partner::pointwise_conv_first;
-    f.partner = conv;
-    f.link = r;
-    f.outputs = conv.outputs;
+    return with_partner(index, reader, FusedOp::Partner::pointwise_conv_first);
+  }
+
+  // The op at `index` fused with the sole reader of its output, whose outputs it takes.
+  bool with_partner(int index, int reader, FusedOp::Partner kind) {
+    FusedOp f = plain(g_.ops[size_t(index)]);
+    f.partner_kind = kind;
+    f.partner = g_.ops[size_t(reader)];
+    f.link = g_.ops[size_t(index)].outputs[0];
+    f.outputs = f.partner.outputs;
     replace({index, reader}, std::move(f));
     return true;
   }
