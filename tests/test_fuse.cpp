@@ -161,3 +161,34 @@ TEST_CASE("fuse: a Clip/Relu after a convolution is left to XNNPACK's own fusion
                        {ob::float_tensor("w", {2, 3, 1, 1}, filled(6))}, {1, 3, 4, 4});
   CHECK(f.types() == "Conv Relu");
 }
+
+TEST_CASE("fuse: the x/sqrt(2) of a GELU read elsewhere too stays, and the rest still becomes Gelu reading x") {
+  auto nodes = gelu_nodes(true);
+  nodes.push_back(ob::node("Add", {"y", "d"}, {"z"}, "also_reads_d"));
+  const auto f = fused(nodes, gelu_constants(), {1, 3, 4}, {"z"});
+  CHECK(f.types() == "Div Gelu Add");
+  CHECK(f.ops[1].inputs == std::vector<int>{f.graph.find("x")});
+}
+
+namespace {
+// LayerNormalization as exporters before opset 17 write it; `also_output` makes the variance an output.
+Fused decomposed_layer_norm(const std::vector<std::string>& outputs = {"y"}) {
+  const std::vector<std::string> last = {ob::attr_ints("axes", {-1})};
+  return fused({ob::node("ReduceMean", {"x"}, {"mean"}, "mean", last), ob::node("Sub", {"x", "mean"}, {"d"}),
+                ob::node("Pow", {"d", "two"}, {"sq"}), ob::node("ReduceMean", {"sq"}, {"var"}, "var", last),
+                ob::node("Add", {"var", "eps"}, {"ve"}), ob::node("Sqrt", {"ve"}, {"sd"}), ob::node("Div", {"d", "sd"}, {"n"}),
+                ob::node("Mul", {"n", "g"}, {"s"}), ob::node("Add", {"s", "b"}, {"y"})},
+               {ob::float_tensor("two", {}, {2.0f}), ob::float_tensor("eps", {}, {1e-5f}), ob::float_tensor("g", {8}, filled(8)),
+                ob::float_tensor("b", {8}, filled(8))},
+               {2, 8}, outputs);
+}
+}  // namespace
+
+TEST_CASE("fuse: the decomposed LayerNormalization becomes one, with its scale, bias and epsilon") {
+  const auto f = decomposed_layer_norm();
+  REQUIRE(f.types() == "LayerNormalization");
+  CHECK(f.ops[0].inputs == std::vector<int>{f.graph.find("x"), f.graph.find("g"), f.graph.find("b")});
+  CHECK(f.ops[0].attr_float("epsilon", 0.0f) == doctest::Approx(1e-5f));
+  // Not when the variance is also an output: then Pow computes on activations and the load is refused.
+  CHECK_THROWS_WITH(decomposed_layer_norm({"y", "var"}), doctest::Contains("Pow node '': computing it on activations is not supported"));
+}

@@ -250,10 +250,11 @@ def resize_cases():
         for shape in shapes:
             out.append(case(f"{tag}_{shape_tag(shape)}", shape, [n("Resize", ["x", "", "scales"], ["y"], **attrs)], [const("scales", scales)]))
     # sizes, down and up; an output of height 1 (where pytorch_half_pixel differs from half_pixel)
-    for sizes, coordinates in (([1, 3, 9, 4], "align_corners"), ([1, 3, 1, 12], "pytorch_half_pixel")):
+    # (XNNPACK samples the middle there: refused on activations)
+    for sizes, coordinates, refused in (([1, 3, 9, 4], "align_corners", None), ([1, 3, 1, 12], "pytorch_half_pixel", "output side of 1")):
         out.append(case(f"resize_linear_sizes_{coordinates}_{shape_tag(sizes)}", [1, 3, 5, 7],
                         [n("Resize", ["x", "", "", "sizes"], ["y"], mode="linear", coordinate_transformation_mode=coordinates)],
-                        [ints("sizes", sizes)]))
+                        [ints("sizes", sizes)], unsupported=refused))
     # refused on purpose: cubic on a computed tensor, antialiasing, non-spatial resizing
     out.append(case("resize_cubic_computed", [1, 2, 4, 5], [n("Resize", ["x", "", "scales"], ["y"], mode="cubic")],
                     [const("scales", [1, 1, 2, 2])], unsupported="cubic"))
@@ -350,11 +351,18 @@ def concat_cases():
         nodes, cinits = conv1x1("u", "c", 3, 4, "p")
         out.append(case(f"concat3_{tag}_mixed_layouts", [3, 4, 5], [h("Unsqueeze", ["x", "a0"], ["u"])] + nodes + [n("Concat", order, ["y"], axis=1)],
                         cinits + [ints("a0", [0]), rand("k", [1, 2, 4, 5])]))
-    nodes, parts = [], []
-    for i in range(6):
-        nodes.append(h("Sigmoid", ["x"], [f"s{i}"]))
-        parts.append(f"s{i}")
-    out.append(case("concat6_plain", [2, 3, 4], nodes + [n("Concat", parts, ["y"], axis=1)], unsupported="6 inputs"))
+    # more inputs than XNNPACK's concatenate5 (chained), plain and NHWC
+    for count in (6, 11):
+        nodes, parts = [], []
+        for i in range(count):
+            nodes.append(h("Sigmoid", ["x"], [f"s{i}"]))
+            parts.append(f"s{i}")
+        out.append(case(f"concat{count}_plain", [2, 3, 4], nodes + [n("Concat", parts, ["y"], axis=1)]))
+    nodes, inits, parts = [], [], []
+    for i in range(7):
+        cn, ci = conv1x1("x", f"c{i}", 3, 2 + i % 3, f"p{i}")
+        nodes, inits, parts = nodes + cn, inits + ci, parts + [f"c{i}"]
+    out.append(case("concat7_nhwc_axis1_1x3x4x5", [1, 3, 4, 5], nodes + [n("Concat", parts, ["y"], axis=1)], inits))
     return out
 
 
@@ -484,6 +492,22 @@ def normalization_cases():
                          n("Add", ["var", "eps"], ["ve"]), n("Sqrt", ["ve"], ["sd"]), n("Div", ["xc", "sd"], ["nx"]),
                          n("Mul", ["nx", "g"], ["sc"]), n("Add", ["sc", "b"], ["y"])],
                         [const("two", 2.0), const("eps", 1e-5), const("g", 1.0 + RNG.normal(0, 0.1, [d])), rand("b", [d], 0.1)], opset=13))
+    # opset 18 (axes as an input), the square as Mul, no scale or bias
+    out.append(case("layer_norm_decomposed_opset18_mul_square", [3, 6],
+                    [n("ReduceMean", ["x", "ax"], ["mean"], keepdims=1), n("Sub", ["x", "mean"], ["xc"]),
+                     n("Mul", ["xc", "xc"], ["sq"]), n("ReduceMean", ["sq", "ax"], ["var"], keepdims=1),
+                     n("Add", ["var", "eps"], ["ve"]), n("Sqrt", ["ve"], ["sd"]), n("Div", ["xc", "sd"], ["y"])],
+                    [ints("ax", [-1]), const("eps", 1e-6)]))
+    # not fused when the variance is also an output: then Pow computes on activations, which the engine cannot
+    out.append(case("layer_norm_decomposed_variance_also_output", [2, 5, 8],
+                    [n("ReduceMean", ["x"], ["mean"], axes=[-1], keepdims=1), n("Sub", ["x", "mean"], ["xc"]),
+                     n("Pow", ["xc", "two"], ["sq"]), n("ReduceMean", ["sq"], ["var"], axes=[-1], keepdims=1),
+                     n("Add", ["var", "eps"], ["ve"]), n("Sqrt", ["ve"], ["sd"]), n("Div", ["xc", "sd"], ["y"])],
+                    [const("two", 2.0), const("eps", 1e-5)], outputs=("y", "var"), opset=13, unsupported="Pow"))
+    # ReduceMean alone, over several axes, with and without keepdims
+    for shape, axes, keep in (([2, 3, 4, 5], [2, 3], 1), ([2, 3, 4], [1], 0), ([4, 6], [-1], 1)):
+        out.append(case(f"reduce_mean_axes{''.join(map(str, axes))}_keep{keep}_{shape_tag(shape)}", shape,
+                        [n("ReduceMean", ["x"], ["y"], axes=axes, keepdims=keep)], opset=13))
     return out
 
 

@@ -68,6 +68,7 @@ class Fuser {
   void match(int i) {
     const std::string& t = g_.ops[size_t(i)].type;
     if (t == "Erf") gelu(i);
+    else if (t == "ReduceMean") layer_norm(i);
     else if (t == "MatMul") matmul_bias(i);
     else if (t == "Resize" && !resize_elementwise(i)) resize_pointwise_conv(i);
   }
@@ -90,11 +91,13 @@ class Fuser {
     const Op* scale = producer(erf.input(0));
     if (!scale || (scale->type != "Div" && scale->type != "Mul") || !is_scalar(scale->input(1))) return;
     const int scale_index = val(erf.input(0)).producer;
-    if (!runs(scale_index) || sole_reader(erf.input(0)) != erf_index) return;
+    if (!runs(scale_index)) return;
     const float k = val(scale->input(1)).f32[0];
     if (std::fabs((scale->type == "Div" ? k : 1.0f / k) - std::sqrt(2.0f)) > 1e-3f) return;
     const int x = scale->input(0);
-    std::vector<int> parts = {scale_index, erf_index};
+    // The scaling stays when something else reads it too; the Gelu reads x.
+    std::vector<int> parts = {erf_index};
+    if (sole_reader(erf.input(0)) == erf_index) parts.push_back(scale_index);
     const int add = sole_reader(erf.outputs[0]);
     if (add < 0 || g_.ops[size_t(add)].type != "Add" || !scalar_is(other_input(g_.ops[size_t(add)], erf.outputs[0]), 1.0f)) return;
     parts.push_back(add);
@@ -115,6 +118,90 @@ class Fuser {
     f.inputs = {x};
     f.outputs = {result};
     replace(parts, std::move(f));
+  }
+
+  // The op that alone reads v, if it has type `type` (else -1).
+  int sole_reader_of_type(int v, const char* type) const {
+    const int r = v >= 0 ? sole_reader(v) : -1;
+    return r >= 0 && g_.ops[size_t(r)].type == type ? r : -1;
+  }
+
+  // A mean over the last axis only, keeping it (both means of the pattern).
+  bool last_axis_mean(const Op& op) const {
+    if (op.type != "ReduceMean" || op.attr_int("keepdims", 1) != 1) return false;
+    std::vector<int64_t> axes = op.attr_ints("axes");
+    if (op.input(1) >= 0) {
+      const Value& a = val(op.input(1));
+      if (!a.is_const || a.dtype != DType::I64) return false;
+      axes = a.i64;
+    }
+    const Value& x = val(op.input(0));
+    return axes.size() == 1 && (axes[0] == -1 || (x.shape_known && axes[0] == int64_t(x.shape.size()) - 1));
+  }
+
+  // (x - mean) / sqrt(mean((x - mean)^2) + eps) [* scale] [+ bias] over the last axis, as exporters
+  // before opset 17 write LayerNormalization (the square as Pow 2 or as a product).
+  void layer_norm(int mean_index) {
+    const Op& mean = g_.ops[size_t(mean_index)];
+    if (!last_axis_mean(mean)) return;
+    const int x = mean.input(0);
+    const int sub = sole_reader_of_type(mean.outputs[0], "Sub");
+    if (sub < 0 || g_.ops[size_t(sub)].input(0) != x) return;
+    const int d = g_.ops[size_t(sub)].outputs[0];
+    std::vector<int> readers = readers_[size_t(d)];  // the square and the division (a Mul square reads it twice)
+    if (val(d).consumers != int(readers.size())) return;
+    readers.erase(std::unique(readers.begin(), readers.end()), readers.end());
+    if (readers.size() != 2) return;
+    int square = -1, div = -1;
+    for (int r : readers) {
+      const Op& op = g_.ops[size_t(r)];
+      if (!runs(r) || absorbed_[size_t(r)]) return;
+      if (op.type == "Div" && op.input(0) == d) div = r;
+      else if ((op.type == "Pow" && op.input(0) == d && scalar_is(op.input(1), 2.0f)) || (op.type == "Mul" && op.input(0) == d && op.input(1) == d))
+        square = r;
+    }
+    if (square < 0 || div < 0) return;
+    const int var = sole_reader_of_type(g_.ops[size_t(square)].outputs[0], "ReduceMean");
+    if (var < 0 || !last_axis_mean(g_.ops[size_t(var)])) return;
+    const int add_eps = sole_reader_of_type(g_.ops[size_t(var)].outputs[0], "Add");
+    if (add_eps < 0) return;
+    const int eps = other_input(g_.ops[size_t(add_eps)], g_.ops[size_t(var)].outputs[0]);
+    const int root = sole_reader_of_type(g_.ops[size_t(add_eps)].outputs[0], "Sqrt");
+    if (!is_scalar(eps) || root < 0 || sole_reader(g_.ops[size_t(root)].outputs[0]) != div ||
+        g_.ops[size_t(div)].input(1) != g_.ops[size_t(root)].outputs[0])
+      return;
+    std::vector<int> parts = {mean_index, sub, square, var, add_eps, root, div};
+    int result = g_.ops[size_t(div)].outputs[0], scale = -1, bias = -1;
+    if (const int mul = affine_after(result, "Mul", x); mul >= 0) {
+      scale = other_input(g_.ops[size_t(mul)], result);
+      result = g_.ops[size_t(mul)].outputs[0];
+      parts.push_back(mul);
+    }
+    if (const int add = affine_after(result, "Add", x); add >= 0) {
+      bias = other_input(g_.ops[size_t(add)], result);
+      result = g_.ops[size_t(add)].outputs[0];
+      parts.push_back(add);
+    }
+    FusedOp f = plain(mean);
+    f.type = "LayerNormalization";
+    f.inputs = {x, scale, bias};
+    f.outputs = {result};
+    onnx::Attribute epsilon;
+    epsilon.name = "epsilon";
+    epsilon.kind = onnx::Attribute::Kind::Float;
+    epsilon.f = val(eps).f32[0];
+    f.attributes = {epsilon};
+    replace(parts, std::move(f));
+  }
+
+  // The op of `type` that alone reads v with a constant 1-D operand of x's last dimension.
+  int affine_after(int v, const char* type, int x) const {
+    const int r = sole_reader_of_type(v, type);
+    if (r < 0) return -1;
+    const Value& c = val(other_input(g_.ops[size_t(r)], v));
+    const bool matches = c.is_const && c.dtype == DType::F32 && c.shape.size() == 1 &&
+                         (!val(x).shape_known || (!val(x).shape.empty() && c.shape[0] == val(x).shape.back()));
+    return matches ? r : -1;
   }
 
   // MatMul by a constant [K, N] matrix whose only reader adds a constant [N] bias.

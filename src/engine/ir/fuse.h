@@ -2,6 +2,8 @@
 // ops XNNPACK runs, several ONNX ops becoming one where that saves passes over the activations.
 //   - MatMul + Add of a constant [N] bias      → MatMul with `bias` (a fully-connected layer)
 //   - x * 0.5 * (1 + erf(x / sqrt(2)))          → Gelu
+//   - the LayerNormalization of exporters before opset 17 (ReduceMean, Sub, Pow 2 or Mul, ReduceMean,
+//     Add eps, Sqrt, Div[, Mul scale][, Add bias]) → LayerNormalization
 //   - nearest Resize read only by Add/Sub/Mul/Div with an activation of its output's shape
 //                                               → Resize with `partner` (one broadcast op)
 //   - Resize read only by a 1x1 Conv with no more outputs than inputs

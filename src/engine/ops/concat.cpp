@@ -1,5 +1,5 @@
-// Concat: folded on constants; on activations XNNPACK's concatenation of 2 to 5 inputs, in NHWC
-// when the first input is.
+// Concat: folded on constants; on activations XNNPACK's concatenation (any number of inputs), in
+// NHWC when the first input is.
 #include "engine/ops/infer_helpers.h"
 #include "engine/ops/registry.h"
 #include "engine/xnn/emitter.h"
@@ -40,26 +40,48 @@ void infer_concat(Graph& g, Op& op) {
   }
 }
 
+// Concatenates x (2 to 5 tensors) along `axis` into y.
+void concatenate(xnn_subgraph_t sg, const Op& op, int32_t axis, const std::vector<uint32_t>& x, uint32_t y) {
+  xnn_status s = xnn_status_invalid_parameter;
+  switch (x.size()) {
+    case 2: s = xnn_define_concatenate2(sg, axis, x[0], x[1], y, 0); break;
+    case 3: s = xnn_define_concatenate3(sg, axis, x[0], x[1], x[2], y, 0); break;
+    case 4: s = xnn_define_concatenate4(sg, axis, x[0], x[1], x[2], x[3], y, 0); break;
+    case 5: s = xnn_define_concatenate5(sg, axis, x[0], x[1], x[2], x[3], x[4], y, 0); break;
+    default: break;
+  }
+  xnn::check(s, &op, "the concatenation");
+}
+
+// XNNPACK concatenates at most 5 tensors: more are joined 5 at a time, each partial result the
+// first input of the next step.
 void lower_concat(xnn::Emitter& e, const ir::FusedOp& op) {
   const bool nhwc = e.input_nhwc(op, 0);
-  const size_t rank = e.val(op.outputs[0]).shape.size();
-  auto axis = size_t(norm_axis(op, op.attr_int("axis", 0), rank));
-  if (nhwc) axis = xnn::nhwc_axis(axis);
+  Shape shape = e.val(op.outputs[0]).shape;
+  auto axis = size_t(norm_axis(op, op.attr_int("axis", 0), shape.size()));
   std::vector<uint32_t> x;
   for (size_t i = 0; i < op.inputs.size(); ++i) x.push_back(nhwc ? e.as_nhwc(op, i) : e.plain(op, i));
   const uint32_t y = e.output(op, nhwc);
-  xnn_subgraph_t sg = e.subgraph();
-  const auto a = int32_t(axis);
-  xnn_status s = xnn_status_invalid_parameter;
-  switch (x.size()) {
-    case 1: s = xnn_define_copy(sg, x[0], y, 0); break;
-    case 2: s = xnn_define_concatenate2(sg, a, x[0], x[1], y, 0); break;
-    case 3: s = xnn_define_concatenate3(sg, a, x[0], x[1], x[2], y, 0); break;
-    case 4: s = xnn_define_concatenate4(sg, a, x[0], x[1], x[2], x[3], y, 0); break;
-    case 5: s = xnn_define_concatenate5(sg, a, x[0], x[1], x[2], x[3], x[4], y, 0); break;
-    default: unsupported(op, "concatenating " + std::to_string(x.size()) + " computed inputs is not supported (at most 5)");
+  if (x.size() == 1) return xnn::check(xnn_define_copy(e.subgraph(), x[0], y, 0), &op, "the concatenation");
+  if (nhwc) shape = xnn::to_nhwc(shape);
+  const size_t a = nhwc ? xnn::nhwc_axis(axis) : axis;
+  size_t done = 0;  // inputs joined so far
+  int64_t joined = 0;
+  uint32_t partial = XNN_INVALID_VALUE_ID;
+  while (done < x.size()) {
+    std::vector<uint32_t> step;
+    if (partial != XNN_INVALID_VALUE_ID) step.push_back(partial);
+    while (step.size() < 5 && done < x.size()) {
+      step.push_back(x[done]);
+      joined += e.val(op.input(done)).shape[axis];
+      ++done;
+    }
+    Shape part = shape;
+    part[a] = joined;
+    const uint32_t into = done == x.size() ? y : e.tensor(part);
+    concatenate(e.subgraph(), op, int32_t(a), step, into);
+    partial = into;
   }
-  xnn::check(s, &op, "the concatenation");
 }
 
 }  // namespace

@@ -103,6 +103,11 @@ void define_resize(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, 
   if (mode == "nearest") return define_nearest(e, op, in, xs, ys, out, with);
   if (mode != "linear")  // cubic resizes of constants (position embeddings) are folded
     unsupported(op, "mode '" + mode + "' is supported only for constant tensors (computed tensors: nearest or linear)");
+  if (op.attr_int("antialias", 0) != 0) unsupported(op, "antialiased resizing is supported only for constant tensors");
+  // pytorch_half_pixel samples the first pixel for an output side of 1, XNNPACK's half-pixel mode
+  // the middle one.
+  if (coord == "pytorch_half_pixel" && (ys[2] == 1 || ys[3] == 1))
+    unsupported(op, "pytorch_half_pixel with an output side of 1 is supported only for constant tensors");
   uint32_t flags = 0;
   if (coord == "align_corners") flags = XNN_FLAG_ALIGN_CORNERS;
   else if (coord == "asymmetric") flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
