@@ -54,7 +54,6 @@ struct Attribute {
   std::string s;
   std::vector<float> floats;
   std::vector<int64_t> ints;
-  std::vector<std::string> strings;
   std::shared_ptr<Tensor> t;
 };
 
@@ -75,14 +74,12 @@ struct ValueInfo {
   std::string name;
   DataType type = DataType::Undefined;
   std::vector<Dim> shape;
-  bool has_shape = false;
 };
 
 struct Graph {
-  std::string name;
   std::vector<Node> nodes;
   std::vector<Tensor> initializers;
-  std::vector<ValueInfo> inputs, outputs, value_info;
+  std::vector<ValueInfo> inputs, outputs;
 };
 
 struct OpsetId {
@@ -93,7 +90,6 @@ struct OpsetId {
 struct Model {
   int64_t ir_version = 0;
   std::vector<OpsetId> opsets;
-  std::string producer;
   Graph graph;
   // Owned storage the tensor spans point into (model bytes, external data, converted fields).
   std::vector<std::shared_ptr<const std::vector<uint8_t>>> storage;

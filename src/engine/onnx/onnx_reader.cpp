@@ -160,7 +160,6 @@ ValueInfo parse_value_info(pbf_reader r) {
         if (tensor.tag() == 1) { v.type = static_cast<DataType>(get_int64(tensor, "tensor_type.elem_type")); continue; }
         if (tensor.tag() != 2) { tensor.skip(); continue; }
         expect(tensor, pbf_wire_type::length_delimited, "tensor_type.shape");
-        v.has_shape = true;
         pbf_reader shape = tensor.get_message();
         while (shape.next()) {
           if (shape.tag() != 1) { shape.skip(); continue; }
@@ -195,8 +194,7 @@ Attribute parse_attribute(pbf_reader r, Model& model) {
         break;
       case 7: append_floats(r, a.floats, "attribute.floats"); break;
       case 8: append_int64s(r, a.ints, "attribute.ints"); break;
-      case 9: a.strings.push_back(get_string(r, "attribute.strings")); break;
-      default: r.skip();  // graphs, sparse tensors, type protos: not used by depth models
+      default: r.skip();  // strings, graphs, sparse tensors, type protos: not used by depth models
     }
   }
   return a;
@@ -225,14 +223,12 @@ Node parse_node(pbf_reader r, Model& model) {
 Graph parse_graph(pbf_reader r, Model& model) {
   Graph g;
   while (r.next()) {
-    if (r.tag() == 2) { g.name = get_string(r, "graph.name"); continue; }
     if (r.wire_type() != pbf_wire_type::length_delimited) { r.skip(); continue; }
     switch (r.tag()) {
       case 1: g.nodes.push_back(parse_node(r.get_message(), model)); break;
       case 5: g.initializers.push_back(parse_tensor(r.get_message(), model)); break;
       case 11: g.inputs.push_back(parse_value_info(r.get_message())); break;
       case 12: g.outputs.push_back(parse_value_info(r.get_message())); break;
-      case 13: g.value_info.push_back(parse_value_info(r.get_message())); break;
       default: r.skip();
     }
   }
@@ -321,7 +317,6 @@ Model parse_model(std::shared_ptr<const std::vector<uint8_t>> bytes) {
     while (r.next()) {
       switch (r.tag()) {
         case 1: model.ir_version = get_int64(r, "model.ir_version"); break;
-        case 2: model.producer = get_string(r, "model.producer_name"); break;
         case 7:
           expect(r, pbf_wire_type::length_delimited, "model.graph");
           model.graph = parse_graph(r.get_message(), model);
