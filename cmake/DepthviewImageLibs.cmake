@@ -36,10 +36,13 @@ set_target_properties(dv_png PROPERTIES POSITION_INDEPENDENT_CODE ON)
 file(GLOB _dv_exif_sources "${_dv_src}/libexif/libexif/*.c" "${_dv_src}/libexif/libexif/*/*.c")
 add_library(dv_exif STATIC ${_dv_exif_sources})
 # Two headers libexif's configure would generate: config.h (no gettext/NLS needed) and
-# libexif/_stdint.h (C99 <stdint.h> is everywhere).
+# libexif/_stdint.h (C99 <stdint.h> is everywhere). file(CONFIGURE) rewrites them only when their
+# text changes: file(WRITE) gave them a new time stamp at every configure, and every configure
+# (scripts/build runs one each time) then recompiled libexif and relinked every program.
 set(_dv_exif_cfg "${CMAKE_BINARY_DIR}/libexif-config")
-file(WRITE "${_dv_exif_cfg}/config.h" "/* libexif built by depthview: no NLS */\n#define GETTEXT_PACKAGE \"libexif\"\n")
-file(WRITE "${_dv_exif_cfg}/libexif/_stdint.h" "#include <stdint.h>\n")
+file(CONFIGURE OUTPUT "${_dv_exif_cfg}/config.h"
+     CONTENT "/* libexif built by depthview: no NLS */\n#define GETTEXT_PACKAGE \"libexif\"\n")
+file(CONFIGURE OUTPUT "${_dv_exif_cfg}/libexif/_stdint.h" CONTENT "#include <stdint.h>\n")
 target_include_directories(dv_exif SYSTEM PUBLIC "${_dv_src}/libexif" "${_dv_exif_cfg}" PRIVATE "${_dv_src}/libexif/libexif")
 target_compile_options(dv_exif PRIVATE -w)
 set_target_properties(dv_exif PROPERTIES POSITION_INDEPENDENT_CODE ON)

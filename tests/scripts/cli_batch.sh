@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED=$ROOT/../shared
 cli=$ROOT/build/native/src/depthview
-if [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKIPPED: ../shared/models not found"; exit 0; fi
+if [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKIPPED: ../shared/models not found"; exit 77; fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir "$work/in"
 cp "$SHARED/eval/slambook2/ch5/rgbd/color/1.png" "$work/in/a.png"

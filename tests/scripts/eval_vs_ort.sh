@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED=$ROOT/../shared
 if [ ! -f "$SHARED/eval/manifest.json" ] || [ ! -f "$SHARED/models/fastdepth.onnx" ]; then
-  echo "SKIPPED: ../shared/eval or ../shared/models not found"; exit 0
+  echo "SKIPPED: ../shared/eval or ../shared/models not found"; exit 77
 fi
 # shellcheck source=/dev/null
 source "$ROOT/scripts/env.sh"

@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED=$ROOT/../shared
 viewer=$ROOT/build/native/src/depthview-viewer
 photo=$SHARED/photos/da2/demo01.jpg
-if [ ! -f "$photo" ] || [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKIPPED: ../shared not found"; exit 0; fi
+if [ ! -f "$photo" ] || [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKIPPED: ../shared not found"; exit 77; fi
 shots=$ROOT/build/viewer-shots
 rm -rf "$shots"; mkdir -p "$shots"
 export XDG_CONFIG_HOME=$shots/config  # a clean settings file, not the user's

@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 if [ ! -f "$ROOT/../shared/photos/da2/demo01.jpg" ] || [ ! -f "$ROOT/../shared/models/fastdepth.onnx" ]; then
-  echo "SKIPPED: ../shared not found"; exit 0
+  echo "SKIPPED: ../shared not found"; exit 77
 fi
 # shellcheck source=/dev/null
 source "$ROOT/scripts/env.sh"
