@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const dv::BuildInfo& info = dv::build_info();
-  std::printf("xnn_smoke_bench: platform=%s simd=%s, 1 vs %zu threads, median of %d runs\n", info.platform,
-              info.simd, threads, runs);
+  std::printf("xnn_smoke_bench: platform=%s simd=%s, 1 vs %zu threads, median of %d runs\n", info.platform, info.simd,
+              threads, runs);
   std::printf("%-22s %8s %10s %10s %8s\n", "shape HxWxCin->Cout", "GFLOP", "1 thr ms", "N thr ms", "speed-up");
   const dv::testing::SmokeShape shapes[] = {{32, 32, 8, 16}, {96, 96, 16, 32}, {128, 128, 32, 64}, {192, 192, 32, 64}};
   dv::ThreadPool pool(threads);

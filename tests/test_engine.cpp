@@ -46,7 +46,8 @@ std::vector<uint8_t> conv_relu_model(const std::string& extra_op = "") {
       ob::node("Relu", {"c"}, {"y"}, "relu")};
   if (!extra_op.empty()) nodes.push_back(ob::node(extra_op, {"y"}, {"z"}, "strange_node"));
   return ob::model(nodes, {ob::float_tensor("w", {2, 1, 3, 3}, kWeights), ob::float_tensor("b", {2}, kBias)},
-                   {ob::value_info("x", {1, 1, -1, -1})}, {ob::value_info(extra_op.empty() ? "y" : "z", {1, 2, -1, -1})});
+                   {ob::value_info("x", {1, 1, -1, -1})},
+                   {ob::value_info(extra_op.empty() ? "y" : "z", {1, 2, -1, -1})});
 }
 
 std::vector<float> conv_relu_reference(const std::vector<float>& x, int h, int w) {
@@ -58,7 +59,8 @@ std::vector<float> conv_relu_reference(const std::vector<float>& x, int h, int w
         for (int ky = 0; ky < 3; ++ky)
           for (int kx = 0; kx < 3; ++kx) {
             const int yy = r + ky - 1, xx = c + kx - 1;
-            if (yy >= 0 && yy < h && xx >= 0 && xx < w) acc += double(x[size_t(yy * w + xx)]) * kWeights[size_t(o * 9 + ky * 3 + kx)];
+            if (yy >= 0 && yy < h && xx >= 0 && xx < w)
+              acc += double(x[size_t(yy * w + xx)]) * kWeights[size_t(o * 9 + ky * 3 + kx)];
           }
         y[size_t((o * h + r) * w + c)] = float(std::max(acc, 0.0));
       }
@@ -87,7 +89,8 @@ TEST_CASE("engine: dynamic sizes reuse the loaded weights and match the referenc
   CHECK(declared.dims[2] == -1);
   REQUIRE(dv_model_set_threads(model.m, 2) == dv_ok);
   // Six sizes, four distinct: more than the 2 runtimes kept, so some are dropped and made again.
-  for (auto [h, w] : {std::pair{5, 7}, std::pair{8, 4}, std::pair{3, 3}, std::pair{6, 6}, std::pair{5, 7}, std::pair{8, 4}}) {
+  for (auto [h, w] :
+       {std::pair{5, 7}, std::pair{8, 4}, std::pair{3, 3}, std::pair{6, 6}, std::pair{5, 7}, std::pair{8, 4}}) {
     CAPTURE(h);
     CAPTURE(w);
     const dv_shape s = shape4(1, 1, h, w);
@@ -140,12 +143,15 @@ TEST_CASE("engine: bad models give one clear error") {
     // Erf runs on activations only inside the GELU pattern; Gather only on constants.
     for (const char* op : {"Erf", "Gather"}) {
       const bool gather = std::string(op) == "Gather";
-      Model model(ob::model({ob::node(op, gather ? std::vector<std::string>{"x", "i"} : std::vector<std::string>{"x"}, {"y"}, "lonely")},
-                            gather ? std::vector<std::string>{ob::int64_tensor("i", {1}, {0})} : std::vector<std::string>{},
-                            {ob::value_info("x", {-1, 1, 4, 4})}, {ob::value_info("y", {})}));
+      Model model(ob::model(
+          {ob::node(op, gather ? std::vector<std::string>{"x", "i"} : std::vector<std::string>{"x"}, {"y"}, "lonely")},
+          gather ? std::vector<std::string>{ob::int64_tensor("i", {1}, {0})} : std::vector<std::string>{},
+          {ob::value_info("x", {-1, 1, 4, 4})}, {ob::value_info("y", {})}));
       CHECK(model.m == nullptr);
-      CHECK_MESSAGE(model.error.find(std::string(op) + " node 'lonely': computing it on activations is not supported") != std::string::npos,
-                    model.error);
+      CHECK_MESSAGE(
+          model.error.find(std::string(op) + " node 'lonely': computing it on activations is not supported") !=
+              std::string::npos,
+          model.error);
     }
   }
   SUBCASE("NaN in the weights") {
@@ -185,10 +191,11 @@ TEST_CASE("engine: bad models give one clear error") {
 TEST_CASE("engine: int8 mode stays close to fp32, and switching back is exact") {
   // A 1x1 conv (int8-eligible) and a MatMul over its output, so both quantized paths run.
   const std::vector<float> w = random_floats(32, 3), m = random_floats(8 * 6, 4), b = random_floats(6, 5);
-  Model model(ob::model({ob::node("Conv", {"x", "w"}, {"c"}, "conv"), ob::node("MatMul", {"c", "m"}, {"p"}, "mm"),
-                         ob::node("Add", {"p", "b"}, {"y"}, "bias")},
-                        {ob::float_tensor("w", {4, 8, 1, 1}, w), ob::float_tensor("m", {8, 6}, m), ob::float_tensor("b", {6}, b)},
-                        {ob::value_info("x", {1, 8, 5, 8})}, {ob::value_info("y", {1, 4, 5, 6})}));
+  Model model(ob::model(
+      {ob::node("Conv", {"x", "w"}, {"c"}, "conv"), ob::node("MatMul", {"c", "m"}, {"p"}, "mm"),
+       ob::node("Add", {"p", "b"}, {"y"}, "bias")},
+      {ob::float_tensor("w", {4, 8, 1, 1}, w), ob::float_tensor("m", {8, 6}, m), ob::float_tensor("b", {6}, b)},
+      {ob::value_info("x", {1, 8, 5, 8})}, {ob::value_info("y", {1, 4, 5, 6})}));
   REQUIRE_MESSAGE(model.m != nullptr, model.error);
   const auto x = random_floats(8 * 5 * 8, 6);
   auto run = [&] {
@@ -217,12 +224,14 @@ TEST_CASE("engine: int8 mode stays close to fp32, and switching back is exact") 
 
 TEST_CASE("engine: resource limits refuse huge tensors and activations with a message") {
   // An initializer whose dims claim 2^40 elements (and whose data is far too short).
-  const auto huge_weight = ob::model({ob::node("Relu", {"x"}, {"y"}, "relu")},
-                                     {ob::float_tensor("w", {1 << 20, 1 << 20}, {1.0f})},
-                                     {ob::value_info("x", {1, 1, -1, -1})}, {ob::value_info("y", {1, 1, -1, -1})});
+  const auto huge_weight =
+      ob::model({ob::node("Relu", {"x"}, {"y"}, "relu")}, {ob::float_tensor("w", {1 << 20, 1 << 20}, {1.0f})},
+                {ob::value_info("x", {1, 1, -1, -1})}, {ob::value_info("y", {1, 1, -1, -1})});
   Model a(huge_weight);
   CHECK(a.m == nullptr);
-  CHECK_MESSAGE(a.error.find("tensor 'w' would have 1048576x1048576 elements, more than the limit") != std::string::npos, a.error);
+  CHECK_MESSAGE(
+      a.error.find("tensor 'w' would have 1048576x1048576 elements, more than the limit") != std::string::npos,
+      a.error);
   // An input size whose activations are over the limit: refused before anything is allocated.
   Model b(conv_relu_model());
   REQUIRE(b.m != nullptr);
@@ -236,21 +245,25 @@ TEST_CASE("engine: resource limits refuse huge tensors and activations with a me
   s.dims[3] = 8;
   CHECK(dv_model_set_input_shape(b.m, 0, &s) == dv_ok);  // the model stays usable
   // A constant resized to 8192x8192 (folded at load, like position embeddings): refused.
-  const auto big_resize = ob::model({ob::node("Resize", {"k", "", "", "sizes"}, {"r"}, "grow", {ob::attr_string("mode", "cubic")}),
-                                     ob::node("Add", {"x", "r"}, {"y"}, "add")},
-                                    {ob::float_tensor("k", {1, 1, 2, 2}, {1, 2, 3, 4}), ob::int64_tensor("sizes", {4}, {1, 1, 8192, 8192})},
-                                    {ob::value_info("x", {1, 1, 1, 1})}, {ob::value_info("y", {1, 1, 8192, 8192})});
+  const auto big_resize =
+      ob::model({ob::node("Resize", {"k", "", "", "sizes"}, {"r"}, "grow", {ob::attr_string("mode", "cubic")}),
+                 ob::node("Add", {"x", "r"}, {"y"}, "add")},
+                {ob::float_tensor("k", {1, 1, 2, 2}, {1, 2, 3, 4}), ob::int64_tensor("sizes", {4}, {1, 1, 8192, 8192})},
+                {ob::value_info("x", {1, 1, 1, 1})}, {ob::value_info("y", {1, 1, 8192, 8192})});
   Model c(big_resize);  // its input size is fixed, so the load prepares it
   CHECK(c.m == nullptr);
-  CHECK_MESSAGE(c.error.find("Resize node 'grow': resizing a constant to 1x1x8192x8192 is more than the limit of 2^24 elements") !=
-                    std::string::npos,
-                c.error);
+  CHECK_MESSAGE(
+      c.error.find(
+          "Resize node 'grow': resizing a constant to 1x1x8192x8192 is more than the limit of 2^24 elements") !=
+          std::string::npos,
+      c.error);
 }
 
 TEST_CASE("engine: unused nodes are skipped; an output that is just the input is refused (fuzz findings)") {
   // Relu is dead: only Sigmoid feeds the output. XNNPACK aborted on such subgraphs before.
-  const auto dead = ob::model({ob::node("Relu", {"x"}, {"unused"}, "dead_relu"), ob::node("Sigmoid", {"x"}, {"y"}, "sig")}, {},
-                              {ob::value_info("x", {1, 4})}, {ob::value_info("y", {1, 4})});
+  const auto dead =
+      ob::model({ob::node("Relu", {"x"}, {"unused"}, "dead_relu"), ob::node("Sigmoid", {"x"}, {"y"}, "sig")}, {},
+                {ob::value_info("x", {1, 4})}, {ob::value_info("y", {1, 4})});
   Model a(dead);
   REQUIRE_MESSAGE(a.m != nullptr, a.error);
   const std::vector<float> x = {-2.0f, 0.0f, 1.0f, 3.0f};
@@ -308,7 +321,8 @@ TEST_CASE("engine API: the operator list is the registry, and says what runs on 
   for (size_t i = 0; i < dv_operator_count(); ++i) ops[dv_operator_name(i)] = dv_operator_runs_on_activations(i);
   CHECK(dv_operator_name(dv_operator_count()) == nullptr);
   CHECK(dv_operator_runs_on_activations(dv_operator_count()) == -1);
-  for (const char* computed : {"Conv", "MatMul", "HardSwish", "Elu", "Gelu", "Sqrt", "Neg", "Floor", "Resize", "Concat"})
+  for (const char* computed :
+       {"Conv", "MatMul", "HardSwish", "Elu", "Gelu", "Sqrt", "Neg", "Floor", "Resize", "Concat"})
     CHECK_MESSAGE(ops[computed] == 1, computed);
   for (const char* folded : {"Shape", "Gather", "Cast", "Erf", "Pow"}) CHECK_MESSAGE(ops[folded] == 0, folded);
 }

@@ -20,7 +20,9 @@ dv::depth::DepthMap ground_truth(int w, int h) {
   gt.values[3] = 0.0f;  // no measurement
   return gt;
 }
-std::string temp(const std::string& name) { return (std::filesystem::temp_directory_path() / ("dv-eval-" + name)).string(); }
+std::string temp(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("dv-eval-" + name)).string();
+}
 }  // namespace
 
 TEST_CASE("evaluate: fitted scale and shift make an affine inverse depth exact") {
@@ -54,8 +56,8 @@ TEST_CASE("evaluate: ground truth from a big-endian 16-bit PGM and from .npy, ma
   {
     std::ofstream out(manifest);
     out << R"([{"id": "a", "rgb": "x.png", "depth": ")" << std::filesystem::path(pgm).filename().string()
-        << R"(", "scale": 0.001}, {"id": "b", "rgb": "y.png", "depth": ")" << std::filesystem::path(npy).filename().string()
-        << R"(", "decode": "npy_m"}])";
+        << R"(", "scale": 0.001}, {"id": "b", "rgb": "y.png", "depth": ")"
+        << std::filesystem::path(npy).filename().string() << R"(", "decode": "npy_m"}])";
   }
   const auto entries = dv::depth::read_eval_manifest(manifest);
   REQUIRE(entries.size() == 2);

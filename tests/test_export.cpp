@@ -16,7 +16,9 @@
 
 namespace {
 const dv::depth::DepthMap kMap{3, 2, {0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 0.125f}};
-std::string temp_path(const std::string& name) { return (std::filesystem::temp_directory_path() / ("dv-export-" + name)).string(); }
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("dv-export-" + name)).string();
+}
 }  // namespace
 
 TEST_CASE("export: 8-bit PNG reads back with stb") {

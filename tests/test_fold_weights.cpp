@@ -31,13 +31,14 @@ constexpr float kScale = 0.7f;
 
 // y = ((LayerNorm(x) W + b) * 0.7) * layer_scale, x [1, tokens, dim].
 std::vector<uint8_t> block_model() {
-  return ob::model({ob::node("LayerNormalization", {"x", "g", "beta"}, {"ln"}, "ln", {ob::attr_int("axis", -1)}),
-                    ob::node("MatMul", {"ln", "w"}, {"m"}, "proj"), ob::node("Add", {"m", "b"}, {"a"}, "bias"),
-                    ob::node("Mul", {"a", "s"}, {"scaled"}, "scale"), ob::node("Mul", {"lam", "scaled"}, {"y"}, "layer_scale")},
-                   {ob::float_tensor("g", {kDim}, kGamma), ob::float_tensor("beta", {kDim}, kBeta),
-                    ob::float_tensor("w", {kDim, kOut}, kW), ob::float_tensor("b", {kOut}, kBias),
-                    ob::float_tensor("s", {}, {kScale}), ob::float_tensor("lam", {kOut}, kLayerScale)},
-                   {ob::value_info("x", {1, kTokens, kDim})}, {ob::value_info("y", {1, kTokens, kOut})});
+  return ob::model(
+      {ob::node("LayerNormalization", {"x", "g", "beta"}, {"ln"}, "ln", {ob::attr_int("axis", -1)}),
+       ob::node("MatMul", {"ln", "w"}, {"m"}, "proj"), ob::node("Add", {"m", "b"}, {"a"}, "bias"),
+       ob::node("Mul", {"a", "s"}, {"scaled"}, "scale"), ob::node("Mul", {"lam", "scaled"}, {"y"}, "layer_scale")},
+      {ob::float_tensor("g", {kDim}, kGamma), ob::float_tensor("beta", {kDim}, kBeta),
+       ob::float_tensor("w", {kDim, kOut}, kW), ob::float_tensor("b", {kOut}, kBias),
+       ob::float_tensor("s", {}, {kScale}), ob::float_tensor("lam", {kOut}, kLayerScale)},
+      {ob::value_info("x", {1, kTokens, kDim})}, {ob::value_info("y", {1, kTokens, kOut})});
 }
 
 std::vector<double> reference(const std::vector<float>& x) {
@@ -50,7 +51,8 @@ std::vector<double> reference(const std::vector<float>& x) {
     for (int o = 0; o < kOut; ++o) {
       double acc = kBias[size_t(o)];
       for (int c = 0; c < kDim; ++c)
-        acc += ((row[c] - mean) / std::sqrt(var + 1e-5) * kGamma[size_t(c)] + kBeta[size_t(c)]) * kW[size_t(c * kOut + o)];
+        acc +=
+            ((row[c] - mean) / std::sqrt(var + 1e-5) * kGamma[size_t(c)] + kBeta[size_t(c)]) * kW[size_t(c * kOut + o)];
       y.push_back(acc * kScale * kLayerScale[size_t(o)]);
     }
   }

@@ -29,8 +29,8 @@ struct Fused {
   }
 };
 
-Fused fused(const std::vector<std::string>& nodes, const std::vector<std::string>& inits, const std::vector<int64_t>& x_shape,
-            const std::vector<std::string>& outputs = {"y"}) {
+Fused fused(const std::vector<std::string>& nodes, const std::vector<std::string>& inits,
+            const std::vector<int64_t>& x_shape, const std::vector<std::string>& outputs = {"y"}) {
   std::vector<std::string> outs;
   for (const auto& o : outputs) outs.push_back(ob::value_info(o, {}));
   const auto bytes = ob::model(nodes, inits, {ob::value_info("x", x_shape)}, outs);
@@ -44,35 +44,45 @@ std::vector<float> filled(size_t n, float v = 0.25f) { return std::vector<float>
 
 // y = x * 0.5 * (1 + erf(x / sqrt(2))), the two Muls in the order given.
 std::vector<std::string> gelu_nodes(bool half_first, const std::string& erf_out = "e") {
-  const std::vector<std::string> first = half_first ? std::vector<std::string>{"p", "half"} : std::vector<std::string>{"p", "x"};
-  const std::vector<std::string> second = half_first ? std::vector<std::string>{"q", "x"} : std::vector<std::string>{"q", "half"};
+  const std::vector<std::string> first =
+      half_first ? std::vector<std::string>{"p", "half"} : std::vector<std::string>{"p", "x"};
+  const std::vector<std::string> second =
+      half_first ? std::vector<std::string>{"q", "x"} : std::vector<std::string>{"q", "half"};
   return {ob::node("Div", {"x", "sqrt2"}, {"d"}, "div"), ob::node("Erf", {"d"}, {erf_out}, "erf"),
           ob::node("Add", {erf_out, "one"}, {"p"}, "add"), ob::node("Mul", first, {"q"}, "mul1"),
           ob::node("Mul", second, {"y"}, "mul2")};
 }
 std::vector<std::string> gelu_constants(float half = 0.5f) {
-  return {ob::float_tensor("sqrt2", {}, {1.4142135f}), ob::float_tensor("one", {}, {1.0f}), ob::float_tensor("half", {}, {half})};
+  return {ob::float_tensor("sqrt2", {}, {1.4142135f}), ob::float_tensor("one", {}, {1.0f}),
+          ob::float_tensor("half", {}, {half})};
 }
 
 }  // namespace
 
 TEST_CASE("fuse: MatMul + Add of a constant [N] bias becomes one MatMul with a bias") {
-  const auto inits = std::vector<std::string>{ob::float_tensor("w", {4, 3}, filled(12)), ob::float_tensor("b", {3}, filled(3))};
+  const auto inits =
+      std::vector<std::string>{ob::float_tensor("w", {4, 3}, filled(12)), ob::float_tensor("b", {3}, filled(3))};
   SUBCASE("applies, either operand order") {
-    CHECK(fused({ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"m", "b"}, {"y"})}, inits, {2, 4}).types() == "MatMul+bias");
-    CHECK(fused({ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"b", "m"}, {"y"})}, inits, {2, 4}).types() == "MatMul+bias");
+    CHECK(fused({ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"m", "b"}, {"y"})}, inits, {2, 4}).types() ==
+          "MatMul+bias");
+    CHECK(fused({ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"b", "m"}, {"y"})}, inits, {2, 4}).types() ==
+          "MatMul+bias");
   }
   SUBCASE("not with a bias of another shape") {
-    const auto other = std::vector<std::string>{ob::float_tensor("w", {4, 3}, filled(12)), ob::float_tensor("b", {1, 3}, filled(3))};
-    CHECK(fused({ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"m", "b"}, {"y"})}, other, {2, 4}).types() == "MatMul Add");
+    const auto other =
+        std::vector<std::string>{ob::float_tensor("w", {4, 3}, filled(12)), ob::float_tensor("b", {1, 3}, filled(3))};
+    CHECK(fused({ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"m", "b"}, {"y"})}, other, {2, 4}).types() ==
+          "MatMul Add");
   }
   SUBCASE("not when the product is also read elsewhere") {
-    const auto f = fused({ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"m", "b"}, {"a"}), ob::node("Mul", {"a", "m"}, {"y"})},
-                         inits, {2, 4});
+    const auto f = fused(
+        {ob::node("MatMul", {"x", "w"}, {"m"}), ob::node("Add", {"m", "b"}, {"a"}), ob::node("Mul", {"a", "m"}, {"y"})},
+        inits, {2, 4});
     CHECK(f.types() == "MatMul Add Mul");
   }
   SUBCASE("not when both operands are computed") {
-    const auto f = fused({ob::node("Transpose", {"x"}, {"t"}), ob::node("MatMul", {"x", "t"}, {"m"}), ob::node("Add", {"m", "b"}, {"y"})},
+    const auto f = fused({ob::node("Transpose", {"x"}, {"t"}), ob::node("MatMul", {"x", "t"}, {"m"}),
+                          ob::node("Add", {"m", "b"}, {"y"})},
                          {ob::float_tensor("b", {2}, filled(2))}, {2, 2});
     CHECK(f.types() == "Transpose MatMul Add");
   }
@@ -98,9 +108,10 @@ TEST_CASE("fuse: the Erf pattern becomes Gelu") {
 
 namespace {
 // Resize of x [1,C,4,4] by 2 (nearest asymmetric/floor or linear), then `next` reads "r".
-Fused resize_then(const std::string& mode, const std::vector<std::string>& next, std::vector<std::string> inits, int64_t c = 4,
-                  float scale = 2.0f) {
-  const std::vector<std::string> attrs = {ob::attr_string("mode", mode), ob::attr_string("coordinate_transformation_mode", "asymmetric"),
+Fused resize_then(const std::string& mode, const std::vector<std::string>& next, std::vector<std::string> inits,
+                  int64_t c = 4, float scale = 2.0f) {
+  const std::vector<std::string> attrs = {ob::attr_string("mode", mode),
+                                          ob::attr_string("coordinate_transformation_mode", "asymmetric"),
                                           ob::attr_string("nearest_mode", "floor")};
   std::vector<std::string> nodes = {ob::node("Resize", {"x", "", "scales"}, {"r"}, "up", attrs)};
   nodes.insert(nodes.end(), next.begin(), next.end());
@@ -114,7 +125,8 @@ TEST_CASE("fuse: a nearest upsampling read only by Add/Sub/Mul/Div with an activ
   const std::vector<std::string> skip = {ob::node("Resize", {"x", "", "scales"}, {"s"}, "skip")};
   auto with = [&](const std::string& op, bool skip_first) {
     std::vector<std::string> next = skip;
-    next.push_back(ob::node(op, skip_first ? std::vector<std::string>{"s2", "r"} : std::vector<std::string>{"r", "s2"}, {"y"}, "join"));
+    next.push_back(ob::node(op, skip_first ? std::vector<std::string>{"s2", "r"} : std::vector<std::string>{"r", "s2"},
+                            {"y"}, "join"));
     next.insert(next.begin() + 1, ob::node("Sigmoid", {"s"}, {"s2"}, "act"));
     return next;
   };
@@ -130,8 +142,9 @@ TEST_CASE("fuse: a nearest upsampling read only by Add/Sub/Mul/Div with an activ
     CHECK(resize_then("linear", with("Add", false), {}).types() == "Resize Resize Sigmoid Add");
   }
   SUBCASE("not with a constant operand") {
-    CHECK(resize_then("nearest", {ob::node("Add", {"r", "k"}, {"y"})}, {ob::float_tensor("k", {1, 4, 8, 8}, filled(256))}).types() ==
-          "Resize Add");
+    CHECK(
+        resize_then("nearest", {ob::node("Add", {"r", "k"}, {"y"})}, {ob::float_tensor("k", {1, 4, 8, 8}, filled(256))})
+            .types() == "Resize Add");
   }
   SUBCASE("not when the upsampled tensor is read twice") {
     CHECK(resize_then("nearest", {ob::node("Add", {"r", "r"}, {"y"})}, {}).types() == "Resize Add");
@@ -140,25 +153,30 @@ TEST_CASE("fuse: a nearest upsampling read only by Add/Sub/Mul/Div with an activ
 
 TEST_CASE("fuse: a 1x1 Conv right after an upsampling runs first") {
   auto conv = [](int64_t out, int64_t in, int64_t k) {
-    return std::vector<std::string>{ob::float_tensor("w", {out, in, k, k}, filled(size_t(out * in * k * k))), ob::float_tensor("b", {out}, filled(size_t(out)))};
+    return std::vector<std::string>{ob::float_tensor("w", {out, in, k, k}, filled(size_t(out * in * k * k))),
+                                    ob::float_tensor("b", {out}, filled(size_t(out)))};
   };
   const std::vector<std::string> conv_node = {ob::node("Conv", {"r", "w", "b"}, {"y"}, "conv")};
   SUBCASE("applies for nearest and linear, with an activation after it left in place") {
     CHECK(resize_then("nearest", conv_node, conv(2, 4, 1)).types() == "Resize+Conv");
-    const auto f = resize_then("linear", {ob::node("Conv", {"r", "w", "b"}, {"c"}, "conv"), ob::node("Relu", {"c"}, {"y"})}, conv(2, 4, 1));
+    const auto f = resize_then(
+        "linear", {ob::node("Conv", {"r", "w", "b"}, {"c"}, "conv"), ob::node("Relu", {"c"}, {"y"})}, conv(2, 4, 1));
     CHECK(f.types() == "Resize+Conv Relu");
     CHECK(f.ops[0].partner_kind == Partner::pointwise_conv_first);
   }
   SUBCASE("not for a 3x3 kernel") { CHECK(resize_then("nearest", conv_node, conv(2, 4, 3)).types() == "Resize Conv"); }
-  SUBCASE("not with more output than input channels") { CHECK(resize_then("nearest", conv_node, conv(6, 4, 1)).types() == "Resize Conv"); }
+  SUBCASE("not with more output than input channels") {
+    CHECK(resize_then("nearest", conv_node, conv(6, 4, 1)).types() == "Resize Conv");
+  }
   SUBCASE("not after a downsampling") {
     CHECK(resize_then("nearest", conv_node, conv(2, 4, 1), 4, 0.5f).types() == "Resize Conv");
   }
 }
 
 TEST_CASE("fuse: a Clip/Relu after a convolution is left to XNNPACK's own fusion; ops no output needs are dropped") {
-  const auto f = fused({ob::node("Conv", {"x", "w"}, {"c"}), ob::node("Relu", {"c"}, {"y"}), ob::node("Sigmoid", {"x"}, {"unused"})},
-                       {ob::float_tensor("w", {2, 3, 1, 1}, filled(6))}, {1, 3, 4, 4});
+  const auto f = fused(
+      {ob::node("Conv", {"x", "w"}, {"c"}), ob::node("Relu", {"c"}, {"y"}), ob::node("Sigmoid", {"x"}, {"unused"})},
+      {ob::float_tensor("w", {2, 3, 1, 1}, filled(6))}, {1, 3, 4, 4});
   CHECK(f.types() == "Conv Relu");
 }
 
@@ -174,13 +192,14 @@ namespace {
 // LayerNormalization as exporters before opset 17 write it; `also_output` makes the variance an output.
 Fused decomposed_layer_norm(const std::vector<std::string>& outputs = {"y"}) {
   const std::vector<std::string> last = {ob::attr_ints("axes", {-1})};
-  return fused({ob::node("ReduceMean", {"x"}, {"mean"}, "mean", last), ob::node("Sub", {"x", "mean"}, {"d"}),
-                ob::node("Pow", {"d", "two"}, {"sq"}), ob::node("ReduceMean", {"sq"}, {"var"}, "var", last),
-                ob::node("Add", {"var", "eps"}, {"ve"}), ob::node("Sqrt", {"ve"}, {"sd"}), ob::node("Div", {"d", "sd"}, {"n"}),
-                ob::node("Mul", {"n", "g"}, {"s"}), ob::node("Add", {"s", "b"}, {"y"})},
-               {ob::float_tensor("two", {}, {2.0f}), ob::float_tensor("eps", {}, {1e-5f}), ob::float_tensor("g", {8}, filled(8)),
-                ob::float_tensor("b", {8}, filled(8))},
-               {2, 8}, outputs);
+  return fused(
+      {ob::node("ReduceMean", {"x"}, {"mean"}, "mean", last), ob::node("Sub", {"x", "mean"}, {"d"}),
+       ob::node("Pow", {"d", "two"}, {"sq"}), ob::node("ReduceMean", {"sq"}, {"var"}, "var", last),
+       ob::node("Add", {"var", "eps"}, {"ve"}), ob::node("Sqrt", {"ve"}, {"sd"}), ob::node("Div", {"d", "sd"}, {"n"}),
+       ob::node("Mul", {"n", "g"}, {"s"}), ob::node("Add", {"s", "b"}, {"y"})},
+      {ob::float_tensor("two", {}, {2.0f}), ob::float_tensor("eps", {}, {1e-5f}), ob::float_tensor("g", {8}, filled(8)),
+       ob::float_tensor("b", {8}, filled(8))},
+      {2, 8}, outputs);
 }
 }  // namespace
 
@@ -190,5 +209,6 @@ TEST_CASE("fuse: the decomposed LayerNormalization becomes one, with its scale, 
   CHECK(f.ops[0].inputs == std::vector<int>{f.graph.find("x"), f.graph.find("g"), f.graph.find("b")});
   CHECK(f.ops[0].attr_float("epsilon", 0.0f) == doctest::Approx(1e-5f));
   // Not when the variance is also an output: then Pow computes on activations and the load is refused.
-  CHECK_THROWS_WITH(decomposed_layer_norm({"y", "var"}), doctest::Contains("Pow node '': computing it on activations is not supported"));
+  CHECK_THROWS_WITH(decomposed_layer_norm({"y", "var"}),
+                    doctest::Contains("Pow node '': computing it on activations is not supported"));
 }

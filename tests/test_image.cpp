@@ -17,10 +17,12 @@ std::vector<uint8_t> png(int w, int h, int channels) {
   std::vector<uint8_t> pixels(size_t(w * h * channels));
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = uint8_t(i * 7);
   std::vector<uint8_t> out;
-  stbi_write_png_to_func([](void* ctx, void* data, int size) {
-    auto* v = static_cast<std::vector<uint8_t>*>(ctx);
-    v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
-  }, &out, w, h, channels, pixels.data(), w * channels);
+  stbi_write_png_to_func(
+      [](void* ctx, void* data, int size) {
+        auto* v = static_cast<std::vector<uint8_t>*>(ctx);
+        v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+      },
+      &out, w, h, channels, pixels.data(), w * channels);
   return out;
 }
 
@@ -65,8 +67,8 @@ TEST_CASE("image: bad files give one clear error") {
   auto truncated = png(64, 64, 3);
   truncated.resize(truncated.size() / 2);
   CHECK(error_of(truncated).find("cannot decode") != std::string::npos);
-  CHECK(error_of(with_header_size(png(4, 4, 3), 0, 0)).find("photo.png: cannot decode the PNG (Invalid IHDR data: Image width is zero") !=
-        std::string::npos);
+  CHECK(error_of(with_header_size(png(4, 4, 3), 0, 0))
+            .find("photo.png: cannot decode the PNG (Invalid IHDR data: Image width is zero") != std::string::npos);
   try {
     dv::depth::load_image("/nonexistent/photo.jpg");
     FAIL("no error");

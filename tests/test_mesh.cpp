@@ -16,7 +16,9 @@
 using dv::depth::DepthMap;
 
 namespace {
-std::string temp_path(const std::string& name) { return (std::filesystem::temp_directory_path() / ("dv-mesh-" + name)).string(); }
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("dv-mesh-" + name)).string();
+}
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
@@ -83,7 +85,6 @@ TEST_CASE("mesh: PLY and OBJ parse back with their counts and texture coordinate
   std::remove(obj.c_str());
   std::remove(temp_path("a.mtl").c_str());
 }
-
 
 TEST_CASE("mesh: GLB loads back with tinygltf: counts, texture coordinates, embedded JPEG") {
   DepthMap ramp{8, 6, {}};

@@ -45,16 +45,17 @@ struct TempDir {
   }
   ~TempDir() { fs::remove_all(path); }
   void write(const std::string& name, const void* data, size_t size) const {
-    std::ofstream(path / name, std::ios::binary).write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+    std::ofstream(path / name, std::ios::binary)
+        .write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
 };
 
 std::vector<uint8_t> conv_model() {
   return ob::model({ob::node("Conv", {"x", "w", "b"}, {"y"}, "conv1",
-                             {ob::attr_ints("pads", {1, 1, 1, 1}), ob::attr_int("group", 1), ob::attr_float("alpha", 0.5f),
-                              ob::attr_string("auto_pad", "NOTSET")})},
-                   {ob::float_tensor("w", {2, 1, 1, 1}, {0.5f, -2.0f}), ob::float_tensor("b", {2}, {0.25f, 1.5f}, false),
-                    ob::int64_tensor("shape", {2}, {-1, 7})},
+                             {ob::attr_ints("pads", {1, 1, 1, 1}), ob::attr_int("group", 1),
+                              ob::attr_float("alpha", 0.5f), ob::attr_string("auto_pad", "NOTSET")})},
+                   {ob::float_tensor("w", {2, 1, 1, 1}, {0.5f, -2.0f}),
+                    ob::float_tensor("b", {2}, {0.25f, 1.5f}, false), ob::int64_tensor("shape", {2}, {-1, 7})},
                    {ob::value_info("x", {1, 1, -1, -1})}, {ob::value_info("y", {1, 2, -1, -1})});
 }
 
@@ -101,9 +102,9 @@ TEST_CASE("reader: external data is read from the model's folder") {
   TempDir dir;
   const float weights[4] = {1.0f, 2.0f, 3.0f, 4.0f};
   dir.write("weights.bin", weights, sizeof weights);
-  const auto bytes = ob::model({ob::node("Add", {"x", "w"}, {"y"})},
-                               {ob::external_tensor("w", {2}, "weights.bin", 8, 8)},
-                               {ob::value_info("x", {2})}, {ob::value_info("y", {2})});
+  const auto bytes =
+      ob::model({ob::node("Add", {"x", "w"}, {"y"})}, {ob::external_tensor("w", {2}, "weights.bin", 8, 8)},
+                {ob::value_info("x", {2})}, {ob::value_info("y", {2})});
   dir.write("model.onnx", bytes.data(), bytes.size());
   const auto m = dv::onnx::load_model_file((dir.path / "model.onnx").string());
   REQUIRE(m.graph.initializers.size() == 1);
@@ -140,7 +141,8 @@ TEST_CASE("reader: bad files give one clear error") {
   // model.ir_version (field 1) sent as a string: wrong wire type
   const std::vector<uint8_t> wrong_type = {0x0a, 0x01, 0x41};
   CHECK(error_of([&] { parse(wrong_type); }).find("wrong wire type") != std::string::npos);
-  CHECK(error_of([] { dv::onnx::load_model_file("/nonexistent/model.onnx"); }).find("cannot open model file") != std::string::npos);
+  CHECK(error_of([] { dv::onnx::load_model_file("/nonexistent/model.onnx"); }).find("cannot open model file") !=
+        std::string::npos);
   // every prefix of a valid model either parses or throws ModelError, never anything else
   const auto full = conv_model();
   for (size_t n = 0; n < full.size(); ++n) {
@@ -186,8 +188,7 @@ TEST_CASE("reader: the depth models in ../shared/models") {
   CHECK(ops.at("MatMul") == 96);
   CHECK(ops.at("LayerNormalization") == 28);
   CHECK(ops.at("Erf") == 12);
-  const std::string e = error_of([&] {
-    dv::onnx::load_model_file((models / "depth_anything_v2_small.graph.onnx").string());
-  });
+  const std::string e =
+      error_of([&] { dv::onnx::load_model_file((models / "depth_anything_v2_small.graph.onnx").string()); });
   CHECK(e.find("external-data file for initializer") != std::string::npos);
 }

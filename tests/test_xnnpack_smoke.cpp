@@ -27,7 +27,8 @@ TEST_CASE("smoke subgraph matches the naive reference") {
       const double err = dv::testing::max_relative_error(runtime.output(), dv::testing::smoke_reference(data));
       CHECK(err <= kTolerance);
       runtime.run();  // a second run gives the same answer
-      CHECK(dv::testing::max_relative_error(runtime.output(), dv::testing::smoke_reference(data)) == doctest::Approx(err));
+      CHECK(dv::testing::max_relative_error(runtime.output(), dv::testing::smoke_reference(data)) ==
+            doctest::Approx(err));
     }
   }
 }

@@ -1,7 +1,8 @@
 // depthview: depth maps for photos, from the command line.
 //
 //   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,png16,color,pfm,exr,ply,obj,glb,points]
-//             [--colormap NAME] [--threads N] [--precision fp32|int8] [--size N] [--invert] [--edge-aware] [--fov DEG] [--cut T]
+//             [--colormap NAME] [--threads N] [--precision fp32|int8] [--size N] [--invert] [--edge-aware] [--fov DEG]
+//             [--cut T]
 //   depthview models
 //   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH]
 //
@@ -66,7 +67,8 @@ std::vector<std::string> expand(const std::vector<std::string>& inputs) {
 dv::depth::ModelCatalog catalog(const Options& o) {
   const char* env = std::getenv("DEPTHVIEW_MODELS_JSON");
   const std::string manifest = !o.models_json.empty() ? o.models_json : env ? env : DV_MODELS_DIR "/models.json";
-  return dv::depth::ModelCatalog(manifest, {fs::path(manifest).parent_path().string(), DV_MODELS_DIR, DV_SHARED_MODELS_DIR});
+  return dv::depth::ModelCatalog(manifest,
+                                 {fs::path(manifest).parent_path().string(), DV_MODELS_DIR, DV_SHARED_MODELS_DIR});
 }
 
 int list_models(const Options& o) {
@@ -125,7 +127,8 @@ int run_batch(const Options& o) {
     }
   }
   bar.clear();
-  std::printf("depthview: %zu of %zu photos done%s\n", photos.size() - failed, photos.size(), failed ? ", some failed" : "");
+  std::printf("depthview: %zu of %zu photos done%s\n", photos.size() - failed, photos.size(),
+              failed ? ", some failed" : "");
   return failed ? 1 : 0;
 }
 
@@ -137,23 +140,27 @@ int run_eval(const Options& o) {
   double abs_rel = 0, delta1 = 0;
   for (const auto& entry : entries) {
     const auto result = est->run(dv::depth::load_image(entry.rgb_path), o.estimate);
-    const auto m = dv::depth::evaluate_depth(result.model_output, est->info().output, dv::depth::load_ground_truth(entry));
+    const auto m =
+        dv::depth::evaluate_depth(result.model_output, est->info().output, dv::depth::load_ground_truth(entry));
     std::printf("%-28s AbsRel %.4f  d1 %.4f\n", entry.id.c_str(), m.abs_rel, m.delta1);
     abs_rel += m.abs_rel;
     delta1 += m.delta1;
   }
   const double n = double(std::max<size_t>(1, entries.size()));
-  std::printf("mean over %zu images (%s): AbsRel %.4f  d1 %.4f\n", entries.size(), est->info().name.c_str(), abs_rel / n, delta1 / n);
+  std::printf("mean over %zu images (%s): AbsRel %.4f  d1 %.4f\n", entries.size(), est->info().name.c_str(),
+              abs_rel / n, delta1 / n);
   return 0;
 }
 
 void add_model_options(CLI::App& app, Options& o) {
   app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
   app.add_option("--threads", o.engine.threads, "worker threads")->check(CLI::Range(1, 64));
-  app.add_option_function<std::string>("--precision", [&](const std::string& p) { o.engine.int8 = p == "int8"; },
-                                       "fp32 (default, exact) or int8 (faster, slightly less exact)")
+  app.add_option_function<std::string>(
+         "--precision", [&](const std::string& p) { o.engine.int8 = p == "int8"; },
+         "fp32 (default, exact) or int8 (faster, slightly less exact)")
       ->check(CLI::IsMember({"fp32", "int8"}));
-  app.add_option("--size", o.estimate.size, "short side of the model input for keep-aspect models (e.g. 518)")->check(CLI::Range(14, 4096));
+  app.add_option("--size", o.estimate.size, "short side of the model input for keep-aspect models (e.g. 518)")
+      ->check(CLI::Range(14, 4096));
 }
 
 }  // namespace
@@ -169,15 +176,20 @@ int main(int argc, char** argv) {
                  "ply, obj, glb (relief mesh + photo texture), points (coloured point-cloud PLY)")
       ->delimiter(',')
       ->check(CLI::IsMember(dv::depth::output_formats()));
-  app.add_option("--colormap", o.output.colormap, "colour map of the color output")->check(CLI::IsMember(dv::depth::colormap_names()));
+  app.add_option("--colormap", o.output.colormap, "colour map of the color output")
+      ->check(CLI::IsMember(dv::depth::colormap_names()));
   app.add_flag("--invert", o.estimate.normalize.invert, "bright = far instead of near");
   app.add_flag("--edge-aware", o.estimate.edge_aware, "snap depth edges to the photo's edges (guided filter)");
-  app.add_option("--cut", o.output.mesh.discontinuity, "mesh: drop triangles whose depths (0..1) differ by more")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--mesh-size", o.output.mesh.max_side, "mesh: vertices along the longer side")->check(CLI::Range(2, 4096));
-  app.add_option("--fov", o.output.points.fov_degrees, "points: horizontal field of view of the photo, degrees")->check(CLI::Range(1.0, 179.0));
+  app.add_option("--cut", o.output.mesh.discontinuity, "mesh: drop triangles whose depths (0..1) differ by more")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--mesh-size", o.output.mesh.max_side, "mesh: vertices along the longer side")
+      ->check(CLI::Range(2, 4096));
+  app.add_option("--fov", o.output.points.fov_degrees, "points: horizontal field of view of the photo, degrees")
+      ->check(CLI::Range(1.0, 179.0));
   app.add_option("--models-json", o.models_json, "model manifest (default: models/models.json)");
   CLI::App* models = app.add_subcommand("models", "list the known models and where they are installed");
-  CLI::App* eval = app.add_subcommand("eval", "AbsRel and d1 on an evaluation set (protocol of ../shared/eval/README.md)");
+  CLI::App* eval =
+      app.add_subcommand("eval", "AbsRel and d1 on an evaluation set (protocol of ../shared/eval/README.md)");
   eval->add_option("--manifest", o.eval_manifest, "evaluation manifest (JSON list of rgb/depth pairs)")->required();
   add_model_options(*eval, o);
   CLI11_PARSE(app, argc, argv);

@@ -26,8 +26,8 @@ class ProgressBar {
     if (!enabled_) return;
     constexpr size_t kWidth = 30;
     const size_t filled = total_ ? done * kWidth / total_ : kWidth;
-    std::fprintf(stderr, "\r\033[K[%s%s] %zu/%zu %s", std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
-                 done, total_, next.c_str());
+    std::fprintf(stderr, "\r\033[K[%s%s] %zu/%zu %s", std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, '.').c_str(), done, total_, next.c_str());
     std::fflush(stderr);
     drawn_ = true;
   }

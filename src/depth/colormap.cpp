@@ -27,7 +27,8 @@ const std::vector<std::string>& colormap_names() {
 Colormap colormap_from_name(const std::string& name) {
   const auto& names = colormap_names();
   const auto it = std::find(names.begin(), names.end(), name);
-  if (it == names.end()) throw std::invalid_argument("unknown colour map '" + name + "' (grey, inferno, turbo, viridis, magma)");
+  if (it == names.end())
+    throw std::invalid_argument("unknown colour map '" + name + "' (grey, inferno, turbo, viridis, magma)");
   return static_cast<Colormap>(it - names.begin());
 }
 

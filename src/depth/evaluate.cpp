@@ -24,7 +24,8 @@ std::vector<EvalEntry> read_eval_manifest(const std::string& path) {
       EvalEntry entry{e.at("id").get<std::string>(), (base / e.at("rgb").get<std::string>()).string(),
                       (base / e.at("depth").get<std::string>()).string(), e.value("scale", 0.0),
                       e.value("decode", std::string()) == "npy_m"};
-      if (!entry.npy_metres && !(entry.scale > 0)) throw std::runtime_error("entry " + entry.id + " has no depth scale");
+      if (!entry.npy_metres && !(entry.scale > 0))
+        throw std::runtime_error("entry " + entry.id + " has no depth scale");
       entries.push_back(std::move(entry));
     }
   } catch (const std::exception& e) {

@@ -16,14 +16,16 @@ namespace dv::depth {
 void write_png8(const std::string& path, const DepthMap& map) {
   validate(map, path.c_str());
   std::vector<uint8_t> grey(map.values.size());
-  std::transform(map.values.begin(), map.values.end(), grey.begin(), [](float v) { return uint8_t(std::lround(quantize_unit(v, 255))); });
+  std::transform(map.values.begin(), map.values.end(), grey.begin(),
+                 [](float v) { return uint8_t(std::lround(quantize_unit(v, 255))); });
   if (!stbi_write_png(path.c_str(), map.width, map.height, 1, grey.data(), map.width))
     throw std::runtime_error("cannot write " + path);
 }
 
 void write_png_rgb(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb) {
   validate(Image{width, height, rgb}, path.c_str());
-  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3)) throw std::runtime_error("cannot write " + path);
+  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3))
+    throw std::runtime_error("cannot write " + path);
 }
 
 std::vector<uint8_t> encode_jpeg(const Image& photo, int quality) {
@@ -44,7 +46,9 @@ void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-void write_jpeg(const std::string& path, const Image& photo, int quality) { write_bytes(path, encode_jpeg(photo, quality)); }
+void write_jpeg(const std::string& path, const Image& photo, int quality) {
+  write_bytes(path, encode_jpeg(photo, quality));
+}
 
 void write_pfm(const std::string& path, const DepthMap& map) {
   validate(map, path.c_str());

@@ -40,7 +40,8 @@ std::vector<uint8_t> encode_png16(const DepthMap& map) {
   std::vector<uint16_t> samples(map.values.size());
   for (size_t i = 0; i < samples.size(); ++i) samples[i] = uint16_t(std::lround(quantize_unit(map.values[i], 65535)));
   std::vector<png_bytep> rows(size_t(map.height));
-  for (int y = 0; y < map.height; ++y) rows[size_t(y)] = reinterpret_cast<png_bytep>(&samples[size_t(y) * size_t(map.width)]);
+  for (int y = 0; y < map.height; ++y)
+    rows[size_t(y)] = reinterpret_cast<png_bytep>(&samples[size_t(y) * size_t(map.width)]);
   std::vector<uint8_t> out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;

@@ -58,7 +58,8 @@ DepthMap guided_filter(const DepthMap& depth, const Image& guide, const GuidedFi
   const std::vector<float>& Is = small_I.values;
   const std::vector<float>& ps = small_p.values;
   const std::vector<float> mean_I = box_mean(Is, sw, sh, sr), mean_p = box_mean(ps, sw, sh, sr);
-  const std::vector<float> mean_Ip = box_mean(product(Is, ps), sw, sh, sr), mean_II = box_mean(product(Is, Is), sw, sh, sr);
+  const std::vector<float> mean_Ip = box_mean(product(Is, ps), sw, sh, sr),
+                           mean_II = box_mean(product(Is, Is), sw, sh, sr);
   DepthMap a{sw, sh, std::vector<float>(Is.size())}, b{sw, sh, std::vector<float>(Is.size())};
   for (size_t i = 0; i < Is.size(); ++i) {
     const float cov = mean_Ip[i] - mean_I[i] * mean_p[i], var = mean_II[i] - mean_I[i] * mean_I[i];

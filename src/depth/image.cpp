@@ -24,12 +24,13 @@ void check_header(std::span<const uint8_t> bytes, const std::string& name, uint6
   if (bytes.empty()) throw ImageError(name + ": the file is empty");
   if (bytes.size() > size_t(INT32_MAX)) throw ImageError(name + ": the file is larger than 2 GB");
   int w = 0, h = 0, channels = 0;
-  if (is_png(bytes))
-    png_size(bytes, name, &w, &h);  // libpng: exact sizes beyond stb's 1 GiB, CRC-checked
+  if (is_png(bytes)) png_size(bytes, name, &w, &h);  // libpng: exact sizes beyond stb's 1 GiB, CRC-checked
   else if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &channels))
-    throw ImageError(name + ": not a supported image (JPEG, PNG, BMP, GIF, PNM, TGA, PSD, HDR), or its header is "
-                            "corrupt or claims a size too large to decode");
-  if (w <= 0 || h <= 0) throw ImageError(name + ": the image is empty (" + std::to_string(w) + "x" + std::to_string(h) + ")");
+    throw ImageError(name +
+                     ": not a supported image (JPEG, PNG, BMP, GIF, PNM, TGA, PSD, HDR), or its header is "
+                     "corrupt or claims a size too large to decode");
+  if (w <= 0 || h <= 0)
+    throw ImageError(name + ": the image is empty (" + std::to_string(w) + "x" + std::to_string(h) + ")");
   const uint64_t pixel_count = uint64_t(w) * uint64_t(h);
   if (pixel_count > max_pixels)
     throw ImageError(name + ": the image is " + std::to_string(w) + "x" + std::to_string(h) + " (" +
@@ -100,10 +101,13 @@ std::vector<uint8_t> read_file(const std::string& path) {
 
 void validate(const Image& image, const char* what) {
   if (image.width <= 0 || image.height <= 0 || image.rgb.size() != size_t(image.width) * size_t(image.height) * 3)
-    throw std::invalid_argument(std::string(what) + ": " + std::to_string(image.width) + "x" + std::to_string(image.height) +
-                                " with " + std::to_string(image.rgb.size()) + " bytes is not a valid RGB image");
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(image.width) + "x" +
+                                std::to_string(image.height) + " with " + std::to_string(image.rgb.size()) +
+                                " bytes is not a valid RGB image");
 }
 
-Image load_image(const std::string& path, uint64_t max_pixels) { return decode_image(read_file(path), path, max_pixels); }
+Image load_image(const std::string& path, uint64_t max_pixels) {
+  return decode_image(read_file(path), path, max_pixels);
+}
 
 }  // namespace dv::depth

@@ -81,7 +81,8 @@ void png_size(std::span<const uint8_t> bytes, const std::string& name, int* widt
     ok = read_size(png, info, width, height);
   }
   png_destroy_read_struct(&png, &info, nullptr);
-  if (!ok) throw ImageError(name + ": cannot decode the PNG (" + (src.message[0] ? src.message : "out of memory") + ")");
+  if (!ok)
+    throw ImageError(name + ": cannot decode the PNG (" + (src.message[0] ? src.message : "out of memory") + ")");
 }
 
 bool is_png(std::span<const uint8_t> bytes) { return bytes.size() >= 8 && png_sig_cmp(bytes.data(), 0, 8) == 0; }
@@ -98,7 +99,8 @@ Image decode_png(std::span<const uint8_t> bytes, const std::string& name) {
     ok = read(png, info, &img, &rows);
   }
   png_destroy_read_struct(&png, &info, nullptr);
-  if (!ok) throw ImageError(name + ": cannot decode the PNG (" + (src.message[0] ? src.message : "out of memory") + ")");
+  if (!ok)
+    throw ImageError(name + ": cannot decode the PNG (" + (src.message[0] ? src.message : "out of memory") + ")");
   return img;
 }
 

@@ -54,7 +54,8 @@ Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
   Mesh mesh;
   for (int j = 0; j < grid.rows; ++j)
     for (int i = 0; i < grid.columns; ++i) {
-      const float u = float(grid.pixel_x(i)) / float(depth.width - 1), v = float(grid.pixel_y(j)) / float(depth.height - 1);
+      const float u = float(grid.pixel_x(i)) / float(depth.width - 1),
+                  v = float(grid.pixel_y(j)) / float(depth.height - 1);
       const float z = d[size_t(j) * size_t(grid.columns) + size_t(i)];
       mesh.positions.push_back({u - 0.5f, (0.5f - v) * aspect, std::isfinite(z) ? z * options.depth_scale : 0.0f});
       mesh.uvs.push_back({u, 1.0f - v});
@@ -96,7 +97,8 @@ void write_obj(const std::string& path, const Mesh& mesh, const std::string& tex
   for (const auto& p : mesh.positions) out << "v " << p[0] << ' ' << p[1] << ' ' << p[2] << '\n';
   for (const auto& t : mesh.uvs) out << "vt " << t[0] << ' ' << t[1] << '\n';
   for (const auto& t : mesh.triangles)  // OBJ indices are 1-based; vertex i has texture coordinate i
-    out << "f " << t[0] + 1 << '/' << t[0] + 1 << ' ' << t[1] + 1 << '/' << t[1] + 1 << ' ' << t[2] + 1 << '/' << t[2] + 1 << '\n';
+    out << "f " << t[0] + 1 << '/' << t[0] + 1 << ' ' << t[1] + 1 << '/' << t[1] + 1 << ' ' << t[2] + 1 << '/'
+        << t[2] + 1 << '\n';
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 

@@ -40,8 +40,9 @@ void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint
   m.asset.version = "2.0";
   m.asset.generator = "depthview";
   m.buffers.resize(1);
-  const int pos = add_accessor(m, add_view(m, mesh.positions.data(), mesh.positions.size() * 12, TINYGLTF_TARGET_ARRAY_BUFFER),
-                               TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_VEC3, mesh.positions.size());
+  const int pos =
+      add_accessor(m, add_view(m, mesh.positions.data(), mesh.positions.size() * 12, TINYGLTF_TARGET_ARRAY_BUFFER),
+                   TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_VEC3, mesh.positions.size());
   std::vector<double> lo(3, 1e30), hi(3, -1e30);  // glTF requires POSITION bounds
   for (const auto& p : mesh.positions)
     for (size_t k = 0; k < 3; ++k) lo[k] = std::min(lo[k], double(p[k])), hi[k] = std::max(hi[k], double(p[k]));
@@ -52,8 +53,9 @@ void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint
   for (auto& t : uv) t[1] = 1.0f - t[1];
   const int tex = add_accessor(m, add_view(m, uv.data(), uv.size() * 8, TINYGLTF_TARGET_ARRAY_BUFFER),
                                TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_VEC2, uv.size());
-  const int idx = add_accessor(m, add_view(m, mesh.triangles.data(), mesh.triangles.size() * 12, TINYGLTF_TARGET_ELEMENT_ARRAY_BUFFER),
-                               TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT, TINYGLTF_TYPE_SCALAR, mesh.triangles.size() * 3);
+  const int idx = add_accessor(
+      m, add_view(m, mesh.triangles.data(), mesh.triangles.size() * 12, TINYGLTF_TARGET_ELEMENT_ARRAY_BUFFER),
+      TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT, TINYGLTF_TYPE_SCALAR, mesh.triangles.size() * 3);
   tinygltf::Image image;
   image.mimeType = "image/jpeg";
   image.bufferView = add_view(m, jpeg.data(), jpeg.size(), 0);

@@ -68,7 +68,8 @@ ModelCatalog::ModelCatalog(const std::string& manifest_path, const std::vector<s
   for (ModelInfo& m : models_)
     for (const std::string& dir : search_dirs)
       for (const std::string& f : m.files)
-        if (m.path.empty() && fs::is_regular_file(fs::path(dir) / f)) m.path = (fs::path(dir) / f).lexically_normal().string();
+        if (m.path.empty() && fs::is_regular_file(fs::path(dir) / f))
+          m.path = (fs::path(dir) / f).lexically_normal().string();
 }
 
 ModelInfo ModelCatalog::resolve(const std::string& id_or_path) const {
@@ -83,14 +84,16 @@ ModelInfo ModelCatalog::resolve(const std::string& id_or_path) const {
     if (m.path.empty()) throw std::runtime_error("model '" + m.id + "' is not installed: run models/fetch " + m.id);
     return m;
   }
-  if (!fs::is_regular_file(id_or_path)) throw std::runtime_error("no model named '" + id_or_path + "' and no such file");
+  if (!fs::is_regular_file(id_or_path))
+    throw std::runtime_error("no model named '" + id_or_path + "' and no such file");
   const std::string file = fs::path(id_or_path).filename().string();
   for (ModelInfo m : models_) {
     if (std::find(m.files.begin(), m.files.end(), file) == m.files.end()) continue;
     m.path = id_or_path;
     return m;
   }
-  throw std::runtime_error("'" + file + "' is not in models/models.json, so its input size, normalisation and output "
+  throw std::runtime_error("'" + file +
+                           "' is not in models/models.json, so its input size, normalisation and output "
                            "kind are unknown: add an entry for it");
 }
 

@@ -8,7 +8,8 @@
 namespace dv::depth {
 
 const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats = {"png", "png16", "color", "pfm", "exr", "ply", "obj", "glb", "points"};
+  static const std::vector<std::string> formats = {"png", "png16", "color", "pfm",   "exr",
+                                                   "ply", "obj",   "glb",   "points"};
   return formats;
 }
 

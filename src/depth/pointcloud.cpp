@@ -33,7 +33,8 @@ PointCloud build_point_cloud(const DepthMap& depth, const Image& photo, const Po
       const size_t at = size_t(py) * size_t(depth.width) + size_t(px);
       const float d = float(quantize_unit(depth.values[at], 1.0));  // NaN: the farthest
       const double distance = 1.0 / (nearest + d * (1.0f - nearest));  // 1 (nearest) .. far_ratio
-      cloud.positions.push_back({float((px - cx) / focal * distance), float(-(py - cy) / focal * distance), float(-distance)});
+      cloud.positions.push_back(
+          {float((px - cx) / focal * distance), float(-(py - cy) / focal * distance), float(-distance)});
       cloud.colors.push_back({photo.rgb[at * 3], photo.rgb[at * 3 + 1], photo.rgb[at * 3 + 2]});
     }
   return cloud;

@@ -11,8 +11,9 @@ namespace dv::depth {
 
 void validate(const DepthMap& map, const char* what) {
   if (map.width <= 0 || map.height <= 0 || map.values.size() != size_t(map.width) * size_t(map.height))
-    throw std::invalid_argument(std::string(what) + ": " + std::to_string(map.width) + "x" + std::to_string(map.height) +
-                                " with " + std::to_string(map.values.size()) + " values is not a valid depth map");
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(map.width) + "x" +
+                                std::to_string(map.height) + " with " + std::to_string(map.values.size()) +
+                                " values is not a valid depth map");
 }
 
 DepthMap resize(const DepthMap& map, int width, int height) {

@@ -23,9 +23,7 @@ struct DepthMap {
 void validate(const DepthMap& map, const char* what = "depth map");
 
 // A [0, 1] depth value to an integer level 0..max (NaN counts as 0, out-of-range values clip).
-inline double quantize_unit(float v, double max) {
-  return v > 0.0f ? (v < 1.0f ? double(v) * max : max) : 0.0;
-}
+inline double quantize_unit(float v, double max) { return v > 0.0f ? (v < 1.0f ? double(v) * max : max) : 0.0; }
 
 // Bilinear resize (stb_image_resize, triangle filter, float).
 DepthMap resize(const DepthMap& map, int width, int height);

@@ -13,8 +13,7 @@ std::vector<float> to_tensor(const Image& img, int width, int height, const Norm
   const size_t plane = size_t(width) * size_t(height);
   std::vector<float> t(plane * 3);
   for (size_t i = 0; i < plane; ++i)
-    for (size_t c = 0; c < 3; ++c)
-      t[c * plane + i] = (resized[i * 3 + c] / 255.0f - norm.mean[c]) / norm.std[c];
+    for (size_t c = 0; c < 3; ++c) t[c * plane + i] = (resized[i * 3 + c] / 255.0f - norm.mean[c]) / norm.std[c];
   return t;
 }
 

@@ -101,12 +101,13 @@ dv_status open(dv::onnx::Model (*parse)(const void*, size_t), const void* a, siz
         if (in.name == m->graph.values[size_t(v)].name)
           for (const auto& d : in.shape) s.push_back(d.value);
       if (s.size() > DV_MAX_DIMS)
-        throw dv::onnx::UnsupportedError("input '" + m->graph.values[size_t(v)].name + "' has rank " + std::to_string(s.size()) +
-                                         ", more than " + std::to_string(DV_MAX_DIMS));
+        throw dv::onnx::UnsupportedError("input '" + m->graph.values[size_t(v)].name + "' has rank " +
+                                         std::to_string(s.size()) + ", more than " + std::to_string(DV_MAX_DIMS));
       m->declared.push_back(s);
     }
     m->inputs = m->declared;
-    if (std::all_of(m->inputs.begin(), m->inputs.end(), fixed)) dv::ir::infer_shapes(m->graph, m->inputs);  // validates the graph at load time
+    if (std::all_of(m->inputs.begin(), m->inputs.end(), fixed))
+      dv::ir::infer_shapes(m->graph, m->inputs);  // validates the graph at load time
   });
   if (status == dv_error_out_of_memory) why = "out of memory while loading the model";
   write_error(error, error_size, why);
@@ -114,9 +115,12 @@ dv_status open(dv::onnx::Model (*parse)(const void*, size_t), const void* a, siz
   return status;
 }
 
-dv::onnx::Model parse_file(const void* path, size_t) { return dv::onnx::load_model_file(static_cast<const char*>(path)); }
+dv::onnx::Model parse_file(const void* path, size_t) {
+  return dv::onnx::load_model_file(static_cast<const char*>(path));
+}
 dv::onnx::Model parse_bytes(const void* data, size_t size) {
-  auto bytes = std::make_shared<std::vector<uint8_t>>(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + size);
+  auto bytes = std::make_shared<std::vector<uint8_t>>(static_cast<const uint8_t*>(data),
+                                                      static_cast<const uint8_t*>(data) + size);
   return dv::onnx::parse_model(bytes);
 }
 
@@ -131,12 +135,14 @@ void prepare(dv_model* m) {
   auto it = m->runtimes.find(m->inputs);
   if (it == m->runtimes.end()) {
     while (m->runtimes.size() >= kKeptRuntimes) {
-      auto oldest = std::min_element(m->runtimes.begin(), m->runtimes.end(),
-                                     [](const auto& a, const auto& b) { return a.second.last_use < b.second.last_use; });
+      auto oldest = std::min_element(m->runtimes.begin(), m->runtimes.end(), [](const auto& a, const auto& b) {
+        return a.second.last_use < b.second.last_use;
+      });
       if (oldest->second.runtime.get() == m->current) m->current = nullptr;
       m->runtimes.erase(oldest);
     }
-    auto runtime = std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared, m->options);
+    auto runtime =
+        std::make_unique<dv::xnn::Runtime>(m->graph, m->pool ? m->pool->get() : nullptr, *m->shared, m->options);
     it = m->runtimes.emplace(m->inputs, dv_model::Prepared{std::move(runtime), 0}).first;
   }
   it->second.last_use = ++m->uses;
@@ -189,7 +195,9 @@ const char* dv_model_output_name(const dv_model* m, size_t i) {
   return m && i < m->graph.outputs.size() ? m->graph.values[size_t(m->graph.outputs[i])].name.c_str() : nullptr;
 }
 
-dv_shape dv_model_input_shape(const dv_model* m, size_t i) { return m && i < m->inputs.size() ? to_dv(m->inputs[i]) : dv_shape{}; }
+dv_shape dv_model_input_shape(const dv_model* m, size_t i) {
+  return m && i < m->inputs.size() ? to_dv(m->inputs[i]) : dv_shape{};
+}
 
 dv_shape dv_model_output_shape(const dv_model* m, size_t i) {
   if (m == nullptr || i >= m->graph.outputs.size()) return dv_shape{};
@@ -214,12 +222,14 @@ dv_status dv_model_set_input_shape(dv_model* m, size_t index, const dv_shape* sh
     if (index >= m->inputs.size()) throw std::invalid_argument("the model has no input " + std::to_string(index));
     if (shape == nullptr) throw std::invalid_argument("no shape given");
     if (shape->rank > DV_MAX_DIMS)
-      throw std::invalid_argument("a shape has at most " + std::to_string(DV_MAX_DIMS) + " dims, got rank " + std::to_string(shape->rank));
+      throw std::invalid_argument("a shape has at most " + std::to_string(DV_MAX_DIMS) + " dims, got rank " +
+                                  std::to_string(shape->rank));
     const dv::ir::Shape& want = m->declared[index];
     dv::ir::Shape got(shape->dims, shape->dims + shape->rank);
     if (!want.empty() && got.size() != want.size())
       throw std::invalid_argument("input '" + std::string(dv_model_input_name(m, index)) + "' has rank " +
-                                  std::to_string(want.size()) + ", got a rank-" + std::to_string(got.size()) + " shape");
+                                  std::to_string(want.size()) + ", got a rank-" + std::to_string(got.size()) +
+                                  " shape");
     for (size_t k = 0; k < got.size(); ++k) {
       if (got[k] <= 0) throw std::invalid_argument("input dimensions must be positive, got " + dv::ir::to_string(got));
       if (!want.empty() && want[k] >= 0 && want[k] != got[k])
@@ -259,7 +269,7 @@ dv_status dv_model_run(dv_model* m, const float* const* inputs, float* const* ou
 namespace {
 // Options are fixed when a runtime is created: drop the runtimes (and, for other weights, the
 // shared packed weights) so the next run builds new ones.
-dv_status set_option(dv_model* m, bool dv::xnn::RuntimeOptions::*field, bool value, bool weights_change) {
+dv_status set_option(dv_model* m, bool dv::xnn::RuntimeOptions::* field, bool value, bool weights_change) {
   return guarded(m, [&] {
     if (m->options.*field == value) return;
     m->options.*field = value;
@@ -298,7 +308,8 @@ const char* dv_model_profile(dv_model* m) {
   std::sort(rows.rbegin(), rows.rend());
   char line[256];
   for (const auto& [us, name] : rows) {
-    std::snprintf(line, sizeof line, "%s\t%.2f\t%.1f%%\n", name.c_str(), double(us) / 1000.0, total ? 100.0 * double(us) / double(total) : 0.0);
+    std::snprintf(line, sizeof line, "%s\t%.2f\t%.1f%%\n", name.c_str(), double(us) / 1000.0,
+                  total ? 100.0 * double(us) / double(total) : 0.0);
     m->profile += line;
   }
   return m->profile.c_str();
@@ -308,6 +319,8 @@ const char* dv_model_error(const dv_model* m) { return m ? m->error.c_str() : ""
 
 size_t dv_operator_count(void) { return dv::ops::all().size(); }
 const char* dv_operator_name(size_t i) { return i < dv::ops::all().size() ? dv::ops::all()[i].type.data() : nullptr; }
-int dv_operator_runs_on_activations(size_t i) { return i < dv::ops::all().size() ? dv::ops::all()[i].lower != nullptr : -1; }
+int dv_operator_runs_on_activations(size_t i) {
+  return i < dv::ops::all().size() ? dv::ops::all()[i].lower != nullptr : -1;
+}
 
 }  // extern "C"

@@ -64,7 +64,8 @@ std::string float_tensor(const std::string& name, const std::vector<int64_t>& di
   return out;
 }
 
-std::string int64_tensor(const std::string& name, const std::vector<int64_t>& dims, const std::vector<int64_t>& values) {
+std::string int64_tensor(const std::string& name, const std::vector<int64_t>& dims,
+                         const std::vector<int64_t>& values) {
   std::string out;
   protozero::pbf_writer w(out);
   add_dims(w, dims);

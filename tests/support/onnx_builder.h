@@ -13,9 +13,8 @@ std::string attr_float(const std::string& name, float v);
 std::string attr_ints(const std::string& name, const std::vector<int64_t>& v);
 std::string attr_string(const std::string& name, const std::string& v);
 
-std::string node(const std::string& op, const std::vector<std::string>& inputs,
-                 const std::vector<std::string>& outputs, const std::string& name = "",
-                 const std::vector<std::string>& attrs = {});
+std::string node(const std::string& op, const std::vector<std::string>& inputs, const std::vector<std::string>& outputs,
+                 const std::string& name = "", const std::vector<std::string>& attrs = {});
 
 std::string float_tensor(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& values,
                          bool as_raw = true);

@@ -15,9 +15,7 @@ void check(xnn_status s, const char* what) {
   if (s != xnn_status_success) throw std::runtime_error(std::string(what) + " failed with status " + std::to_string(s));
 }
 
-size_t nhwc(int y, int x, int c, int w, int channels) {
-  return (static_cast<size_t>(y) * w + x) * channels + c;
-}
+size_t nhwc(int y, int x, int c, int w, int channels) { return (static_cast<size_t>(y) * w + x) * channels + c; }
 
 std::vector<double> reference_conv_clamp(const SmokeData& d) {
   const SmokeShape& s = d.shape;
@@ -116,8 +114,8 @@ SmokeRuntime::SmokeRuntime(const SmokeData& data, pthreadpool* pool) {
   tensor(4, up_dims, nullptr, XNN_INVALID_VALUE_ID, 0, &up);
 
   const float inf = std::numeric_limits<float>::infinity();
-  check(xnn_define_convolution_2d(subgraph_, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, size_t(s.cin), size_t(s.cout),
-                                  -inf, inf, in, w, b, conv, 0),
+  check(xnn_define_convolution_2d(subgraph_, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, size_t(s.cin), size_t(s.cout), -inf, inf,
+                                  in, w, b, conv, 0),
         "xnn_define_convolution_2d");
   xnn_unary_params clamp{};
   clamp.clamp.min = 0.0f;
@@ -129,9 +127,8 @@ SmokeRuntime::SmokeRuntime(const SmokeData& data, pthreadpool* pool) {
   check(xnn_define_binary(subgraph_, xnn_binary_add, &add, up, skip, out, 0), "xnn_define_binary(add)");
 
   check(xnn_create_runtime_v2(subgraph_, pool, 0, &runtime_), "xnn_create_runtime_v2");
-  const xnn_external_value ext[3] = {{in, const_cast<float*>(data.x.data())},
-                                     {skip, const_cast<float*>(data.skip.data())},
-                                     {out, out_.data()}};
+  const xnn_external_value ext[3] = {
+      {in, const_cast<float*>(data.x.data())}, {skip, const_cast<float*>(data.skip.data())}, {out, out_.data()}};
   check(xnn_reshape_runtime(runtime_), "xnn_reshape_runtime");
   check(xnn_setup_runtime_v2(runtime_, 3, ext), "xnn_setup_runtime_v2");
 }

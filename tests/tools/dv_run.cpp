@@ -91,7 +91,8 @@ std::vector<std::pair<int, int>> sizes_of(const std::string& list) {
 dv_shape input_shape(dv_model* m, const Options& o, const std::pair<int, int>* size) {
   dv_shape s = dv_model_input_shape(m, 0);
   if (s.rank != 4) {  // not an image model: its declared shape must be fixed, the input random
-    if (!o.photo.empty()) throw std::runtime_error("--photo needs a 1x3xHxW input, the model's has rank " + std::to_string(s.rank));
+    if (!o.photo.empty())
+      throw std::runtime_error("--photo needs a 1x3xHxW input, the model's has rank " + std::to_string(s.rank));
     return s;
   }
   if (s.dims[0] < 0) s.dims[0] = 1;
@@ -128,14 +129,16 @@ using ModelPtr = std::unique_ptr<dv_model, decltype(&dv_model_free)>;
 // One input size: set the shape (the loaded weights are reused), run, print a line, dump tensors
 // (with ".N" appended to the file names when several sizes run; several outputs one after the
 // other in one file). Failures throw, with the engine's message.
-void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, const std::string& suffix, double load_ms) {
+void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, const std::string& suffix,
+              double load_ms) {
   auto check = [&](dv_status status, const char* what) {
     if (status != dv_ok) throw std::runtime_error(std::string(what) + ": " + dv_model_error(m));
   };
   const auto t0 = std::chrono::steady_clock::now();
   const dv_shape in_shape = input_shape(m, o, size);
   check(dv_model_set_input_shape(m, 0, &in_shape), "input shape");
-  const double prepare_ms = load_ms + std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const double prepare_ms =
+      load_ms + std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::vector<dv_shape> out_shapes;
   size_t out_count = 0;
   for (size_t i = 0; i < dv_model_output_count(m); ++i) {
@@ -145,7 +148,8 @@ void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, co
   const std::vector<float> input = make_input(in_shape, o);
   std::vector<float> output(out_count);
   std::vector<float*> outs;
-  for (size_t i = 0, offset = 0; i < out_shapes.size(); offset += count(out_shapes[i++])) outs.push_back(output.data() + offset);
+  for (size_t i = 0, offset = 0; i < out_shapes.size(); offset += count(out_shapes[i++]))
+    outs.push_back(output.data() + offset);
   const float* ins[] = {input.data()};
   for (int i = 0; i < o.warmup; ++i) check(dv_model_run(m, ins, outs.data()), "run");
   std::vector<double> times;
@@ -156,11 +160,12 @@ void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, co
   }
   std::sort(times.begin(), times.end());
   const auto [lo, hi] = std::minmax_element(output.begin(), output.end());
-  std::printf("model=%s precision=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
-              "output_range=[%g, %g] peak_memory_mib=%.0f\n",
-              o.model.c_str(), o.int8 ? "int8" : "fp32", shape_str(in_shape).c_str(), shapes_str(out_shapes).c_str(), o.threads,
-              prepare_ms, times[times.size() / 2], times.front(), times.size(), output.empty() ? 0.0 : double(*lo),
-              output.empty() ? 0.0 : double(*hi), peak_memory_mib());
+  std::printf(
+      "model=%s precision=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
+      "output_range=[%g, %g] peak_memory_mib=%.0f\n",
+      o.model.c_str(), o.int8 ? "int8" : "fp32", shape_str(in_shape).c_str(), shapes_str(out_shapes).c_str(), o.threads,
+      prepare_ms, times[times.size() / 2], times.front(), times.size(), output.empty() ? 0.0 : double(*lo),
+      output.empty() ? 0.0 : double(*hi), peak_memory_mib());
   if (o.profile) std::printf("profile of the last run (operator, ms, share):\n%s", dv_model_profile(m));
   if (!o.input_out.empty()) write_raw(o.input_out + suffix, input);
   if (!o.output_out.empty()) write_raw(o.output_out + suffix, output);
@@ -187,8 +192,11 @@ void add_run_options(CLI::App& app, Options& o) {
   app.add_option("model", o.model, "ONNX model file");
   app.add_option("--photo", o.photo, "photo to use as input (else seeded random values)");
   app.add_option("--seed", o.seed, "seed of the random input");
-  app.add_option("--size", o.size, "input height x width, e.g. 518x518; a list (518x392,392x518) runs each size on the model loaded once");
-  app.add_option("--norm", o.norm, "photo normalisation: unit (x/255) or imagenet")->check(CLI::IsMember({"unit", "imagenet"}));
+  app.add_option(
+      "--size", o.size,
+      "input height x width, e.g. 518x518; a list (518x392,392x518) runs each size on the model loaded once");
+  app.add_option("--norm", o.norm, "photo normalisation: unit (x/255) or imagenet")
+      ->check(CLI::IsMember({"unit", "imagenet"}));
   app.add_option("--threads", o.threads, "worker threads")->check(CLI::Range(1, 64));
   app.add_option("--runs", o.runs, "timed runs (the median is printed)");
   app.add_option("--warmup", o.warmup, "untimed runs first");
@@ -225,7 +233,8 @@ int run_batch(const std::string& file) {
 }
 
 void list_ops() {
-  for (size_t i = 0; i < dv_operator_count(); ++i) std::printf("%s\t%d\n", dv_operator_name(i), dv_operator_runs_on_activations(i));
+  for (size_t i = 0; i < dv_operator_count(); ++i)
+    std::printf("%s\t%d\n", dv_operator_name(i), dv_operator_runs_on_activations(i));
 }
 
 }  // namespace
@@ -237,12 +246,14 @@ int main(int argc, char** argv) {
   bool ops = false;
   add_run_options(app, o);
   app.add_option("--batch", batch, "run each line of this file (a model and its options), one result line each");
-  app.add_flag("--list-ops", ops, "print the engine's operators: NAME<TAB>1 (runs on computed tensors) or 0 (folds only)");
+  app.add_flag("--list-ops", ops,
+               "print the engine's operators: NAME<TAB>1 (runs on computed tensors) or 0 (folds only)");
   CLI11_PARSE(app, argc, argv);
   try {
     if (ops) list_ops();
     else if (!batch.empty()) return run_batch(batch);
-    else if (o.model.empty()) throw std::runtime_error("a model file is needed (or --batch FILE, --list-ops); see --help");
+    else if (o.model.empty())
+      throw std::runtime_error("a model file is needed (or --batch FILE, --list-ops); see --help");
     else run(o);
     return 0;
   } catch (const std::exception& e) {

@@ -67,7 +67,8 @@ std::vector<Tap> taps_for(const Mode& m, double src, int64_t in_len) {
 }
 
 // Resizes axis `axis` of `data` (shape `shape`) to `out_len`; updates shape.
-std::vector<float> resize_axis(const std::vector<float>& data, Shape& shape, size_t axis, int64_t out_len, double scale, const Mode& m) {
+std::vector<float> resize_axis(const std::vector<float>& data, Shape& shape, size_t axis, int64_t out_len, double scale,
+                               const Mode& m) {
   const int64_t in_len = shape[axis];
   size_t outer = 1, inner = 1;
   for (size_t k = 0; k < axis; ++k) outer *= size_t(shape[k]);
@@ -102,7 +103,8 @@ bool element_count_within(const Shape& s, size_t limit) {
 
 }  // namespace
 
-std::string fold_resize(const Value& x, const Shape& out_shape, const std::vector<float>& scales, const Op& op, Value& out) {
+std::string fold_resize(const Value& x, const Shape& out_shape, const std::vector<float>& scales, const Op& op,
+                        Value& out) {
   Mode m{op.attr_string("mode", "nearest"), op.attr_string("coordinate_transformation_mode", "half_pixel"),
          op.attr_string("nearest_mode", "round_prefer_floor"), op.attr_float("cubic_coeff_a", -0.75f),
          op.attr_int("exclude_outside", 0) != 0};

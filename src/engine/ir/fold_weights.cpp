@@ -27,7 +27,9 @@ Links links_of(const Graph& g) {
   return l;
 }
 
-bool is_graph_output(const Graph& g, int v) { return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end(); }
+bool is_graph_output(const Graph& g, int v) {
+  return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end();
+}
 
 // A float initializer nothing else reads, so it can be changed in place.
 bool own_weight(const Graph& g, int v, size_t rank) {
@@ -53,9 +55,12 @@ Projection projection_producing(const Graph& g, const Links& l, int v) {
   for (int side = 0; side < 2; ++side) {
     const int mm_out = a.input(size_t(side)), bias = a.input(size_t(1 - side));
     const int mm = mm_out >= 0 ? g.values[size_t(mm_out)].producer : -1;
-    if (mm < 0 || g.ops[size_t(mm)].type != "MatMul" || !single_reader(g, l, mm_out) || l.shape_readers[size_t(mm_out)]) continue;
+    if (mm < 0 || g.ops[size_t(mm)].type != "MatMul" || !single_reader(g, l, mm_out) || l.shape_readers[size_t(mm_out)])
+      continue;
     const int w = g.ops[size_t(mm)].input(1);
-    if (!own_weight(g, w, 2) || !own_weight(g, bias, 1) || g.values[size_t(bias)].shape[0] != g.values[size_t(w)].shape[1]) continue;
+    if (!own_weight(g, w, 2) || !own_weight(g, bias, 1) ||
+        g.values[size_t(bias)].shape[0] != g.values[size_t(w)].shape[1])
+      continue;
     return {add, mm, w, bias};
   }
   return p;
@@ -119,7 +124,8 @@ bool fold_layer_norm_affine(Graph& g, const Links& l, int index) {
   const Op& ln = g.ops[size_t(index)];
   if (ln.type != "LayerNormalization" || ln.outputs.empty() || ln.outputs[0] < 0) return false;
   const int y = ln.outputs[0], gamma = ln.input(1), beta = ln.input(2);
-  if (!own_weight(g, gamma, 1) || (beta >= 0 && (!own_weight(g, beta, 1) || g.values[size_t(beta)].shape != g.values[size_t(gamma)].shape)) ||
+  if (!own_weight(g, gamma, 1) ||
+      (beta >= 0 && (!own_weight(g, beta, 1) || g.values[size_t(beta)].shape != g.values[size_t(gamma)].shape)) ||
       is_graph_output(g, y) || l.shape_readers[size_t(y)])
     return false;
   const auto& readers = l.readers[size_t(y)];
@@ -129,7 +135,8 @@ bool fold_layer_norm_affine(Graph& g, const Links& l, int index) {
     const Op& mm = g.ops[size_t(r)];
     if (mm.type != "MatMul" || mm.input(0) != y || mm.outputs.empty() || mm.outputs[0] < 0) return false;
     const auto& next = l.readers[size_t(mm.outputs[0])];
-    if (next.size() != 1 || g.ops[size_t(next[0])].outputs.empty() || g.ops[size_t(next[0])].outputs[0] < 0) return false;
+    if (next.size() != 1 || g.ops[size_t(next[0])].outputs.empty() || g.ops[size_t(next[0])].outputs[0] < 0)
+      return false;
     const Projection p = projection_producing(g, l, g.ops[size_t(next[0])].outputs[0]);
     if (p.matmul != r || g.values[size_t(p.weight)].shape[0] != g.values[size_t(gamma)].shape[0]) return false;
     projections.push_back(p);

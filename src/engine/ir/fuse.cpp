@@ -11,7 +11,8 @@ bool is_arithmetic(const std::string& type) { return type == "Add" || type == "S
 
 class Fuser {
  public:
-  explicit Fuser(const Graph& g) : g_(g), readers_(g.values.size()), live_(g.ops.size(), false), absorbed_(g.ops.size(), false) {
+  explicit Fuser(const Graph& g)
+      : g_(g), readers_(g.values.size()), live_(g.ops.size(), false), absorbed_(g.ops.size(), false) {
     for (size_t i = 0; i < g.ops.size(); ++i)
       for (int v : g.ops[i].inputs)
         if (v >= 0) readers_[size_t(v)].push_back(int(i));
@@ -37,7 +38,10 @@ class Fuser {
   std::map<int, FusedOp> fused_at_;        // index of a pattern's last op → the fused op
 
   const Value& val(int v) const { return g_.values[size_t(v)]; }
-  bool runs(int i) const { const Op& op = g_.ops[size_t(i)]; return live_[size_t(i)] && op.computed && !op.removed; }
+  bool runs(int i) const {
+    const Op& op = g_.ops[size_t(i)];
+    return live_[size_t(i)] && op.computed && !op.removed;
+  }
 
   // Ops whose results no graph output needs are dropped.
   void mark_live() {
@@ -79,8 +83,12 @@ class Fuser {
     const int r = readers_[size_t(v)][0];
     return runs(r) && !absorbed_[size_t(r)] ? r : -1;
   }
-  const Op* producer(int v) const { return v >= 0 && val(v).producer >= 0 ? &g_.ops[size_t(val(v).producer)] : nullptr; }
-  bool is_scalar(int v) const { return v >= 0 && val(v).is_const && val(v).dtype == DType::F32 && val(v).f32.size() == 1; }
+  const Op* producer(int v) const {
+    return v >= 0 && val(v).producer >= 0 ? &g_.ops[size_t(val(v).producer)] : nullptr;
+  }
+  bool is_scalar(int v) const {
+    return v >= 0 && val(v).is_const && val(v).dtype == DType::F32 && val(v).f32.size() == 1;
+  }
   bool scalar_is(int v, float want) const { return is_scalar(v) && std::fabs(val(v).f32[0] - want) < 1e-6f; }
   int other_input(const Op& op, int v) const { return op.input(0) == v ? op.input(1) : op.input(0); }
 
@@ -99,7 +107,9 @@ class Fuser {
     std::vector<int> parts = {erf_index};
     if (sole_reader(erf.input(0)) == erf_index) parts.push_back(scale_index);
     const int add = sole_reader(erf.outputs[0]);
-    if (add < 0 || g_.ops[size_t(add)].type != "Add" || !scalar_is(other_input(g_.ops[size_t(add)], erf.outputs[0]), 1.0f)) return;
+    if (add < 0 || g_.ops[size_t(add)].type != "Add" ||
+        !scalar_is(other_input(g_.ops[size_t(add)], erf.outputs[0]), 1.0f))
+      return;
     parts.push_back(add);
     int result = g_.ops[size_t(add)].outputs[0];
     bool half = false, times_x = false;
@@ -157,7 +167,8 @@ class Fuser {
       const Op& op = g_.ops[size_t(r)];
       if (!runs(r) || absorbed_[size_t(r)]) return;
       if (op.type == "Div" && op.input(0) == d) div = r;
-      else if ((op.type == "Pow" && op.input(0) == d && scalar_is(op.input(1), 2.0f)) || (op.type == "Mul" && op.input(0) == d && op.input(1) == d))
+      else if ((op.type == "Pow" && op.input(0) == d && scalar_is(op.input(1), 2.0f)) ||
+               (op.type == "Mul" && op.input(0) == d && op.input(1) == d))
         square = r;
     }
     if (square < 0 || div < 0) return;
@@ -230,7 +241,8 @@ class Fuser {
     if (reader < 0 || !is_arithmetic(g_.ops[size_t(reader)].type)) return false;
     const Op& binary = g_.ops[size_t(reader)];
     const int other = other_input(binary, out);
-    if (other == out || val(other).is_const || !val(other).shape_known || val(other).shape != val(out).shape) return false;
+    if (other == out || val(other).is_const || !val(other).shape_known || val(other).shape != val(out).shape)
+      return false;
     return with_partner(index, reader, FusedOp::Partner::elementwise_after);
   }
 
@@ -247,7 +259,10 @@ class Fuser {
     const Value& w = val(conv.input(1));
     const Shape& xs = val(resize.input(0)).shape;
     const Shape& ys = val(r).shape;
-    const auto ones = [&](const char* a) { const auto v = conv.attr_ints(a); return v.empty() || v == std::vector<int64_t>(v.size(), 1); };
+    const auto ones = [&](const char* a) {
+      const auto v = conv.attr_ints(a);
+      return v.empty() || v == std::vector<int64_t>(v.size(), 1);
+    };
     const auto pads = conv.attr_ints("pads");
     if (conv.input(0) != r || !w.is_const || w.shape.size() != 4 || w.shape[2] != 1 || w.shape[3] != 1 ||
         conv.attr_int("group", 1) != 1 || !ones("strides") || !ones("dilations") ||

@@ -30,7 +30,8 @@ size_t element_count(const Shape& s) {
 }
 
 size_t checked_element_count(const Shape& s, const std::string& what) {
-  if (s.size() > kMaxRank) throw ModelError(what + " has rank " + std::to_string(s.size()) + ", more than " + std::to_string(kMaxRank));
+  if (s.size() > kMaxRank)
+    throw ModelError(what + " has rank " + std::to_string(s.size()) + ", more than " + std::to_string(kMaxRank));
   size_t n = 1;
   for (int64_t d : s) {
     if (d < 0) throw ModelError(what + " has a negative dimension (" + to_string(s) + ")");
@@ -84,17 +85,25 @@ std::vector<T> read_le(const onnx::Tensor& t) {
 void set_constant(Value& v, const onnx::Tensor& t) {
   const size_t n = checked_element_count(t.dims, "tensor '" + t.name + "'");
   const size_t size = onnx::element_size(t.type);
-  if (size == 0) throw onnx::UnsupportedError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
+  if (size == 0)
+    throw onnx::UnsupportedError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
   if (t.external) throw ModelError("the external data of tensor '" + t.name + "' was not loaded");
   if (t.raw.size() != n * size)
     throw ModelError("tensor '" + t.name + "' holds " + std::to_string(t.raw.size()) + " bytes, its shape needs " +
                      std::to_string(n * size));
   v.shape = t.dims;
   v.shape_known = v.is_const = v.initializer = true;
-  auto to_i64 = [&](auto values) { v.i64.assign(values.begin(), values.end()); v.dtype = DType::I64; };
+  auto to_i64 = [&](auto values) {
+    v.i64.assign(values.begin(), values.end());
+    v.dtype = DType::I64;
+  };
   switch (t.type) {
     case DataType::Float: v.f32 = read_le<float>(t); break;
-    case DataType::Double: { auto d = read_le<double>(t); v.f32.assign(d.begin(), d.end()); break; }
+    case DataType::Double: {
+      auto d = read_le<double>(t);
+      v.f32.assign(d.begin(), d.end());
+      break;
+    }
     case DataType::Float16:
       for (uint16_t h : read_le<uint16_t>(t)) v.f32.push_back(fp16_ieee_to_fp32_value(h));
       break;
@@ -102,8 +111,10 @@ void set_constant(Value& v, const onnx::Tensor& t) {
     case DataType::Int32: to_i64(read_le<int32_t>(t)); break;
     case DataType::Int16: to_i64(read_le<int16_t>(t)); break;
     case DataType::Int8: to_i64(read_le<int8_t>(t)); break;
-    case DataType::Uint8: case DataType::Bool: to_i64(read_le<uint8_t>(t)); break;
-    default: throw onnx::UnsupportedError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
+    case DataType::Uint8:
+    case DataType::Bool: to_i64(read_le<uint8_t>(t)); break;
+    default:
+      throw onnx::UnsupportedError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
   }
   if (v.dtype == DType::F32) {
     for (float f : v.f32)
@@ -124,9 +135,17 @@ void fold_constant_node(Graph& g, Op& op) {
   } else {
     out.shape_known = out.is_const = out.initializer = true;
     if (a->name == "value_float") out.f32 = {a->f};
-    else if (a->name == "value_floats") { out.f32 = a->floats; out.shape = {int64_t(a->floats.size())}; }
-    else if (a->name == "value_int") { out.i64 = {a->i}; out.dtype = DType::I64; }
-    else { out.i64 = a->ints; out.dtype = DType::I64; out.shape = {int64_t(a->ints.size())}; }
+    else if (a->name == "value_floats") {
+      out.f32 = a->floats;
+      out.shape = {int64_t(a->floats.size())};
+    } else if (a->name == "value_int") {
+      out.i64 = {a->i};
+      out.dtype = DType::I64;
+    } else {
+      out.i64 = a->ints;
+      out.dtype = DType::I64;
+      out.shape = {int64_t(a->ints.size())};
+    }
   }
   op.folded = true;
 }
@@ -174,7 +193,8 @@ Graph import(onnx::Model model) {
   for (const onnx::ValueInfo& in : g.model.graph.inputs) {
     if (ids.count(in.name)) continue;  // an initializer listed as input (old exporters)
     if (in.type != DataType::Float)
-      throw onnx::UnsupportedError("input '" + in.name + "' is " + onnx::to_string(in.type) + "; only float32 inputs are supported");
+      throw onnx::UnsupportedError("input '" + in.name + "' is " + onnx::to_string(in.type) +
+                                   "; only float32 inputs are supported");
     g.inputs.push_back(add_value(in.name));
   }
   for (const onnx::Node& n : g.model.graph.nodes) {
@@ -185,16 +205,23 @@ Graph import(onnx::Model model) {
     if (!n.domain.empty() && n.domain != "ai.onnx")
       throw onnx::UnsupportedError("unsupported operator '" + n.domain + "." + n.op_type + "' (node '" + n.name + "')");
     for (const std::string& in : n.inputs) {
-      if (in.empty()) { op.inputs.push_back(-1); continue; }
+      if (in.empty()) {
+        op.inputs.push_back(-1);
+        continue;
+      }
       auto it = ids.find(in);
       if (it == ids.end())
-        throw ModelError(n.label() + " reads '" + in + "', which no earlier node produces (graph not in topological order?)");
+        throw ModelError(n.label() + " reads '" + in +
+                         "', which no earlier node produces (graph not in topological order?)");
       op.inputs.push_back(it->second);
       g.values[it->second].consumers++;
     }
     const int index = static_cast<int>(g.ops.size());
     for (const std::string& out : n.outputs) {
-      if (out.empty()) { op.outputs.push_back(-1); continue; }
+      if (out.empty()) {
+        op.outputs.push_back(-1);
+        continue;
+      }
       if (ids.count(out)) throw ModelError(n.label() + " writes '" + out + "', which is already defined");
       const int id = add_value(out);
       g.values[id].producer = index;

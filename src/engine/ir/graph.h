@@ -92,7 +92,6 @@ Graph import(onnx::Model model);
 // into the projections' weights (see fold_weights.cpp). Called by import().
 void fold_weights(Graph& g);
 
-
 // Sets the shapes of the graph inputs (NCHW), infers every shape and folds every op whose
 // inputs are all constant. Throws onnx::ModelError naming the op on unsupported operators or
 // inconsistent shapes. Can be called again with other input shapes (the import is kept).

@@ -15,14 +15,16 @@ void infer_op(Graph& g, Op& op) {
   for (int o : op.outputs) all_const = all_const && (o < 0 || g.values[size_t(o)].is_const);
   op.folded = all_const;
   // An op that reads only constants runs nowhere else: it must fold.
-  if (!op.computed && !op.folded) throw onnx::UnsupportedError(op.label() + ": computing it on constants is not supported");
+  if (!op.computed && !op.folded)
+    throw onnx::UnsupportedError(op.label() + ": computing it on constants is not supported");
 }
 
 }  // namespace
 
 void infer_shapes(Graph& g, const std::vector<Shape>& input_shapes) {
   if (input_shapes.size() != g.inputs.size())
-    throw ModelError("the model has " + std::to_string(g.inputs.size()) + " inputs, " + std::to_string(input_shapes.size()) + " shapes given");
+    throw ModelError("the model has " + std::to_string(g.inputs.size()) + " inputs, " +
+                     std::to_string(input_shapes.size()) + " shapes given");
   for (Value& v : g.values) {
     if (v.initializer) continue;
     v.shape_known = v.is_const = false;
@@ -35,7 +37,9 @@ void infer_shapes(Graph& g, const std::vector<Shape>& input_shapes) {
     v.shape_known = true;
   }
   uint64_t activation_bytes = 0;
-  for (const int id : g.inputs) activation_bytes += 4 * checked_element_count(g.values[size_t(id)].shape, "input '" + g.values[size_t(id)].name + "'");
+  for (const int id : g.inputs)
+    activation_bytes +=
+        4 * checked_element_count(g.values[size_t(id)].shape, "input '" + g.values[size_t(id)].name + "'");
   for (Op& op : g.ops) {
     if (op.type == "Constant" || op.removed) continue;  // folded at import
     infer_op(g, op);
@@ -46,8 +50,9 @@ void infer_shapes(Graph& g, const std::vector<Shape>& input_shapes) {
     }
   }
   if (activation_bytes > kActivationBudgetBytes)
-    throw ModelError("this input size needs " + std::to_string(activation_bytes >> 20) + " MiB of activations, more than the budget of " +
-                     std::to_string(kActivationBudgetBytes >> 20) + " MiB: use a smaller input");
+    throw ModelError("this input size needs " + std::to_string(activation_bytes >> 20) +
+                     " MiB of activations, more than the budget of " + std::to_string(kActivationBudgetBytes >> 20) +
+                     " MiB: use a smaller input");
 }
 
 }  // namespace dv::ir

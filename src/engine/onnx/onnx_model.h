@@ -22,8 +22,21 @@ struct UnsupportedError : ModelError {
 };
 
 enum class DataType : int32_t {
-  Undefined = 0, Float = 1, Uint8 = 2, Int8 = 3, Uint16 = 4, Int16 = 5, Int32 = 6, Int64 = 7,
-  String = 8, Bool = 9, Float16 = 10, Double = 11, Uint32 = 12, Uint64 = 13, Bfloat16 = 16,
+  Undefined = 0,
+  Float = 1,
+  Uint8 = 2,
+  Int8 = 3,
+  Uint16 = 4,
+  Int16 = 5,
+  Int32 = 6,
+  Int64 = 7,
+  String = 8,
+  Bool = 9,
+  Float16 = 10,
+  Double = 11,
+  Uint32 = 12,
+  Uint64 = 13,
+  Bfloat16 = 16,
 };
 const char* to_string(DataType t);
 size_t element_size(DataType t);  // 0 for types without a fixed size
@@ -45,8 +58,17 @@ struct Tensor {
 };
 
 struct Attribute {
-  enum class Kind : int32_t { Undefined = 0, Float = 1, Int = 2, String = 3, Tensor = 4, Graph = 5,
-                              Floats = 6, Ints = 7, Strings = 8 };
+  enum class Kind : int32_t {
+    Undefined = 0,
+    Float = 1,
+    Int = 2,
+    String = 3,
+    Tensor = 4,
+    Graph = 5,
+    Floats = 6,
+    Ints = 7,
+    Strings = 8
+  };
   std::string name;
   Kind kind = Kind::Undefined;
   float f = 0.0f;

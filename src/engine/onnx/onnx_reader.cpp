@@ -17,7 +17,8 @@ using protozero::pbf_wire_type;
 // protozero asserts (or misreads) when a field is read with the wrong wire type; a malformed
 // file must give an error instead, so every read checks the type first.
 void expect(const pbf_reader& r, pbf_wire_type type, const char* what) {
-  if (r.wire_type() != type) throw ModelError(std::string("malformed ONNX model: field '") + what + "' has the wrong wire type");
+  if (r.wire_type() != type)
+    throw ModelError(std::string("malformed ONNX model: field '") + what + "' has the wrong wire type");
 }
 
 std::string get_string(pbf_reader& r, const char* what) {
@@ -83,9 +84,12 @@ std::span<const uint8_t> typed_to_raw(Model& model, const Tensor& t, const Typed
     case DataType::Int64: return own(model, pack<int64_t>(f.int64s));
     case DataType::Int32: return own(model, pack<int32_t>(f.int32s));
     case DataType::Int16: return own(model, pack<int16_t>(f.int32s));
-    case DataType::Uint16: case DataType::Float16: case DataType::Bfloat16: return own(model, pack<uint16_t>(f.int32s));
+    case DataType::Uint16:
+    case DataType::Float16:
+    case DataType::Bfloat16: return own(model, pack<uint16_t>(f.int32s));
     case DataType::Int8: return own(model, pack<int8_t>(f.int32s));
-    case DataType::Uint8: case DataType::Bool: return own(model, pack<uint8_t>(f.int32s));
+    case DataType::Uint8:
+    case DataType::Bool: return own(model, pack<uint8_t>(f.int32s));
     default: return {};
   }
 }
@@ -102,7 +106,8 @@ void parse_external_entry(pbf_reader r, Tensor& t) {
     else if (key == "offset") t.external_data.offset = std::stoull(value);
     else if (key == "length") t.external_data.length = std::stoll(value);
   } catch (const std::exception&) {
-    throw ModelError("malformed ONNX model: initializer '" + t.name + "' has external_data " + key + "='" + value + "'");
+    throw ModelError("malformed ONNX model: initializer '" + t.name + "' has external_data " + key + "='" + value +
+                     "'");
   }
 }
 
@@ -148,21 +153,39 @@ Tensor parse_tensor(pbf_reader r, Model& model) {
 ValueInfo parse_value_info(pbf_reader r) {
   ValueInfo v;
   while (r.next()) {
-    if (r.tag() == 1) { v.name = get_string(r, "value_info.name"); continue; }
-    if (r.tag() != 2) { r.skip(); continue; }
+    if (r.tag() == 1) {
+      v.name = get_string(r, "value_info.name");
+      continue;
+    }
+    if (r.tag() != 2) {
+      r.skip();
+      continue;
+    }
     expect(r, pbf_wire_type::length_delimited, "value_info.type");
     pbf_reader type = r.get_message();
     while (type.next()) {
-      if (type.tag() != 1) { type.skip(); continue; }  // only tensor types matter here
+      if (type.tag() != 1) {
+        type.skip();
+        continue;
+      }  // only tensor types matter here
       expect(type, pbf_wire_type::length_delimited, "type.tensor_type");
       pbf_reader tensor = type.get_message();
       while (tensor.next()) {
-        if (tensor.tag() == 1) { v.type = static_cast<DataType>(get_int64(tensor, "tensor_type.elem_type")); continue; }
-        if (tensor.tag() != 2) { tensor.skip(); continue; }
+        if (tensor.tag() == 1) {
+          v.type = static_cast<DataType>(get_int64(tensor, "tensor_type.elem_type"));
+          continue;
+        }
+        if (tensor.tag() != 2) {
+          tensor.skip();
+          continue;
+        }
         expect(tensor, pbf_wire_type::length_delimited, "tensor_type.shape");
         pbf_reader shape = tensor.get_message();
         while (shape.next()) {
-          if (shape.tag() != 1) { shape.skip(); continue; }
+          if (shape.tag() != 1) {
+            shape.skip();
+            continue;
+          }
           expect(shape, pbf_wire_type::length_delimited, "shape.dim");
           pbf_reader dim = shape.get_message();
           Dim d;
@@ -185,7 +208,10 @@ Attribute parse_attribute(pbf_reader r, Model& model) {
     switch (r.tag()) {
       case 1: a.name = get_string(r, "attribute.name"); break;
       case 20: a.kind = static_cast<Attribute::Kind>(get_int64(r, "attribute.type")); break;
-      case 2: expect(r, pbf_wire_type::fixed32, "attribute.f"); a.f = r.get_float(); break;
+      case 2:
+        expect(r, pbf_wire_type::fixed32, "attribute.f");
+        a.f = r.get_float();
+        break;
       case 3: a.i = get_int64(r, "attribute.i"); break;
       case 4: a.s = get_string(r, "attribute.s"); break;
       case 5:
@@ -223,7 +249,10 @@ Node parse_node(pbf_reader r, Model& model) {
 Graph parse_graph(pbf_reader r, Model& model) {
   Graph g;
   while (r.next()) {
-    if (r.wire_type() != pbf_wire_type::length_delimited) { r.skip(); continue; }
+    if (r.wire_type() != pbf_wire_type::length_delimited) {
+      r.skip();
+      continue;
+    }
     switch (r.tag()) {
       case 1: g.nodes.push_back(parse_node(r.get_message(), model)); break;
       case 5: g.initializers.push_back(parse_tensor(r.get_message(), model)); break;
@@ -275,10 +304,19 @@ const char* to_string(DataType t) {
 
 size_t element_size(DataType t) {
   switch (t) {
-    case DataType::Uint8: case DataType::Int8: case DataType::Bool: return 1;
-    case DataType::Uint16: case DataType::Int16: case DataType::Float16: case DataType::Bfloat16: return 2;
-    case DataType::Float: case DataType::Int32: case DataType::Uint32: return 4;
-    case DataType::Int64: case DataType::Double: case DataType::Uint64: return 8;
+    case DataType::Uint8:
+    case DataType::Int8:
+    case DataType::Bool: return 1;
+    case DataType::Uint16:
+    case DataType::Int16:
+    case DataType::Float16:
+    case DataType::Bfloat16: return 2;
+    case DataType::Float:
+    case DataType::Int32:
+    case DataType::Uint32: return 4;
+    case DataType::Int64:
+    case DataType::Double:
+    case DataType::Uint64: return 8;
     default: return 0;
   }
 }
@@ -350,7 +388,8 @@ void load_external_data(Model& model, const std::string& base_dir) {
     if (!t.external) continue;
     if (t.external_data.location.empty() || t.external_data.location.find("..") != std::string::npos ||
         t.external_data.location.front() == '/')
-      throw ModelError("initializer '" + t.name + "' has an invalid external-data location '" + t.external_data.location + "'");
+      throw ModelError("initializer '" + t.name + "' has an invalid external-data location '" +
+                       t.external_data.location + "'");
     const std::string path = base_dir.empty() ? t.external_data.location : base_dir + "/" + t.external_data.location;
     t.raw = own(model, read_file(path, t.external_data.offset, t.external_data.length,
                                  "external-data file for initializer '" + t.name + "'"));

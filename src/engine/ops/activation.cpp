@@ -34,7 +34,8 @@ void clip_bounds(const Graph& g, const Op& op, xnn_unary_params& p) {
     const int v = op.input(i);
     if (v < 0) continue;
     const Value& bound = g.values[size_t(v)];
-    if (!bound.is_const || bound.dtype != DType::F32 || bound.f32.size() != 1) fail(op, "min and max must be constant scalars");
+    if (!bound.is_const || bound.dtype != DType::F32 || bound.f32.size() != 1)
+      fail(op, "min and max must be constant scalars");
     (i == 1 ? p.clamp.min : p.clamp.max) = bound.f32[0];
   }
 }
@@ -43,13 +44,19 @@ float gelu(float x) { return 0.5f * x * (1.0f + std::erf(x * float(M_SQRT1_2)));
 
 const Activation kActivations[] = {
     {"Relu", xnn_unary_clamp, [](float x, const xnn_unary_params&) { return std::max(x, 0.0f); },
-     [](const Graph&, const Op&, xnn_unary_params& p) { p.clamp.min = 0.0f; p.clamp.max = kInf; }},
-    {"Clip", xnn_unary_clamp, [](float x, const xnn_unary_params& p) { return std::clamp(x, p.clamp.min, p.clamp.max); },
-     clip_bounds},
+     [](const Graph&, const Op&, xnn_unary_params& p) {
+       p.clamp.min = 0.0f;
+       p.clamp.max = kInf;
+     }},
+    {"Clip", xnn_unary_clamp,
+     [](float x, const xnn_unary_params& p) { return std::clamp(x, p.clamp.min, p.clamp.max); }, clip_bounds},
     {"LeakyRelu", xnn_unary_leaky_relu,
      [](float x, const xnn_unary_params& p) { return x < 0.0f ? x * p.leaky_relu.negative_slope : x; },
-     [](const Graph&, const Op& op, xnn_unary_params& p) { p.leaky_relu.negative_slope = op.attr_float("alpha", 0.01f); }},
-    {"Elu", xnn_unary_elu, [](float x, const xnn_unary_params& p) { return x < 0.0f ? p.elu.alpha * std::expm1(x) : x; },
+     [](const Graph&, const Op& op, xnn_unary_params& p) {
+       p.leaky_relu.negative_slope = op.attr_float("alpha", 0.01f);
+     }},
+    {"Elu", xnn_unary_elu,
+     [](float x, const xnn_unary_params& p) { return x < 0.0f ? p.elu.alpha * std::expm1(x) : x; },
      [](const Graph&, const Op& op, xnn_unary_params& p) { p.elu.alpha = op.attr_float("alpha", 1.0f); }},
     {"HardSwish", xnn_unary_hardswish,
      [](float x, const xnn_unary_params&) { return x * std::clamp(x / 6.0f + 0.5f, 0.0f, 1.0f); }},
@@ -121,7 +128,8 @@ void lower_gelu(xnn::Emitter& e, const ir::FusedOp& op) {
   const Shape shape = nhwc ? xnn::to_nhwc(s) : s;
   const uint32_t x = e.input(op, 0), sg_out = e.output(op, nhwc);
   xnn_subgraph_t sg = e.subgraph();
-  const uint32_t x2 = e.tensor(shape), x3 = e.tensor(shape), inner = e.tensor(shape), t = e.tensor(shape), xt = e.tensor(shape);
+  const uint32_t x2 = e.tensor(shape), x3 = e.tensor(shape), inner = e.tensor(shape), t = e.tensor(shape),
+                 xt = e.tensor(shape);
   xnn::check(xnn_define_unary(sg, xnn_unary_square, nullptr, x, x2, 0), &op, "the GELU");
   xnn::check(xnn_define_binary(sg, xnn_binary_multiply, nullptr, x2, x, x3, 0), &op, "the GELU");
   const uint32_t cubic = with_scalar(e, op, xnn_binary_multiply, x3, 0.044715f, shape);

@@ -19,19 +19,30 @@ void fold(Graph& g, const Op& op, const std::function<T(T, T)>& f) {
   const Value& b = in(g, op, 1);
   Value& o = out(g, op);
   const size_t n = ir::element_count(o.shape);
-  auto& r = [&]() -> std::vector<T>& { if constexpr (std::is_same_v<T, float>) return o.f32; else return o.i64; }();
-  const auto& da = [&]() -> const std::vector<T>& { if constexpr (std::is_same_v<T, float>) return a.f32; else return a.i64; }();
-  const auto& db = [&]() -> const std::vector<T>& { if constexpr (std::is_same_v<T, float>) return b.f32; else return b.i64; }();
+  auto& r = [&]() -> std::vector<T>& {
+    if constexpr (std::is_same_v<T, float>) return o.f32;
+    else return o.i64;
+  }();
+  const auto& da = [&]() -> const std::vector<T>& {
+    if constexpr (std::is_same_v<T, float>) return a.f32;
+    else return a.i64;
+  }();
+  const auto& db = [&]() -> const std::vector<T>& {
+    if constexpr (std::is_same_v<T, float>) return b.f32;
+    else return b.i64;
+  }();
   r.resize(n);
-  for (size_t i = 0; i < n; ++i) r[i] = f(da[broadcast_index(i, o.shape, a.shape)], db[broadcast_index(i, o.shape, b.shape)]);
+  for (size_t i = 0; i < n; ++i)
+    r[i] = f(da[broadcast_index(i, o.shape, a.shape)], db[broadcast_index(i, o.shape, b.shape)]);
   o.is_const = true;
 }
 
 // x + y, x - y or x * y in int64: a hostile model gets a message, not undefined behaviour.
 int64_t checked(const Op& op, int64_t x, int64_t y, char kind) {
   int64_t r = 0;
-  const bool overflow = kind == '+' ? __builtin_add_overflow(x, y, &r)
-                        : kind == '-' ? __builtin_sub_overflow(x, y, &r) : __builtin_mul_overflow(x, y, &r);
+  const bool overflow = kind == '+'   ? __builtin_add_overflow(x, y, &r)
+                        : kind == '-' ? __builtin_sub_overflow(x, y, &r)
+                                      : __builtin_mul_overflow(x, y, &r);
   if (overflow) fail(op, "integer overflow in shape arithmetic");
   return r;
 }
@@ -56,7 +67,11 @@ std::function<int64_t(int64_t, int64_t)> int_function(const Op& op) {
     };
   if (t == "Min") return [](int64_t x, int64_t y) { return std::min(x, y); };
   if (t == "Max") return [](int64_t x, int64_t y) { return std::max(x, y); };
-  if (t == "Mod") return [&](int64_t x, int64_t y) { if (y == 0) fail(op, "modulo by zero"); return y == -1 ? 0 : x % y; };
+  if (t == "Mod")
+    return [&](int64_t x, int64_t y) {
+      if (y == 0) fail(op, "modulo by zero");
+      return y == -1 ? 0 : x % y;
+    };
   if (t == "Equal") return [](int64_t x, int64_t y) { return int64_t(x == y); };
   if (t == "Less") return [](int64_t x, int64_t y) { return int64_t(x < y); };
   return [](int64_t x, int64_t y) { return int64_t(x > y); };  // Greater

@@ -20,7 +20,8 @@ void infer_concat(Graph& g, Op& op) {
     if (v.dtype != first.dtype) fail(op, "inputs have different element types");
     for (size_t k = 0; k < o.size(); ++k)
       if (k != axis && v.shape[k] != first.shape[k])
-        fail(op, "inputs " + ir::to_string(first.shape) + " and " + ir::to_string(v.shape) + " differ outside the axis");
+        fail(op,
+             "inputs " + ir::to_string(first.shape) + " and " + ir::to_string(v.shape) + " differ outside the axis");
     o[axis] += v.shape[axis];
     all_const = all_const && v.is_const;
   }

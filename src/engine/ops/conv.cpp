@@ -28,7 +28,8 @@ Window window_of(const Op& op) {
 Shape conv_output(const Graph& g, const Op& op, bool transposed) {
   const Shape& x = in(g, op, 0).shape;
   const Shape& w = in(g, op, 1).shape;
-  if (x.size() != 4 || w.size() != 4) unsupported(op, "only 2-D convolutions (4-D tensors) are supported, got " + ir::to_string(x));
+  if (x.size() != 4 || w.size() != 4)
+    unsupported(op, "only 2-D convolutions (4-D tensors) are supported, got " + ir::to_string(x));
   const int64_t group = op.attr_int("group", 1);
   const Window win = window_of(op);
   const std::string auto_pad = op.attr_string("auto_pad", "NOTSET");
@@ -38,23 +39,25 @@ Shape conv_output(const Graph& g, const Op& op, bool transposed) {
     return std::all_of(v.begin(), v.end(), [&](int64_t a) { return a >= lo && a <= (int64_t(1) << 20); });
   };
   const auto& out_pad = win.output_padding;
-  if (win.strides.size() != 2 || win.dilations.size() != 2 || win.pads.size() != 4 || !(out_pad.empty() || out_pad.size() == 2) ||
-      !in_range(win.strides, 1) || !in_range(win.dilations, 1) || !in_range(win.pads, 0) || !in_range(out_pad, 0) ||
-      !in_range(w, 1) || group < 1 || group > (int64_t(1) << 20))
+  if (win.strides.size() != 2 || win.dilations.size() != 2 || win.pads.size() != 4 ||
+      !(out_pad.empty() || out_pad.size() == 2) || !in_range(win.strides, 1) || !in_range(win.dilations, 1) ||
+      !in_range(win.pads, 0) || !in_range(out_pad, 0) || !in_range(w, 1) || group < 1 || group > (int64_t(1) << 20))
     fail(op, "invalid strides, dilations, pads, output_padding, group or kernel size");
   Shape o = {x[0], transposed ? w[1] * group : w[0], 0, 0};
   const int64_t want = transposed ? w[0] : w[1] * group;
   if (x[1] != want) fail(op, "input has " + std::to_string(x[1]) + " channels, weights expect " + std::to_string(want));
   // A patch embedding (kernel == stride, no padding: ViTs such as Depth Anything) needs sides that
   // are whole multiples of the patch; say so instead of failing later in a reshape.
-  if (!transposed && win.strides[0] == w[2] && win.strides[1] == w[3] && w[2] > 1 && win.pads == std::vector<int64_t>{0, 0, 0, 0} &&
-      (x[2] % w[2] != 0 || x[3] % w[3] != 0))
-    fail(op, "the input size " + std::to_string(x[2]) + "x" + std::to_string(x[3]) + " is not a multiple of the patch size " +
-                 std::to_string(w[2]) + " (this model needs height and width that are multiples of " + std::to_string(w[2]) + ")");
+  if (!transposed && win.strides[0] == w[2] && win.strides[1] == w[3] && w[2] > 1 &&
+      win.pads == std::vector<int64_t>{0, 0, 0, 0} && (x[2] % w[2] != 0 || x[3] % w[3] != 0))
+    fail(op, "the input size " + std::to_string(x[2]) + "x" + std::to_string(x[3]) +
+                 " is not a multiple of the patch size " + std::to_string(w[2]) +
+                 " (this model needs height and width that are multiples of " + std::to_string(w[2]) + ")");
   for (size_t k = 0; k < 2; ++k) {
     const int64_t kernel = (w[2 + k] - 1) * win.dilations[k] + 1;
     if (transposed) {
-      o[2 + k] = win.strides[k] * (x[2 + k] - 1) + (out_pad.empty() ? 0 : out_pad[k]) + kernel - win.pads[k] - win.pads[k + 2];
+      o[2 + k] =
+          win.strides[k] * (x[2 + k] - 1) + (out_pad.empty() ? 0 : out_pad[k]) + kernel - win.pads[k] - win.pads[k + 2];
     } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
       o[2 + k] = (x[2 + k] + win.strides[k] - 1) / win.strides[k];
     } else {
@@ -83,7 +86,8 @@ std::vector<int64_t> resolved_pads(const Op& op, const Window& win, const Shape&
   if (auto_pad == "VALID") return {0, 0, 0, 0};
   if (auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") return pads;
   for (size_t k = 0; k < 2; ++k) {
-    const int64_t total = std::max<int64_t>(0, (ys[2 + k] - 1) * win.strides[k] + (ws[2 + k] - 1) * win.dilations[k] + 1 - xs[2 + k]);
+    const int64_t total =
+        std::max<int64_t>(0, (ys[2 + k] - 1) * win.strides[k] + (ws[2 + k] - 1) * win.dilations[k] + 1 - xs[2 + k]);
     pads[k] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
     pads[k + 2] = total - pads[k];
   }
@@ -120,8 +124,8 @@ void lower_conv_transpose(xnn::Emitter& e, const ir::FusedOp& op) {
   xnn::check(xnn_define_deconvolution_2d(e.subgraph(), uint32_t(p[0]), uint32_t(p[3]), uint32_t(p[2]), uint32_t(p[1]),
                                          uint32_t(adj[0]), uint32_t(adj[1]), uint32_t(KH), uint32_t(KW),
                                          uint32_t(win.strides[0]), uint32_t(win.strides[1]), uint32_t(win.dilations[0]),
-                                         uint32_t(win.dilations[1]), uint32_t(group), size_t(IG), size_t(OG), -kInf, kInf,
-                                         x, wid, bid, e.output(op, true), 0),
+                                         uint32_t(win.dilations[1]), uint32_t(group), size_t(IG), size_t(OG), -kInf,
+                                         kInf, x, wid, bid, e.output(op, true), 0),
              &op, "the transposed convolution");
 }
 
@@ -155,8 +159,8 @@ void define_conv(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, co
   const uint32_t x = int8 ? e.quantize_activation(op, in, xnn::to_nhwc(xs), 3) : in;
   xnn::check(xnn_define_convolution_2d(e.subgraph(), uint32_t(p[0]), uint32_t(p[3]), uint32_t(p[2]), uint32_t(p[1]),
                                        uint32_t(KH), uint32_t(KW), uint32_t(win.strides[0]), uint32_t(win.strides[1]),
-                                       uint32_t(win.dilations[0]), uint32_t(win.dilations[1]), uint32_t(group), size_t(I),
-                                       size_t(O / group), -kInf, kInf, x, wid, bid, out, 0),
+                                       uint32_t(win.dilations[0]), uint32_t(win.dilations[1]), uint32_t(group),
+                                       size_t(I), size_t(O / group), -kInf, kInf, x, wid, bid, out, 0),
              &op, "the convolution");
 }
 

@@ -13,6 +13,7 @@ class Emitter;
 namespace dv::ops {
 
 // Emits Conv `op` from NHWC tensor `in` (of NCHW shape xs) into NHWC tensor `out` (shape ys).
-void define_conv(xnn::Emitter& e, const ir::Op& op, uint32_t in, const ir::Shape& xs, const ir::Shape& ys, uint32_t out);
+void define_conv(xnn::Emitter& e, const ir::Op& op, uint32_t in, const ir::Shape& xs, const ir::Shape& ys,
+                 uint32_t out);
 
 }  // namespace dv::ops

@@ -39,7 +39,8 @@ std::vector<int64_t> ints_of(const Graph& g, const Op& op, size_t i) {
 
 int64_t norm_axis(const Op& op, int64_t axis, size_t rank) {
   const auto r = static_cast<int64_t>(rank);
-  if (axis < -r || axis >= r) fail(op, "axis " + std::to_string(axis) + " out of range for rank " + std::to_string(rank));
+  if (axis < -r || axis >= r)
+    fail(op, "axis " + std::to_string(axis) + " out of range for rank " + std::to_string(rank));
   return axis < 0 ? axis + r : axis;
 }
 

@@ -43,7 +43,8 @@ void lower_matmul(xnn::Emitter& e, const ir::FusedOp& op) {
   const Value& b = e.val(op.input(1));
   if (!b.is_const) {
     const uint32_t bid = e.plain(op, 1);
-    xnn::check(xnn_define_batch_matrix_multiply(e.subgraph(), a, bid, e.output(op, false), 0), &op, "the batch matrix multiply");
+    xnn::check(xnn_define_batch_matrix_multiply(e.subgraph(), a, bid, e.output(op, false), 0), &op,
+               "the batch matrix multiply");
     return;
   }
   const bool int8 = e.int8() && int8_matmul(e.graph(), op);

@@ -48,7 +48,9 @@ void lower_layer_norm(xnn::Emitter& e, const ir::FusedOp& op) {
   xnn::check(xnn_define_unary(sg, xnn_unary_reciprocal_square_root, nullptr, var_eps, inv, 0), &op, "the rsqrt");
   xnn::check(xnn_define_binary(sg, xnn_binary_multiply, nullptr, centered, inv, normed, 0), &op, "the normalisation");
   const uint32_t scaled = !scale ? normed : bias ? e.tensor(xs) : out;
-  if (scale) xnn::check(xnn_define_binary(sg, xnn_binary_multiply, nullptr, normed, e.input(op, 1), scaled, 0), &op, "the scale");
+  if (scale)
+    xnn::check(xnn_define_binary(sg, xnn_binary_multiply, nullptr, normed, e.input(op, 1), scaled, 0), &op,
+               "the scale");
   if (bias) xnn::check(xnn_define_binary(sg, xnn_binary_add, nullptr, scaled, e.input(op, 2), out, 0), &op, "the bias");
 }
 
@@ -112,8 +114,9 @@ void lower_reduce_mean(xnn::Emitter& e, const ir::FusedOp& op) {
   const uint32_t x = e.plain(op, 0);
   const uint32_t flags = op.attr_int("keepdims", 1) ? XNN_FLAG_KEEP_DIMS : 0;
   if (axes.empty()) return xnn::check(xnn_define_copy(e.subgraph(), x, e.output(op, false), 0), &op, "the mean");
-  xnn::check(xnn_define_static_reduce(e.subgraph(), xnn_reduce_mean, axes.size(), axes.data(), x, e.output(op, false), flags), &op,
-             "the mean");
+  xnn::check(
+      xnn_define_static_reduce(e.subgraph(), xnn_reduce_mean, axes.size(), axes.data(), x, e.output(op, false), flags),
+      &op, "the mean");
 }
 
 }  // namespace

@@ -39,8 +39,9 @@ void check_supported(const ir::Graph& g) {
       throw onnx::UnsupportedError("unsupported operator '" + op.type + "' (node '" + op.name + "')");
   for (const ir::FusedOp& op : ir::fuse(g))
     if (find(op.type)->lower == nullptr)
-      throw onnx::UnsupportedError(op.label() + ": computing it on activations is not supported (the engine only folds it when its "
-                             "inputs are known at load time)");
+      throw onnx::UnsupportedError(op.label() +
+                                   ": computing it on activations is not supported (the engine only folds it when its "
+                                   "inputs are known at load time)");
 }
 
 }  // namespace dv::ops

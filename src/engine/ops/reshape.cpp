@@ -15,7 +15,8 @@ void infer_reshape(Graph& g, Op& op) {
   Shape o(target.size());
   int64_t known = 1, infer_at = -1;
   for (size_t i = 0; i < target.size(); ++i) {
-    if (target[i] == 0 && !op.attr_int("allowzero", 0) && i >= x.shape.size()) fail(op, "a 0 in the target shape has no input dimension to copy");
+    if (target[i] == 0 && !op.attr_int("allowzero", 0) && i >= x.shape.size())
+      fail(op, "a 0 in the target shape has no input dimension to copy");
     o[i] = target[i] == 0 && !op.attr_int("allowzero", 0) ? x.shape[i] : target[i];
     if (o[i] == -1) {
       if (infer_at >= 0) fail(op, "more than one -1 in the target shape");
@@ -29,7 +30,8 @@ void infer_reshape(Graph& g, Op& op) {
   if (known > int64_t(ir::kMaxTensorElements)) fail(op, "the target shape has more than 2^30 elements");
   const auto total = static_cast<int64_t>(ir::element_count(x.shape));
   if (infer_at >= 0) o[size_t(infer_at)] = known ? total / known : 0;
-  if (static_cast<int64_t>(ir::element_count(o)) != total) fail(op, "cannot reshape " + ir::to_string(x.shape) + " to " + ir::to_string(o));
+  if (static_cast<int64_t>(ir::element_count(o)) != total)
+    fail(op, "cannot reshape " + ir::to_string(x.shape) + " to " + ir::to_string(o));
   set_shape(g, op, o, x.dtype);
   forward_constant(g, op);
 }
@@ -40,7 +42,8 @@ void infer_flatten(Graph& g, Op& op) {
   const auto rank = int64_t(x.shape.size());
   int64_t axis = op.attr_int("axis", 1);
   if (axis < 0) axis += rank;
-  if (axis < 0 || axis > rank) fail(op, "axis " + std::to_string(op.attr_int("axis", 1)) + " out of range for rank " + std::to_string(rank));
+  if (axis < 0 || axis > rank)
+    fail(op, "axis " + std::to_string(op.attr_int("axis", 1)) + " out of range for rank " + std::to_string(rank));
   const Shape outer(x.shape.begin(), x.shape.begin() + axis), inner(x.shape.begin() + axis, x.shape.end());
   set_shape(g, op, {int64_t(ir::element_count(outer)), int64_t(ir::element_count(inner))}, x.dtype);
   forward_constant(g, op);

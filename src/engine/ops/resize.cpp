@@ -28,17 +28,20 @@ Shape resize_output(const Graph& g, const Op& op) {
   if (uses_sizes(g, op)) {
     const auto sizes = ints_of(g, op, 3);
     if (sizes.size() != x.size())
-      fail(op, "sizes has " + std::to_string(sizes.size()) + " values for a rank-" + std::to_string(x.size()) + " input");
+      fail(op,
+           "sizes has " + std::to_string(sizes.size()) + " values for a rank-" + std::to_string(x.size()) + " input");
     for (int64_t d : sizes)
       if (d < 0 || d > int64_t(ir::kMaxTensorElements)) fail(op, "invalid size " + std::to_string(d));
     return Shape(sizes.begin(), sizes.end());
   }
   const Value& s = in(g, op, scales_input(g));
-  if (!s.is_const || s.dtype != DType::F32 || s.f32.size() != x.size()) fail(op, "needs constant float scales, one per dimension");
+  if (!s.is_const || s.dtype != DType::F32 || s.f32.size() != x.size())
+    fail(op, "needs constant float scales, one per dimension");
   Shape o = x;
   for (size_t i = 0; i < x.size(); ++i) {
     const double size = std::floor(static_cast<double>(x[i]) * s.f32[i]);
-    if (!(size >= 0.0 && size <= double(ir::kMaxTensorElements))) fail(op, "scale " + std::to_string(s.f32[i]) + " gives an invalid size");
+    if (!(size >= 0.0 && size <= double(ir::kMaxTensorElements)))
+      fail(op, "scale " + std::to_string(s.f32[i]) + " gives an invalid size");
     o[i] = static_cast<int64_t>(size);
   }
   return o;
@@ -72,7 +75,8 @@ void define_nearest(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs,
   const std::string nearest = op.attr_string("nearest_mode", "round_prefer_floor");
   const bool whole = ys[2] % xs[2] == 0 && ys[3] % xs[3] == 0;
   if (!whole || coord != "asymmetric" || nearest != "floor")
-    unsupported(op, "nearest resize is supported for whole upscaling factors with asymmetric/floor (got " + coord + "/" + nearest + ")");
+    unsupported(op, "nearest resize is supported for whole upscaling factors with asymmetric/floor (got " + coord +
+                        "/" + nearest + ")");
   const int64_t sh = ys[2] / xs[2], sw = ys[3] / xs[3], N = xs[0], C = xs[1], H = xs[2], W = xs[3];
   xnn_subgraph_t sg = e.subgraph();
   const uint32_t split = e.tensor({N, H, 1, W, 1, C});
@@ -86,8 +90,8 @@ void define_nearest(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs,
     const uint32_t other = e.tensor({N, H, sh, W, sw, C});
     const size_t other_dims[6] = {size_t(N), size_t(H), size_t(sh), size_t(W), size_t(sw), size_t(C)};
     xnn::check(xnn_define_static_reshape(sg, 6, other_dims, with->other, other, 0), &op, "the resize reshape");
-    xnn::check(xnn_define_binary(sg, with->kind, nullptr, with->other_first ? other : split, with->other_first ? split : other,
-                                 spread, 0),
+    xnn::check(xnn_define_binary(sg, with->kind, nullptr, with->other_first ? other : split,
+                                 with->other_first ? split : other, spread, 0),
                &op, "the resize broadcast");
   }
   const size_t out_dims[4] = {size_t(N), size_t(ys[2]), size_t(ys[3]), size_t(C)};
@@ -111,8 +115,10 @@ void define_resize(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, 
   uint32_t flags = 0;
   if (coord == "align_corners") flags = XNN_FLAG_ALIGN_CORNERS;
   else if (coord == "asymmetric") flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
-  else if (coord != "half_pixel" && coord != "pytorch_half_pixel") unsupported(op, "coordinate mode '" + coord + "' is not supported");
-  xnn::check(xnn_define_static_resize_bilinear_2d(e.subgraph(), size_t(ys[2]), size_t(ys[3]), in, out, flags), &op, "the resize");
+  else if (coord != "half_pixel" && coord != "pytorch_half_pixel")
+    unsupported(op, "coordinate mode '" + coord + "' is not supported");
+  xnn::check(xnn_define_static_resize_bilinear_2d(e.subgraph(), size_t(ys[2]), size_t(ys[3]), in, out, flags), &op,
+             "the resize");
 }
 
 // The 1x1 Conv first, at the input's resolution, then the resize of its (fewer) channels.

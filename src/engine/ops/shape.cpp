@@ -25,7 +25,9 @@ void infer_shape(Graph& g, Op& op) {
 void infer_cast(Graph& g, Op& op) {
   const Value& x = in(g, op, 0);
   const auto to = static_cast<onnx::DataType>(op.attr_int("to", 1));
-  const DType d = to == onnx::DataType::Float || to == onnx::DataType::Float16 || to == onnx::DataType::Double ? DType::F32 : DType::I64;
+  const DType d = to == onnx::DataType::Float || to == onnx::DataType::Float16 || to == onnx::DataType::Double
+                      ? DType::F32
+                      : DType::I64;
   set_shape(g, op, x.shape, d);
   if (!x.is_const) return;
   Value& r = out(g, op);

@@ -72,8 +72,9 @@ void lower_slice(xnn::Emitter& e, const ir::FusedOp& op) {
     unsupported(op, "only step 1 is supported on computed tensors");
   const std::vector<size_t> offsets(w.begin.begin(), w.begin.end()), sizes(w.shape.begin(), w.shape.end());
   const uint32_t x = e.plain(op, 0);
-  xnn::check(xnn_define_static_slice(e.subgraph(), offsets.size(), offsets.data(), sizes.data(), x, e.output(op, false), 0), &op,
-             "the slice");
+  xnn::check(
+      xnn_define_static_slice(e.subgraph(), offsets.size(), offsets.data(), sizes.data(), x, e.output(op, false), 0),
+      &op, "the slice");
 }
 
 }  // namespace

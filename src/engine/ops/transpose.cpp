@@ -48,7 +48,8 @@ void infer_transpose(Graph& g, Op& op) {
 void lower_transpose(xnn::Emitter& e, const ir::FusedOp& op) {
   const std::vector<size_t> perm = permutation(op, e.val(op.input(0)).shape.size());
   const uint32_t x = e.plain(op, 0);
-  xnn::check(xnn_define_static_transpose(e.subgraph(), perm.size(), perm.data(), x, e.output(op, false), 0), &op, "the transpose");
+  xnn::check(xnn_define_static_transpose(e.subgraph(), perm.size(), perm.data(), x, e.output(op, false), 0), &op,
+             "the transpose");
 }
 
 }  // namespace

@@ -16,7 +16,12 @@ void check(xnn_status s, const Op* op, const char* what) {
 
 Emitter::Emitter(const ir::Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared,
                  bool int8)
-    : g_(g), sg_(sg), owned_(owned), shared_(shared), int8_(int8), id_(g.values.size(), XNN_INVALID_VALUE_ID),
+    : g_(g),
+      sg_(sg),
+      owned_(owned),
+      shared_(shared),
+      int8_(int8),
+      id_(g.values.size(), XNN_INVALID_VALUE_ID),
       nhwc_(g.values.size(), false) {}
 
 uint32_t Emitter::tensor_value(const Shape& shape, const float* data, uint32_t external, uint32_t flags) {
@@ -27,7 +32,9 @@ uint32_t Emitter::tensor_value(const Shape& shape, const float* data, uint32_t e
   return id;
 }
 
-uint32_t Emitter::tensor(const Shape& shape, const float* data) { return tensor_value(shape, data, XNN_INVALID_VALUE_ID, 0); }
+uint32_t Emitter::tensor(const Shape& shape, const float* data) {
+  return tensor_value(shape, data, XNN_INVALID_VALUE_ID, 0);
+}
 
 const float* Emitter::own(std::vector<float> data) {
   owned_.push_back(std::move(data));
@@ -51,13 +58,13 @@ uint32_t Emitter::define_output(int v, uint32_t external) {
   const uint32_t ext = tensor_value(s, nullptr, external, XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
   if (nhwc_[size_t(v)])
     check(xnn_define_static_transpose(sg_, 4, kNhwcToNchw, id_[size_t(v)], ext, 0), nullptr, "the output transpose");
-  else
-    check(xnn_define_copy(sg_, id_[size_t(v)], ext, 0), nullptr, "the output copy");
+  else check(xnn_define_copy(sg_, id_[size_t(v)], ext, 0), nullptr, "the output copy");
   return ext;
 }
 
 uint32_t Emitter::computed(const Op& op, int v) const {
-  if (id_[size_t(v)] == XNN_INVALID_VALUE_ID) throw ModelError(op.label() + ": input '" + val(v).name + "' was not computed");
+  if (id_[size_t(v)] == XNN_INVALID_VALUE_ID)
+    throw ModelError(op.label() + ": input '" + val(v).name + "' was not computed");
   return id_[size_t(v)];
 }
 

@@ -25,7 +25,8 @@ void check(xnn_status s, const ir::Op* op, const char* what);
 class Emitter {
  public:
   // `owned`: weights and constants made for this runtime (they must live as long as it does).
-  Emitter(const ir::Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared, bool int8);
+  Emitter(const ir::Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared,
+          bool int8);
 
   const ir::Graph& graph() const { return g_; }
   const ir::Value& val(int v) const { return g_.values[size_t(v)]; }

@@ -18,7 +18,8 @@ void lower(const ir::Graph& g, Emitter& e, std::vector<uint32_t>& input_ids, std
   for (int v : g.inputs) input_ids.push_back(e.define_input(v, external++));
   for (const ir::FusedOp& op : ir::fuse(g)) {
     const ops::OpDef* def = ops::find(op.type);
-    if (def == nullptr || def->lower == nullptr) throw onnx::UnsupportedError(op.label() + ": computing it on activations is not supported");
+    if (def == nullptr || def->lower == nullptr)
+      throw onnx::UnsupportedError(op.label() + ": computing it on activations is not supported");
     def->lower(e, op);
   }
   for (int v : g.outputs) output_ids.push_back(e.define_output(v, external++));
@@ -38,7 +39,8 @@ Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, c
     if (xnn_create_runtime_v3(subgraph_, shared.cache(), pool, flags, &runtime_) != xnn_status_success) {
       runtime_ = nullptr;
       if (!shared.sealed()) throw ModelError("XNNPACK could not create the runtime (out of memory?)");
-      check(xnn_create_runtime_v3(subgraph_, nullptr, pool, flags, &runtime_), nullptr, "runtime creation (out of memory?)");
+      check(xnn_create_runtime_v3(subgraph_, nullptr, pool, flags, &runtime_), nullptr,
+            "runtime creation (out of memory?)");
     }
     shared.seal();
     check(xnn_reshape_runtime(runtime_), nullptr, "runtime reshape");

@@ -57,12 +57,14 @@ const SharedWeights::Quantized& SharedWeights::quantized(int value, size_t rows,
 }
 
 xnn_weights_cache_provider* SharedWeights::cache() {
-  if (cache_ == nullptr) check(xnn_create_weights_cache_with_size(capacity_, &cache_), nullptr, "weights cache creation");
+  if (cache_ == nullptr)
+    check(xnn_create_weights_cache_with_size(capacity_, &cache_), nullptr, "weights cache creation");
   return cache_;
 }
 
 void SharedWeights::seal() {
-  if (!sealed_) check(xnn_finalize_weights_cache(cache(), xnn_weights_cache_finalization_kind_soft), nullptr, "weights cache");
+  if (!sealed_)
+    check(xnn_finalize_weights_cache(cache(), xnn_weights_cache_finalization_kind_soft), nullptr, "weights cache");
   sealed_ = true;
 }
 
