@@ -254,7 +254,7 @@ TEST_CASE("engine: resource limits refuse huge tensors and activations with a me
   CHECK(c.m == nullptr);
   CHECK_MESSAGE(
       c.error.find(
-          "Resize node 'grow': resizing a constant to 1x1x8192x8192 is more than the limit of 2^24 elements") !=
+          "Resize node 'grow': resizing a constant to 1x1x8192x8192 is more than the limit of 2^23 elements") !=
           std::string::npos,
       c.error);
 }

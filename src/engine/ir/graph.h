@@ -20,6 +20,10 @@ size_t element_count(const Shape& s);
 // memory: no tensor over 2^30 elements (4 GB of float), no more than this many nodes, and all the
 // activations of one input size within a memory budget (less in 32-bit WebAssembly).
 constexpr size_t kMaxTensorElements = size_t(1) << 30;
+// A constant computed at load time (shape arithmetic, position embeddings resized to the patch
+// grid: at most a few million values in real models) is smaller still, so a hostile model cannot
+// make the load compute and hold gigabytes.
+constexpr size_t kMaxFoldedElements = size_t(1) << 23;
 constexpr size_t kMaxNodes = 200'000;
 constexpr size_t kMaxRank = DV_MAX_DIMS;  // the public API's limit
 constexpr uint64_t kActivationBudgetBytes = sizeof(void*) == 4 ? (uint64_t(3) << 30) : (uint64_t(32) << 30);

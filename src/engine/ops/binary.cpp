@@ -19,6 +19,7 @@ void fold(Graph& g, const Op& op, const std::function<T(T, T)>& f) {
   const Value& b = in(g, op, 1);
   Value& o = out(g, op);
   const size_t n = ir::element_count(o.shape);
+  check_folded_size(op, n);
   auto& r = [&]() -> std::vector<T>& {
     if constexpr (std::is_same_v<T, float>) return o.f32;
     else return o.i64;

@@ -28,7 +28,7 @@ void infer_concat(Graph& g, Op& op) {
   set_shape(g, op, o, first.dtype);
   if (!all_const) return;
   Value& r = out(g, op);
-  alloc(r);
+  alloc(op, r);
   const size_t outer = ir::element_count(Shape(o.begin(), o.begin() + int64_t(axis)));
   const size_t inner = ir::element_count(Shape(o.begin() + int64_t(axis) + 1, o.end()));
   size_t offset = 0;

@@ -73,8 +73,14 @@ void copy_element(const Value& a, size_t src, Value& o, size_t dst) {
   else o.f32[dst] = a.f32[src];
 }
 
-void alloc(Value& o) {
+void check_folded_size(const Op& op, size_t n) {
+  if (n > ir::kMaxFoldedElements)
+    fail(op, "computing a constant of " + std::to_string(n) + " values at load time is more than the limit of 2^23");
+}
+
+void alloc(const Op& op, Value& o) {
   const size_t n = ir::element_count(o.shape);
+  check_folded_size(op, n);
   if (o.dtype == DType::I64) o.i64.assign(n, 0);
   else o.f32.assign(n, 0.0f);
   o.is_const = true;

@@ -35,8 +35,10 @@ Shape broadcast(const Op& op, const Shape& a, const Shape& b);
 size_t broadcast_index(size_t flat, const Shape& o, const Shape& s);
 // Copies element `src` of `a` to element `dst` of `o` (either element type).
 void copy_element(const Value& a, size_t src, Value& o, size_t dst);
-// Makes `o` a zero-filled constant of its shape.
-void alloc(Value& o);
+// Makes output `o` of `op` a zero-filled constant of its shape (within ir::kMaxFoldedElements).
+void alloc(const Op& op, Value& o);
+// Refuses to compute a constant of `n` elements at load time over ir::kMaxFoldedElements.
+void check_folded_size(const Op& op, size_t n);
 // The output keeps the input's data (Reshape, Squeeze, Identity …) when that is a constant.
 void forward_constant(Graph& g, const Op& op);
 // The output has the shape and element type of input 0 (elementwise ops).

@@ -51,7 +51,7 @@ void infer_gather(Graph& g, Op& op) {
   set_shape(g, op, o, x.dtype);
   if (!x.is_const || !idx.is_const) return;
   Value& r = out(g, op);
-  alloc(r);
+  alloc(op, r);
   const auto indices = ints_of(g, op, 1);
   const size_t outer = ir::element_count(Shape(x.shape.begin(), x.shape.begin() + int64_t(axis)));
   const size_t inner = ir::element_count(Shape(x.shape.begin() + int64_t(axis) + 1, x.shape.end()));
@@ -72,7 +72,7 @@ void infer_expand(Graph& g, Op& op) {
   set_shape(g, op, o, x.dtype);
   if (!x.is_const) return;
   Value& r = out(g, op);
-  alloc(r);
+  alloc(op, r);
   for (size_t i = 0; i < ir::element_count(o); ++i) copy_element(x, broadcast_index(i, o, x.shape), r, i);
 }
 

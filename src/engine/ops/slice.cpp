@@ -52,7 +52,7 @@ void infer_slice(Graph& g, Op& op) {
   set_shape(g, op, w.shape, x.dtype);
   if (!x.is_const) return;
   Value& r = out(g, op);
-  alloc(r);
+  alloc(op, r);
   const size_t n = ir::element_count(w.shape);
   for (size_t i = 0; i < n; ++i) {
     size_t rem = i, src = 0, stride = 1;

@@ -30,7 +30,7 @@ void infer_transpose(Graph& g, Op& op) {
   set_shape(g, op, o, x.dtype);
   if (!x.is_const) return;
   Value& r = out(g, op);
-  alloc(r);
+  alloc(op, r);
   const size_t n = ir::element_count(o);
   std::vector<size_t> coord(o.size()), in_coord(o.size());
   for (size_t i = 0; i < n; ++i) {  // i indexes the output; find the matching input index
