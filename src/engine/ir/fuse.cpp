@@ -77,9 +77,14 @@ class Fuser {
     else if (t == "Resize" && !resize_elementwise(i)) resize_pointwise_conv(i);
   }
 
+  // Output 0 of an op, or -1 (the pass runs at import too, before shapes check a node's arity).
+  static int out(const Op& op) { return op.outputs.empty() ? -1 : op.outputs[0]; }
+  // Whether v is a value (an omitted input is -1).
+  static bool is(int v) { return v >= 0; }
+
   // The index of the single running op that reads v (no graph output does), or -1.
   int sole_reader(int v) const {
-    if (val(v).consumers != 1 || readers_[size_t(v)].size() != 1) return -1;
+    if (!is(v) || val(v).consumers != 1 || readers_[size_t(v)].size() != 1) return -1;
     const int r = readers_[size_t(v)][0];
     return runs(r) && !absorbed_[size_t(r)] ? r : -1;
   }
@@ -106,12 +111,12 @@ class Fuser {
     // The scaling stays when something else reads it too; the Gelu reads x.
     std::vector<int> parts = {erf_index};
     if (sole_reader(erf.input(0)) == erf_index) parts.push_back(scale_index);
-    const int add = sole_reader(erf.outputs[0]);
+    const int add = sole_reader(out(erf));
     if (add < 0 || g_.ops[size_t(add)].type != "Add" ||
-        !scalar_is(other_input(g_.ops[size_t(add)], erf.outputs[0]), 1.0f))
+        !scalar_is(other_input(g_.ops[size_t(add)], out(erf)), 1.0f))
       return;
     parts.push_back(add);
-    int result = g_.ops[size_t(add)].outputs[0];
+    int result = out(g_.ops[size_t(add)]);
     bool half = false, times_x = false;
     for (int step = 0; step < 2; ++step) {
       const int mul = sole_reader(result);
@@ -121,7 +126,7 @@ class Fuser {
       else if (scalar_is(other, 0.5f) && !half) half = true;
       else return;
       parts.push_back(mul);
-      result = g_.ops[size_t(mul)].outputs[0];
+      result = out(g_.ops[size_t(mul)]);
     }
     FusedOp f = plain(erf);
     f.type = "Gelu";
@@ -145,6 +150,7 @@ class Fuser {
       if (!a.is_const || a.dtype != DType::I64) return false;
       axes = a.i64;
     }
+    if (!is(op.input(0))) return false;
     const Value& x = val(op.input(0));
     return axes.size() == 1 && (axes[0] == -1 || (x.shape_known && axes[0] == int64_t(x.shape.size()) - 1));
   }
@@ -155,9 +161,10 @@ class Fuser {
     const Op& mean = g_.ops[size_t(mean_index)];
     if (!last_axis_mean(mean)) return;
     const int x = mean.input(0);
-    const int sub = sole_reader_of_type(mean.outputs[0], "Sub");
+    const int sub = sole_reader_of_type(out(mean), "Sub");
     if (sub < 0 || g_.ops[size_t(sub)].input(0) != x) return;
-    const int d = g_.ops[size_t(sub)].outputs[0];
+    const int d = out(g_.ops[size_t(sub)]);
+    if (!is(d)) return;
     std::vector<int> readers = readers_[size_t(d)];  // the square and the division (a Mul square reads it twice)
     if (val(d).consumers != int(readers.size())) return;
     readers.erase(std::unique(readers.begin(), readers.end()), readers.end());
@@ -172,25 +179,25 @@ class Fuser {
         square = r;
     }
     if (square < 0 || div < 0) return;
-    const int var = sole_reader_of_type(g_.ops[size_t(square)].outputs[0], "ReduceMean");
+    const int var = sole_reader_of_type(out(g_.ops[size_t(square)]), "ReduceMean");
     if (var < 0 || !last_axis_mean(g_.ops[size_t(var)])) return;
-    const int add_eps = sole_reader_of_type(g_.ops[size_t(var)].outputs[0], "Add");
+    const int add_eps = sole_reader_of_type(out(g_.ops[size_t(var)]), "Add");
     if (add_eps < 0) return;
-    const int eps = other_input(g_.ops[size_t(add_eps)], g_.ops[size_t(var)].outputs[0]);
-    const int root = sole_reader_of_type(g_.ops[size_t(add_eps)].outputs[0], "Sqrt");
-    if (!is_scalar(eps) || root < 0 || sole_reader(g_.ops[size_t(root)].outputs[0]) != div ||
-        g_.ops[size_t(div)].input(1) != g_.ops[size_t(root)].outputs[0])
+    const int eps = other_input(g_.ops[size_t(add_eps)], out(g_.ops[size_t(var)]));
+    const int root = sole_reader_of_type(out(g_.ops[size_t(add_eps)]), "Sqrt");
+    if (!is_scalar(eps) || root < 0 || sole_reader(out(g_.ops[size_t(root)])) != div ||
+        g_.ops[size_t(div)].input(1) != out(g_.ops[size_t(root)]))
       return;
     std::vector<int> parts = {mean_index, sub, square, var, add_eps, root, div};
-    int result = g_.ops[size_t(div)].outputs[0], scale = -1, bias = -1;
+    int result = out(g_.ops[size_t(div)]), scale = -1, bias = -1;
     if (const int mul = affine_after(result, "Mul", x); mul >= 0) {
       scale = other_input(g_.ops[size_t(mul)], result);
-      result = g_.ops[size_t(mul)].outputs[0];
+      result = out(g_.ops[size_t(mul)]);
       parts.push_back(mul);
     }
     if (const int add = affine_after(result, "Add", x); add >= 0) {
       bias = other_input(g_.ops[size_t(add)], result);
-      result = g_.ops[size_t(add)].outputs[0];
+      result = out(g_.ops[size_t(add)]);
       parts.push_back(add);
     }
     FusedOp f = plain(mean);
@@ -209,7 +216,9 @@ class Fuser {
   int affine_after(int v, const char* type, int x) const {
     const int r = sole_reader_of_type(v, type);
     if (r < 0) return -1;
-    const Value& c = val(other_input(g_.ops[size_t(r)], v));
+    const int other = other_input(g_.ops[size_t(r)], v);
+    if (!is(other)) return -1;
+    const Value& c = val(other);
     const bool matches = c.is_const && c.dtype == DType::F32 && c.shape.size() == 1 &&
                          (!val(x).shape_known || (!val(x).shape.empty() && c.shape[0] == val(x).shape.back()));
     return matches ? r : -1;
@@ -220,10 +229,10 @@ class Fuser {
     const Op& mm = g_.ops[size_t(index)];
     const int b = mm.input(1);
     if (b < 0 || !val(b).is_const || val(b).shape.size() != 2) return;
-    const int add = sole_reader(mm.outputs[0]);
+    const int add = sole_reader(out(mm));
     if (add < 0 || g_.ops[size_t(add)].type != "Add") return;
-    const int bias = other_input(g_.ops[size_t(add)], mm.outputs[0]);
-    if (bias == mm.outputs[0] || !val(bias).is_const || val(bias).shape != Shape{val(b).shape[1]}) return;
+    const int bias = other_input(g_.ops[size_t(add)], out(mm));
+    if (!is(bias) || bias == out(mm) || !val(bias).is_const || val(bias).shape != Shape{val(b).shape[1]}) return;
     FusedOp f = plain(mm);
     f.bias = bias;
     f.outputs = g_.ops[size_t(add)].outputs;
@@ -235,13 +244,13 @@ class Fuser {
   // never written.
   bool resize_elementwise(int index) {
     const Op& resize = g_.ops[size_t(index)];
-    const int out = resize.outputs[0];
-    if (resize.attr_string("mode", "nearest") != "nearest" || !val(out).shape_known) return false;
-    const int reader = sole_reader(out);
+    const int up = out(resize);
+    if (!is(up) || resize.attr_string("mode", "nearest") != "nearest" || !val(up).shape_known) return false;
+    const int reader = sole_reader(up);
     if (reader < 0 || !is_arithmetic(g_.ops[size_t(reader)].type)) return false;
     const Op& binary = g_.ops[size_t(reader)];
-    const int other = other_input(binary, out);
-    if (other == out || val(other).is_const || !val(other).shape_known || val(other).shape != val(out).shape)
+    const int other = other_input(binary, up);
+    if (!is(other) || other == up || val(other).is_const || !val(other).shape_known || val(other).shape != val(up).shape)
       return false;
     return with_partner(index, reader, FusedOp::Partner::elementwise_after);
   }
@@ -252,10 +261,11 @@ class Fuser {
   // pixels, and the resize on no more channels.
   bool resize_pointwise_conv(int index) {
     const Op& resize = g_.ops[size_t(index)];
-    const int r = resize.outputs[0];
+    const int r = out(resize);
     const int reader = sole_reader(r);
     if (reader < 0 || g_.ops[size_t(reader)].type != "Conv") return false;
     const Op& conv = g_.ops[size_t(reader)];
+    if (!is(conv.input(1)) || !is(resize.input(0))) return false;
     const Value& w = val(conv.input(1));
     const Shape& xs = val(resize.input(0)).shape;
     const Shape& ys = val(r).shape;
@@ -277,7 +287,7 @@ class Fuser {
     FusedOp f = plain(g_.ops[size_t(index)]);
     f.partner_kind = kind;
     f.partner = g_.ops[size_t(reader)];
-    f.link = g_.ops[size_t(index)].outputs[0];
+    f.link = out(g_.ops[size_t(index)]);
     f.outputs = f.partner.outputs;
     replace({index, reader}, std::move(f));
     return true;
