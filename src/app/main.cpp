@@ -2,7 +2,7 @@
 // GLFW port + WebGL2), in the manner of Dear ImGui's example_glfw_opengl3.
 //
 //   depthview-viewer [PHOTO] [--model ID] [--export-dir DIR] [--script "open a.jpg; wait-depth; shot a.png; quit"]
-//                    [--size WxH] [--no-vsync]
+//                    [--width W] [--height H] [--no-vsync]
 #include <cmath>
 #include <cstdio>
 #include <memory>
