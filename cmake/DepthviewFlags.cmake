@@ -37,6 +37,12 @@ function(dv_wasm_program target)
   endif()
   target_link_options(${target} PRIVATE -sPROXY_TO_PTHREAD=1 -sEXIT_RUNTIME=1 -sALLOW_MEMORY_GROWTH=1
     -sMAXIMUM_MEMORY=4GB -sSTACK_SIZE=1MB -Wno-pthreads-mem-growth)
+  if(DEPTHVIEW_WASM_THREADS)
+    # An exit race of Emscripten 3.1.69's pthread clean-up (see the file).
+    set(_dv_cleanup_fix "${PROJECT_SOURCE_DIR}/cmake/wasm_cleanup_thread.js")
+    target_link_options(${target} PRIVATE "--js-library=${_dv_cleanup_fix}")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${_dv_cleanup_fix}")
+  endif()
   if("WEB" IN_LIST ARGN)
     target_link_options(${target} PRIVATE -sENVIRONMENT=web,worker)
   else()

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <thread>
+#include <utility>
 
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
@@ -58,6 +60,7 @@ std::vector<T> decimate(const std::vector<T>& v, int w, int h, int channels, int
 }  // namespace
 
 App::App(GLFWwindow* window, AppPaths paths) : window_(window), paths_(std::move(paths)) {
+  last_event_ms_ = now_ms();  // the window's first moments settle like input (ImGui sizes its windows)
   settings_ = settings_from_json(load_settings_text());
   if (!paths_.export_dir.empty()) settings_.export_dir = paths_.export_dir;
   reload_models();
@@ -229,27 +232,60 @@ void App::update_ui_scale() {
   ui_scale_ = scale;
 }
 
-// While depth is estimated and nobody touches the window, frames come at 20 per second instead of
-// the display's rate, and at 2 per second with software GL (headless browsers' SwiftShader,
-// llvmpipe), where drawing the relief costs a core: the progress bar still moves, the cores go to
-// the model (Depth Anything V2 in headless Chromium: model 2.27 s at 20 frames/s, 1.70 s at 2).
-// Input is answered at once either way.
+// How often frames are drawn; input is answered at once in every case.
+//  - continuous (every iteration of the loop, at the display's rate): the first frame, the job just
+//    started or finished, the wiggle animation, a script; and always in the browser, which paces
+//    animation frames itself (and gives hidden tabs none).
+//  - busy: while depth is estimated, 20 frames per second, or 2 with software GL (headless
+//    browsers' SwiftShader, llvmpipe), where drawing the relief costs a core: the progress bar
+//    still moves, the cores go to the model (Depth Anything V2 in headless Chromium: model 2.27 s
+//    at 20 frames/s, 1.70 s at 2).
+//  - settling, natively: 20 per second for a moment after the last event, for what ImGui shows
+//    after a delay (tooltips wait 0.15-0.4 s for a still mouse).
+//  - on_events, natively: nothing changes, so nothing is drawn until an event comes; an idle window
+//    costs no CPU (it drew at the display's rate before, and spun a core with --no-vsync).
+App::Pace App::pace() const {
+#ifdef __EMSCRIPTEN__
+  constexpr bool kDrawWhenIdle = true;
+#else
+  constexpr bool kDrawWhenIdle = false;
+#endif
+  constexpr double kSettleMs = 500;
+  if (frames_ == 0 || job_.busy() != busy_at_frame_) return Pace::continuous;
+  if (job_.busy()) return Pace::busy;
+  if (kDrawWhenIdle || settings_.relief.wiggle || script_.active()) return Pace::continuous;
+  if (now_ms() - last_event_ms_ < kSettleMs) return Pace::settling;
+  return Pace::on_events;
+}
+
+double App::pace_interval_ms(Pace pace) const {
+  if (pace == Pace::continuous) return 0;
+  if (pace == Pace::busy) return software_gl_ ? 500 : 50;
+  if (pace == Pace::settling) return 50;
+  return std::numeric_limits<double>::infinity();
+}
+
 bool App::frame_due() {
-  const double busy_frame_ms = software_gl_ ? 500 : 50;
-  double x = 0, y = 0;
-  glfwGetCursorPos(window_, &x, &y);
-  const bool input = x != cursor_x_ || y != cursor_y_ || glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS ||
-                     glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
-  cursor_x_ = x;
-  cursor_y_ = y;
-  return input || !job_.busy() || now_ms() - last_frame_ms_ >= busy_frame_ms;
+  pace_ = pace();
+  if (std::exchange(window_event_, false)) {
+    last_event_ms_ = now_ms();
+    return true;
+  }
+  return now_ms() - last_frame_ms_ >= pace_interval_ms(pace_);
+}
+
+double App::seconds_until_frame_due() const {
+  // At least a millisecond: glfwWaitEventsTimeout needs a positive timeout.
+  return std::max(0.001, (pace_interval_ms(pace_) - (now_ms() - last_frame_ms_)) / 1000.0);
 }
 
 void App::frame() {
   const double t0 = now_ms();
   const double frame_ms = t0 - last_frame_ms_;
   last_frame_ms_ = t0;
-  if (frames_ > 0) {
+  busy_at_frame_ = job_.busy();  // before poll_job: a job that ends after this is seen by pace()
+  // An interval that ended a wait for events says nothing about the frame rate.
+  if (frames_ > 0 && (pace_ == Pace::continuous || pace_ == Pace::busy)) {
     stats_.all.add(frame_ms);
     if (!job_.busy() && relief_.has_content()) stats_.relief.add(frame_ms);
   }
@@ -290,7 +326,8 @@ void App::frame() {
 // While the model runs, what counts for the person at the window is how long a frame takes to
 // draw (input waits at most that), not the paced interval between frames.
 void App::frame_presented() {
-  if (job_.busy()) stats_.during_inference.add(now_ms() - last_frame_ms_);
+  draw_ms_ = now_ms() - last_frame_ms_;
+  if (job_.busy()) stats_.during_inference.add(draw_ms_);
 }
 
 }  // namespace dv::app

@@ -31,8 +31,13 @@ class App {
   ~App();
   bool init(std::string* error);
   void frame();                           // one iteration of the main loop
-  bool frame_due();                       // false: skip this iteration (see app.cpp)
+  bool frame_due();                       // false: skip this iteration (see App::pace)
+  // Natively, how long the loop may wait for events before a frame is due (infinity: until an
+  // event comes); call after frame_due() returned false.
+  double seconds_until_frame_due() const;
   void frame_presented();                 // after the swap: how long the frame took
+  // Input or a window change (move, click, key, resize, expose): the next frame is drawn at once.
+  void note_window_event() { window_event_ = true; }
   bool should_quit() const { return quit_; }
 
   void open_photo_file(const std::string& path);
@@ -44,6 +49,9 @@ class App {
 
  private:
   friend class ScriptRunner;
+  enum class Pace { continuous, busy, settling, on_events };  // see App::pace
+  Pace pace() const;
+  double pace_interval_ms(Pace pace) const;
   void poll_job();
   void preload_model();
   static size_t inference_threads();
@@ -86,7 +94,11 @@ class App {
   bool quit_ = false, settings_dirty_ = false;
   int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived
   double upload_ms_ = 0;  // the last result's mesh and textures
-  double last_frame_ms_ = 0, cursor_x_ = 0, cursor_y_ = 0;
+  double last_frame_ms_ = 0, last_event_ms_ = 0;
+  double draw_ms_ = 0;                    // the last frame's time to draw and present
+  bool window_event_ = false;
+  bool busy_at_frame_ = false;            // job_.busy() when the last frame began
+  Pace pace_ = Pace::continuous;          // at the last frame_due(): of the frame being drawn
   std::string gl_renderer_;
   bool software_gl_ = false;  // llvmpipe, SwiftShader: drawing takes CPU time from the model
   double opened_at_ms_ = 0, open_to_relief_ms_ = -1;  // photo given -> first relief frame drawn

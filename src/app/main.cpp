@@ -2,7 +2,8 @@
 // GLFW port + WebGL2), in the manner of Dear ImGui's example_glfw_opengl3.
 //
 //   depthview-viewer [PHOTO] [--model ID] [--export-dir DIR] [--script "open a.jpg; wait-depth; shot a.png; quit"]
-//                    [--size WxH] [--no-vsync]
+//                    [--width W] [--height H] [--no-vsync]
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -31,12 +32,42 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
   if (count > 0 && g_app) g_app->open_photo_file(paths[0]);
 }
 
+// Any input or window change wakes the app (ImGui's backend installs its callbacks after these and
+// calls them on). One generic lambda converts to each callback's type.
+constexpr auto on_window_event = [](GLFWwindow*, auto...) {
+  if (g_app) g_app->note_window_event();
+};
+
+void watch_window_events(GLFWwindow* window) {
+  glfwSetCursorPosCallback(window, on_window_event);
+  glfwSetCursorEnterCallback(window, on_window_event);
+  glfwSetMouseButtonCallback(window, on_window_event);
+  glfwSetScrollCallback(window, on_window_event);
+  glfwSetKeyCallback(window, on_window_event);
+  glfwSetCharCallback(window, on_window_event);
+  glfwSetWindowFocusCallback(window, on_window_event);
+  glfwSetFramebufferSizeCallback(window, on_window_event);
+  glfwSetWindowRefreshCallback(window, on_window_event);
+  glfwSetWindowIconifyCallback(window, on_window_event);
+}
+
 void main_loop(void* window_ptr) {
   auto* window = static_cast<GLFWwindow*>(window_ptr);
   glfwPollEvents();
+#ifndef __EMSCRIPTEN__
+  // Minimised: nothing to draw until the window comes back (as in ImGui's example_glfw_opengl3).
+  if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
+    glfwWaitEvents();
+    return;
+  }
+#endif
   if (!g_app->frame_due()) {
 #ifndef __EMSCRIPTEN__
-    glfwWaitEventsTimeout(0.005);  // the browser calls again at the next animation frame
+    // The browser calls again at the next animation frame; natively, sleep until input or the
+    // next due frame.
+    const double wait_s = g_app->seconds_until_frame_due();
+    if (std::isinf(wait_s)) glfwWaitEvents();
+    else glfwWaitEventsTimeout(wait_s);
 #endif
     return;
   }
@@ -112,10 +143,14 @@ int main(int argc, char** argv) {
   glfwMakeContextCurrent(window);
   glfwSwapInterval(no_vsync ? 0 : 1);
   glfwSetDropCallback(window, on_drop);
+  watch_window_events(window);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the app remembers its own settings
+#ifndef __EMSCRIPTEN__
+  ImGui::GetIO().ConfigInputTextCursorBlink = false;  // a blinking cursor would need frames while idle
+#endif
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init(glsl_version);
 

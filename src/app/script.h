@@ -1,8 +1,19 @@
 // Scripted runs for tests and demos (`--script "open a.jpg; wait-depth; shot a.png; quit"`):
-// one command per step, run between frames, so a script sees what a person would.
-//   open PATH | model ID | wait-depth | frames N | shot PATH | orbit DX DY | zoom STEPS
-//   set KEY VALUE (view relief|points, wireframe 0|1, lit 0|1, mesh N, cut T, scale S, colormap NAME, int8 0|1)
-//   formats LIST (export formats, e.g. ply,glb) | export DIR | stats | state | quit
+// commands separated by ';', run between frames, so a script sees what a person would.
+//   open PATH          open a photo (depth starts at once)
+//   model ID           choose a model of the manifest
+//   wait-depth         wait until no depth job runs (and a frame was drawn)
+//   frames N           wait N frames
+//   shot PATH          screenshot (PNG) of the frame being drawn; what follows waits for the next one
+//   orbit DX DY        rotate the relief as a mouse drag of DX, DY pixels would
+//   zoom STEPS         zoom as STEPS wheel notches would (negative: out)
+//   set KEY VALUE      view relief|points, wireframe 0|1, lit 0|1, wiggle 0|1, mesh N (vertices along
+//                      the longer side), cut T (edge cut), scale S (depth scale), colormap NAME, int8 0|1
+//   formats LIST       export formats, e.g. png16,ply,glb
+//   export DIR         export the current depth in those formats into DIR
+//   stats | state      print the frame-time summary | the state JSON (App::state_json)
+//   quit               close the viewer
+// A command that fails is reported and the script goes on.
 #pragma once
 
 #include <string>

@@ -2,7 +2,6 @@
 
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include <pthreadpool.h>
 #include <xnnpack.h>
@@ -35,10 +34,5 @@ ThreadPool::~ThreadPool() {
 }
 
 size_t ThreadPool::threads() const { return pool_ != nullptr ? pthreadpool_get_threads_count(pool_) : 1; }
-
-size_t available_threads() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : n;
-}
 
 }  // namespace dv

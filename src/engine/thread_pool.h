@@ -29,7 +29,4 @@ class ThreadPool {
   pthreadpool_t pool_ = nullptr;
 };
 
-// Threads the machine offers (hardware_concurrency, at least 1).
-size_t available_threads();
-
 }  // namespace dv
