@@ -199,7 +199,8 @@ void App::refresh_preview() {
   depth::DepthMap small{0, 0, decimate(d.values, d.width, d.height, 1, step, &w, &h)};
   small.width = w;
   small.height = h;
-  const auto rgb = depth::apply_colormap(displayed_depth(small, settings_), depth::colormap_from_name(settings_.colormap));
+  const auto rgb =
+      depth::apply_colormap(displayed_depth(small, settings_), depth::colormap_from_name(settings_.colormap));
   depth_preview_ = upload_rgba(depth_preview_, w, h, rgb);
   preview_dirty_ = false;
 }

@@ -88,7 +88,9 @@ void App::draw_model_section() {
   }
   if (ImGui::Checkbox("edge-aware (guided filter)", &settings_.edge_aware)) set_model(settings_.model);
   if (ImGui::Checkbox("fast (int8)", &settings_.int8)) set_model(settings_.model);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("int8 weights and activations (XNNPACK qd8): up to 2x faster on the larger models, slightly less exact");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "int8 weights and activations (XNNPACK qd8): up to 2x faster on the larger models, slightly less exact");
 }
 
 void App::draw_view_section() {
@@ -118,11 +120,13 @@ void App::draw_view_section() {
   if (ImGui::CollapsingHeader("Depth map", ImGuiTreeNodeFlags_DefaultOpen)) {
     if (ImGui::BeginCombo("colours", settings_.colormap.c_str())) {
       for (const auto& name : depth::colormap_names())
-        if (ImGui::Selectable(name.c_str(), name == settings_.colormap)) settings_.colormap = name, preview_dirty_ = changed = true;
+        if (ImGui::Selectable(name.c_str(), name == settings_.colormap))
+          settings_.colormap = name, preview_dirty_ = changed = true;
       ImGui::EndCombo();
     }
     preview_dirty_ |= ImGui::Checkbox("invert (bright = far)", &settings_.invert);
-    preview_dirty_ |= ImGui::DragFloatRange2("range", &settings_.range_low, &settings_.range_high, 0.005f, 0.0f, 1.0f, "%.2f");
+    preview_dirty_ |=
+        ImGui::DragFloatRange2("range", &settings_.range_low, &settings_.range_high, 0.005f, 0.0f, 1.0f, "%.2f");
     changed |= preview_dirty_;
   }
   r.mesh_side = std::clamp(r.mesh_side, 2, 4096);
@@ -170,13 +174,15 @@ void App::draw_depth_window() {
   // Before/after: the photo left of the split, the depth map right of it.
   const ImVec2 at = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddImage(texture_id(photo_preview_), at, ImVec2(at.x + width * compare_, at.y + height), ImVec2(0, 0), ImVec2(compare_, 1));
+  draw->AddImage(texture_id(photo_preview_), at, ImVec2(at.x + width * compare_, at.y + height), ImVec2(0, 0),
+                 ImVec2(compare_, 1));
   draw->AddImage(texture_id(depth_preview_), ImVec2(at.x + width * compare_, at.y), ImVec2(at.x + width, at.y + height),
                  ImVec2(compare_, 0), ImVec2(1, 1));
-  draw->AddLine(ImVec2(at.x + width * compare_, at.y), ImVec2(at.x + width * compare_, at.y + height), IM_COL32(255, 255, 255, 200), 2 * s);
+  draw->AddLine(ImVec2(at.x + width * compare_, at.y), ImVec2(at.x + width * compare_, at.y + height),
+                IM_COL32(255, 255, 255, 200), 2 * s);
   ImGui::Dummy(ImVec2(width, height));
-  ImGui::Text("%d x %d, %zu triangles, %zu cut at edges", result_->photo.width, result_->photo.height, relief_.triangle_count(),
-              relief_.dropped_count());
+  ImGui::Text("%d x %d, %zu triangles, %zu cut at edges", result_->photo.width, result_->photo.height,
+              relief_.triangle_count(), relief_.dropped_count());
   ImGui::End();
 }
 
@@ -196,7 +202,8 @@ void App::export_outputs(const std::string& dir) {
   for (const std::string& f : settings_.export_formats) {
     try {
       const bool is_map = f == "png" || f == "png16" || f == "color" || f == "pfm" || f == "exr";
-      for (const std::string& path : depth::write_output(f, stem, result_->photo, is_map ? shown : result_->estimate.depth, options)) {
+      for (const std::string& path :
+           depth::write_output(f, stem, result_->photo, is_map ? shown : result_->estimate.depth, options)) {
         deliver_file(path, fs::path(path).filename().string());
         ++written;
       }
@@ -216,7 +223,8 @@ void App::save_screenshot(const std::string& path) {
   glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
   for (int y = 0; y < h; ++y)  // GL rows start at the bottom
     for (int x = 0; x < w; ++x)
-      std::copy_n(&rgba[(size_t(h - 1 - y) * size_t(w) + size_t(x)) * 4], 3, &rgb[(size_t(y) * size_t(w) + size_t(x)) * 3]);
+      std::copy_n(&rgba[(size_t(h - 1 - y) * size_t(w) + size_t(x)) * 4], 3,
+                  &rgb[(size_t(y) * size_t(w) + size_t(x)) * 3]);
   try {
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
@@ -230,13 +238,27 @@ void App::save_screenshot(const std::string& path) {
 
 std::string App::state_json() const {
   const auto& r = settings_.relief;
-  nlohmann::json j = {{"frames", frames_}, {"busy", job_.busy()}, {"model_loaded", job_.model_loaded()}, {"stage", job_.stage()}, {"int8", settings_.int8}, {"worker", job_.worker_state()}, {"has_depth", bool(result_)},
-                      {"depth_frames", depth_frames_}, {"error", error_}, {"status", status_},
-                      {"yaw", camera_.yaw}, {"pitch", camera_.pitch}, {"distance", camera_.distance},
-                      {"points", r.points}, {"mesh_side", r.mesh_side}, {"triangles", relief_.triangle_count()},
-                      {"ui_scale", ui_scale_}, {"frame_stats", stats_.summary()},
+  nlohmann::json j = {{"frames", frames_},
+                      {"busy", job_.busy()},
+                      {"model_loaded", job_.model_loaded()},
+                      {"stage", job_.stage()},
+                      {"int8", settings_.int8},
+                      {"worker", job_.worker_state()},
+                      {"has_depth", bool(result_)},
+                      {"depth_frames", depth_frames_},
+                      {"error", error_},
+                      {"status", status_},
+                      {"yaw", camera_.yaw},
+                      {"pitch", camera_.pitch},
+                      {"distance", camera_.distance},
+                      {"points", r.points},
+                      {"mesh_side", r.mesh_side},
+                      {"triangles", relief_.triangle_count()},
+                      {"ui_scale", ui_scale_},
+                      {"frame_stats", stats_.summary()},
                       {"max_frame_draw_ms_during_inference", stats_.during_inference.max_ms},
-                      {"gl_renderer", gl_renderer_}, {"software_gl", software_gl_}};
+                      {"gl_renderer", gl_renderer_},
+                      {"software_gl", software_gl_}};
   if (result_) {
     // Mean normalised depth of the top and bottom tenth of the photo (bright = near).
     const auto& d = result_->estimate.depth;

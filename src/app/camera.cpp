@@ -24,8 +24,8 @@ void OrbitCamera::pan_by(float dx, float dy, float viewport_height) {
 
 glm::mat4 OrbitCamera::view_projection(float aspect) const {
   const glm::vec3 target(pan, 0.0f);
-  const glm::vec3 eye = target + distance * glm::vec3(std::sin(yaw) * std::cos(pitch), std::sin(pitch),
-                                                      std::cos(yaw) * std::cos(pitch));
+  const glm::vec3 eye =
+      target + distance * glm::vec3(std::sin(yaw) * std::cos(pitch), std::sin(pitch), std::cos(yaw) * std::cos(pitch));
   const glm::mat4 view = glm::lookAt(eye, target, glm::vec3(0.0f, 1.0f, 0.0f));
   return glm::perspective(fov_y, std::max(0.1f, aspect), 0.02f, 50.0f) * view;
 }

@@ -71,7 +71,8 @@ float DepthJob::progress() const {
   const double in_stage = now_ms() - stage_started_ms_;
   switch (stage_.load()) {
     case Stage::Decoding: return 0.05f;
-    case Stage::LoadingModel: case Stage::WarmingUp: return 0.15f;
+    case Stage::LoadingModel:
+    case Stage::WarmingUp: return 0.15f;
     case Stage::Running: return 0.2f + 0.7f * float(std::min(1.0, in_stage / std::max(1.0, expected_run_ms_.load())));
     case Stage::PostProcessing: return 0.95f;
     default: return 0.0f;

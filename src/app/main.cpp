@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <CLI/CLI.hpp>
 
 #include "app/app.h"
 #include "app/gl.h"

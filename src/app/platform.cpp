@@ -16,7 +16,8 @@ EM_JS(char*, dv_js_load_settings, (), {
   const text = localStorage.getItem("depthview.settings") || "";
   return stringToNewUTF8(text);
 });
-EM_JS(void, dv_js_save_settings, (const char* text), { localStorage.setItem("depthview.settings", UTF8ToString(text)); });
+EM_JS(void, dv_js_save_settings, (const char* text),
+      { localStorage.setItem("depthview.settings", UTF8ToString(text)); });
 EM_JS(void, dv_js_download, (const char* path, const char* name), {
   const p = UTF8ToString(path), n = UTF8ToString(name);
   const data = FS.readFile(p);
@@ -32,7 +33,9 @@ EM_JS(double, dv_js_sync_canvas, (), {
   if (w > 0 && h > 0 && (Module.canvas.width != w || Module.canvas.height != h)) Browser.setCanvasSize(w, h);
   return dpr;
 });
-EM_JS(void, dv_js_open_picker, (), { if (globalThis.depthview && globalThis.depthview.openPicker) globalThis.depthview.openPicker(); });
+EM_JS(void, dv_js_open_picker, (), {
+  if (globalThis.depthview && globalThis.depthview.openPicker) globalThis.depthview.openPicker();
+});
 EM_JS(int, dv_js_request_model, (const char* id), {
   if (!(globalThis.depthview && globalThis.depthview.requestModel)) return 0;
   globalThis.depthview.requestModel(UTF8ToString(id));
@@ -42,7 +45,9 @@ EM_JS(char*, dv_js_gl_renderer, (), {
   const ext = GLctx.getExtension("WEBGL_debug_renderer_info");
   return stringToNewUTF8(String(GLctx.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : GLctx.RENDERER) || ""));
 });
-EM_JS(void, dv_js_frame, (), { if (globalThis.depthview && globalThis.depthview.onFrame) globalThis.depthview.onFrame(); });
+EM_JS(void, dv_js_frame, (), {
+  if (globalThis.depthview && globalThis.depthview.onFrame) globalThis.depthview.onFrame();
+});
 #endif
 
 namespace dv::app {
@@ -56,7 +61,9 @@ std::string load_settings_text() {
   return out;
 }
 void save_settings_text(const std::string& text) { dv_js_save_settings(text.c_str()); }
-void deliver_file(const std::string& path, const std::string& download_name) { dv_js_download(path.c_str(), download_name.c_str()); }
+void deliver_file(const std::string& path, const std::string& download_name) {
+  dv_js_download(path.c_str(), download_name.c_str());
+}
 bool exports_to_folder() { return false; }
 
 float sync_canvas_and_scale(GLFWwindow*) { return float(dv_js_sync_canvas()); }

@@ -117,8 +117,10 @@ void ReliefView::rebuild_geometry(int mesh_side, float cut) {
   uvs.reserve(size_t(grid.columns) * size_t(grid.rows));
   for (int j = 0; j < grid.rows; ++j)
     for (int i = 0; i < grid.columns; ++i)  // texel centres
-      uvs.push_back({(float(grid.pixel_x(i)) + 0.5f) / float(depth_.width), (float(grid.pixel_y(j)) + 0.5f) / float(depth_.height)});
-  const depth::GridTriangles kept = depth::grid_triangles(depth::sample_grid(depth_, grid), grid.columns, grid.rows, cut);
+      uvs.push_back({(float(grid.pixel_x(i)) + 0.5f) / float(depth_.width),
+                     (float(grid.pixel_y(j)) + 0.5f) / float(depth_.height)});
+  const depth::GridTriangles kept =
+      depth::grid_triangles(depth::sample_grid(depth_, grid), grid.columns, grid.rows, cut);
   std::vector<uint32_t> lines;  // wireframe: WebGL2 has no glPolygonMode
   lines.reserve(kept.triangles.size() * 6);
   for (const auto& t : kept.triangles) lines.insert(lines.end(), {t[0], t[1], t[1], t[2], t[2], t[0]});
@@ -128,8 +130,8 @@ void ReliefView::rebuild_geometry(int mesh_side, float cut) {
   glEnableVertexAttribArray(0);
   glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof uvs[0], nullptr);
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, triangle_buffer_);
-  glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(kept.triangles.size() * sizeof kept.triangles[0]), kept.triangles.data(),
-               GL_STATIC_DRAW);
+  glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(kept.triangles.size() * sizeof kept.triangles[0]),
+               kept.triangles.data(), GL_STATIC_DRAW);
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, line_buffer_);
   glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(lines.size() * sizeof lines[0]), lines.data(), GL_STATIC_DRAW);
   glBindVertexArray(0);
@@ -144,7 +146,8 @@ void ReliefView::rebuild_geometry(int mesh_side, float cut) {
 
 void ReliefView::set_uniforms(const OrbitCamera& camera, const ReliefSettings& s, float aspect) {
   glUseProgram(program_);
-  glUniformMatrix4fv(glGetUniformLocation(program_, "uViewProj"), 1, GL_FALSE, glm::value_ptr(camera.view_projection(aspect)));
+  glUniformMatrix4fv(glGetUniformLocation(program_, "uViewProj"), 1, GL_FALSE,
+                     glm::value_ptr(camera.view_projection(aspect)));
   glUniform1f(glGetUniformLocation(program_, "uAspect"), aspect_);
   glUniform1f(glGetUniformLocation(program_, "uDepthScale"), s.depth_scale);
   glUniform1i(glGetUniformLocation(program_, "uMode"), s.points ? 1 : 0);

@@ -52,8 +52,7 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       std::stringstream list(arg(1));
       for (std::string f; std::getline(list, f, ',');) formats.push_back(f);
       app.settings_.export_formats = formats;
-    }
-    else if (cmd == "stats") std::printf("depthview: %s\n", app.stats_.summary().c_str());
+    } else if (cmd == "stats") std::printf("depthview: %s\n", app.stats_.summary().c_str());
     else if (cmd == "state") std::printf("depthview: state %s\n", app.state_json().c_str());
     else if (cmd == "quit") app.quit_ = true;
     else if (cmd == "set") {

@@ -20,12 +20,24 @@ void read(const nlohmann::json& j, const char* key, T& value) {
 
 std::string to_json(const ViewerSettings& s) {
   const ReliefSettings& r = s.relief;
-  return nlohmann::json{{"model", s.model}, {"colormap", s.colormap}, {"invert", s.invert},
-                        {"range_low", s.range_low}, {"range_high", s.range_high}, {"edge_aware", s.edge_aware}, {"int8", s.int8},
-                        {"mesh_side", r.mesh_side}, {"depth_scale", r.depth_scale}, {"cut", r.cut}, {"lit", r.lit},
-                        {"wireframe", r.wireframe}, {"points", r.points}, {"wiggle", r.wiggle},
-                        {"fov_degrees", r.fov_degrees}, {"point_size", r.point_size},
-                        {"export_formats", s.export_formats}, {"export_dir", s.export_dir}}
+  return nlohmann::json{{"model", s.model},
+                        {"colormap", s.colormap},
+                        {"invert", s.invert},
+                        {"range_low", s.range_low},
+                        {"range_high", s.range_high},
+                        {"edge_aware", s.edge_aware},
+                        {"int8", s.int8},
+                        {"mesh_side", r.mesh_side},
+                        {"depth_scale", r.depth_scale},
+                        {"cut", r.cut},
+                        {"lit", r.lit},
+                        {"wireframe", r.wireframe},
+                        {"points", r.points},
+                        {"wiggle", r.wiggle},
+                        {"fov_degrees", r.fov_degrees},
+                        {"point_size", r.point_size},
+                        {"export_formats", s.export_formats},
+                        {"export_dir", s.export_dir}}
       .dump(1);
 }
 

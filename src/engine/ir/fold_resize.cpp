@@ -120,7 +120,8 @@ std::string check_cost(const Shape& in, const Shape& out, const std::vector<floa
     if (!element_count_within(step, kMaxFoldedElements))
       return "resizing a constant to " + to_string(step) + " is more than the limit of 2^23 elements";
     work += element_count(step) * taps;
-    if (work > kMaxFoldedWork) return "resizing a constant to " + to_string(out) + " takes more than the limit of 2^25 multiply-adds";
+    if (work > kMaxFoldedWork)
+      return "resizing a constant to " + to_string(out) + " takes more than the limit of 2^25 multiply-adds";
   }
   return "";
 }

@@ -112,8 +112,7 @@ class Fuser {
     std::vector<int> parts = {erf_index};
     if (sole_reader(erf.input(0)) == erf_index) parts.push_back(scale_index);
     const int add = sole_reader(out(erf));
-    if (add < 0 || g_.ops[size_t(add)].type != "Add" ||
-        !scalar_is(other_input(g_.ops[size_t(add)], out(erf)), 1.0f))
+    if (add < 0 || g_.ops[size_t(add)].type != "Add" || !scalar_is(other_input(g_.ops[size_t(add)], out(erf)), 1.0f))
       return;
     parts.push_back(add);
     int result = out(g_.ops[size_t(add)]);
@@ -250,7 +249,8 @@ class Fuser {
     if (reader < 0 || !is_arithmetic(g_.ops[size_t(reader)].type)) return false;
     const Op& binary = g_.ops[size_t(reader)];
     const int other = other_input(binary, up);
-    if (!is(other) || other == up || val(other).is_const || !val(other).shape_known || val(other).shape != val(up).shape)
+    if (!is(other) || other == up || val(other).is_const || !val(other).shape_known ||
+        val(other).shape != val(up).shape)
       return false;
     return with_partner(index, reader, FusedOp::Partner::elementwise_after);
   }
