@@ -2,6 +2,7 @@
 // fusion.cc is the model). Results against ONNX Runtime are checked by the op tests (tests/ops).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,7 @@ struct Fused {
     for (const auto& op : ops) {
       s += (s.empty() ? "" : " ") + op.type;
       if (op.bias >= 0) s += "+bias";
+      if (op.clamp_min > -INFINITY || op.clamp_max < INFINITY) s += "+clamp";
       if (op.partner_kind != Partner::none) s += "+" + op.partner.type;
     }
     return s;
@@ -173,11 +175,30 @@ TEST_CASE("fuse: a 1x1 Conv right after an upsampling runs first") {
   }
 }
 
-TEST_CASE("fuse: a Clip/Relu after a convolution is left to XNNPACK's own fusion; ops no output needs are dropped") {
-  const auto f = fused(
-      {ob::node("Conv", {"x", "w"}, {"c"}), ob::node("Relu", {"c"}, {"y"}), ob::node("Sigmoid", {"x"}, {"unused"})},
-      {ob::float_tensor("w", {2, 3, 1, 1}, filled(6))}, {1, 3, 4, 4});
-  CHECK(f.types() == "Conv Relu");
+TEST_CASE("fuse: a chain of Clip/Relu read only from a Conv or fully-connected MatMul is folded into it") {
+  const auto w = std::vector<std::string>{ob::float_tensor("w", {2, 3, 1, 1}, filled(6)), ob::float_tensor("lo", {}, {-1.0f}),
+                                          ob::float_tensor("hi", {}, {6.0f})};
+  SUBCASE("Relu then Clip: the bounds intersect") {
+    const auto f = fused({ob::node("Conv", {"x", "w"}, {"c"}), ob::node("Relu", {"c"}, {"r"}), ob::node("Clip", {"r", "lo", "hi"}, {"y"})},
+                         w, {1, 3, 4, 4});
+    REQUIRE(f.types() == "Conv+clamp");
+    CHECK(f.ops[0].clamp_min == 0.0f);
+    CHECK(f.ops[0].clamp_max == 6.0f);
+  }
+  SUBCASE("MatMul with its bias, then Relu") {
+    const auto f = fused({ob::node("MatMul", {"x", "m"}, {"p"}), ob::node("Add", {"p", "b"}, {"a"}), ob::node("Relu", {"a"}, {"y"})},
+                         {ob::float_tensor("m", {4, 3}, filled(12)), ob::float_tensor("b", {3}, filled(3))}, {2, 4});
+    CHECK(f.types() == "MatMul+bias+clamp");
+  }
+  SUBCASE("not after a product of two activations, nor when the convolution is read elsewhere too") {
+    CHECK(fused({ob::node("Transpose", {"x"}, {"t"}), ob::node("MatMul", {"x", "t"}, {"p"}), ob::node("Relu", {"p"}, {"y"})}, {}, {2, 2})
+              .types() == "Transpose MatMul Relu");
+    CHECK(fused({ob::node("Conv", {"x", "w"}, {"c"}), ob::node("Relu", {"c"}, {"r"}), ob::node("Add", {"r", "c"}, {"y"})}, w, {1, 3, 4, 4})
+              .types() == "Conv Relu Add");
+  }
+  SUBCASE("ops no output needs are dropped") {
+    CHECK(fused({ob::node("Conv", {"x", "w"}, {"y"}), ob::node("Sigmoid", {"x"}, {"unused"})}, w, {1, 3, 4, 4}).types() == "Conv");
+  }
 }
 
 TEST_CASE("fuse: the x/sqrt(2) of a GELU read elsewhere too stays, and the rest still becomes Gelu reading x") {

@@ -163,6 +163,18 @@ def activation_cases():
     # Clip before opset 11: bounds as attributes
     out.append(case("conv_clip6_opset10", [1, 3, 6, 7], [n("Conv", ["x", "w", "b"], ["c"]), n("Clip", ["c"], ["y"], min=0.0, max=6.0)],
                     [rand("w", [4, 3, 1, 1], 4.0), rand("b", [4], 1.0)], opset=10))
+    # bounds that XNNPACK's own clamp fusion wrote over a padded convolution's padding (min > 0,
+    # max < 0), and a ConvTranspose and a fully-connected MatMul with a fused Clip
+    for tag, lo, hi in (("positive_min", 0.2, 0.9), ("negative_max", -3.0, -0.1)):
+        out.append(case(f"conv3x3_clip_{tag}", [1, 3, 6, 7],
+                        [n("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]), n("Clip", ["c", "lo", "hi"], ["y"])],
+                        [rand("w", [4, 3, 3, 3]), rand("b", [4], 0.1), const("lo", lo), const("hi", hi)]))
+    out.append(case("conv_transpose_clip_positive_min", [1, 4, 5, 6],
+                    [n("ConvTranspose", ["x", "w"], ["c"], strides=[2, 2], pads=[1, 1, 1, 1]), n("Clip", ["c", "lo", "hi"], ["y"])],
+                    [rand("w", [4, 3, 4, 4]), const("lo", 0.1), const("hi", 0.8)]))
+    out.append(case("matmul_bias_clip_positive_min", [2, 5, 8],
+                    [n("MatMul", ["x", "w"], ["m"]), n("Add", ["m", "b"], ["a"]), n("Clip", ["a", "lo", "hi"], ["y"])],
+                    [rand("w", [8, 6]), rand("b", [6], 0.1), const("lo", 0.1), const("hi", 0.7)]))
     # must not fuse: the conv's output is read by something else too
     out.append(case("conv_relu_conv_read_twice", [1, 3, 5, 6],
                     [n("Conv", ["x", "w", "b"], ["c"]), n("Relu", ["c"], ["r"]), n("Add", ["r", "c"], ["y"])],

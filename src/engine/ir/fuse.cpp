@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace dv::ir {
@@ -71,7 +72,8 @@ class Fuser {
 
   void match(int i) {
     const std::string& t = g_.ops[size_t(i)].type;
-    if (t == "Erf") gelu(i);
+    if (t == "Conv" || t == "ConvTranspose") with_clamp({i}, plain(g_.ops[size_t(i)]));
+    else if (t == "Erf") gelu(i);
     else if (t == "ReduceMean") layer_norm(i);
     else if (t == "MatMul") matmul_bias(i);
     else if (t == "Resize" && !resize_elementwise(i)) resize_pointwise_conv(i);
@@ -223,19 +225,37 @@ class Fuser {
     return matches ? r : -1;
   }
 
-  // MatMul by a constant [K, N] matrix whose only reader adds a constant [N] bias.
+  // MatMul by a constant [K, N] matrix whose only reader adds a constant [N] bias; then a clamp.
   void matmul_bias(int index) {
     const Op& mm = g_.ops[size_t(index)];
-    const int b = mm.input(1);
-    if (b < 0 || !val(b).is_const || val(b).shape.size() != 2) return;
-    const int add = sole_reader(out(mm));
-    if (add < 0 || g_.ops[size_t(add)].type != "Add") return;
-    const int bias = other_input(g_.ops[size_t(add)], out(mm));
-    if (!is(bias) || bias == out(mm) || !val(bias).is_const || val(bias).shape != Shape{val(b).shape[1]}) return;
     FusedOp f = plain(mm);
-    f.bias = bias;
-    f.outputs = g_.ops[size_t(add)].outputs;
-    replace({index, add}, std::move(f));
+    std::vector<int> parts = {index};
+    const int b = mm.input(1);
+    if (b < 0 || !val(b).is_const || val(b).shape.size() != 2) return;  // a batched product: no bias, no clamp
+    const int add = sole_reader_of_type(out(mm), "Add");
+    if (add >= 0) {
+      const int bias = other_input(g_.ops[size_t(add)], out(mm));
+      if (is(bias) && bias != out(mm) && val(bias).is_const && val(bias).shape == Shape{val(b).shape[1]}) {
+        f.bias = bias;
+        f.outputs = g_.ops[size_t(add)].outputs;
+        parts.push_back(add);
+      }
+    }
+    with_clamp(std::move(parts), std::move(f));
+  }
+
+  // `f` (replacing `parts`) with the chain of Clip/Relu that alone reads its output folded in;
+  // recorded only when something was fused.
+  void with_clamp(std::vector<int> parts, FusedOp f) {
+    float lo = 0.0f, hi = 0.0f;
+    for (int r = sole_reader(out(f)); r >= 0 && g_.ops[size_t(r)].input(0) == out(f) && clamp_bounds(g_, g_.ops[size_t(r)], lo, hi);
+         r = sole_reader(out(f))) {
+      f.clamp_min = std::max(f.clamp_min, lo);
+      f.clamp_max = std::min(f.clamp_max, hi);
+      f.outputs = g_.ops[size_t(r)].outputs;
+      parts.push_back(r);
+    }
+    if (parts.size() > 1) replace(parts, std::move(f));
   }
 
   // A nearest upsampling read only by Add/Sub/Mul/Div with another activation of its output's
@@ -297,5 +317,26 @@ class Fuser {
 }  // namespace
 
 std::vector<FusedOp> fuse(const Graph& g) { return Fuser(g).run(); }
+
+bool clamp_bounds(const Graph& g, const Op& op, float& lo, float& hi) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  lo = -kInf;
+  hi = kInf;
+  if (op.type == "Relu") return (lo = 0.0f, true);
+  if (op.type != "Clip") return false;
+  if (g.opset < 11) {
+    lo = op.attr_float("min", -kInf);
+    hi = op.attr_float("max", kInf);
+    return true;
+  }
+  for (size_t i = 1; i <= 2; ++i) {
+    const int v = op.input(i);
+    if (v < 0) continue;
+    const Value& bound = g.values[size_t(v)];
+    if (!bound.is_const || bound.dtype != DType::F32 || bound.f32.size() != 1) return false;
+    (i == 1 ? lo : hi) = bound.f32[0];
+  }
+  return true;
+}
 
 }  // namespace dv::ir

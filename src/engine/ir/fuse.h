@@ -8,10 +8,15 @@
 //                                               → Resize with `partner` (one broadcast op)
 //   - Resize read only by a 1x1 Conv with no more outputs than inputs
 //                                               → Resize with `partner` run first (4x fewer pixels)
-// Ops no graph output needs are dropped (XNNPACK refuses values nobody reads). A Clip/Relu after a
-// convolution or fully-connected layer is left alone: XNNPACK's own subgraph fusion folds it.
+//   - Conv, ConvTranspose or MatMul (+ bias) read only by Clip/Relu (a chain of them)
+//                                               → the op with `clamp_min`/`clamp_max`
+// Ops no graph output needs are dropped (XNNPACK refuses values nobody reads). XNNPACK's own
+// subgraph fusion is switched off (xnn/runtime.cpp): in this snapshot, fusing a clamp into a
+// convolution writes the clamp's bounds over the convolution's padding (a Clip with min > 0 gave a
+// 60 GB indirection buffer; fuzz_onnx found it).
 #pragma once
 
+#include <limits>
 #include <vector>
 
 #include "engine/ir/graph.h"
@@ -23,6 +28,8 @@ namespace dv::ir {
 struct FusedOp : Op {
   enum class Partner { none, elementwise_after, pointwise_conv_first };
   int bias = -1;                     // MatMul: the fused Add's constant [N] operand
+  float clamp_min = -std::numeric_limits<float>::infinity();  // Conv, ConvTranspose, MatMul:
+  float clamp_max = std::numeric_limits<float>::infinity();   //   a fused Clip/Relu
   Partner partner_kind = Partner::none;
   Op partner;                        // Resize: the op fused with it (see above)
   int link = -1;                     // Resize: the value it wrote, which its partner read
@@ -32,5 +39,9 @@ struct FusedOp : Op {
 // have been inferred; without shapes (at import) the size-dependent fusions are left out, which
 // is what check_supported needs.
 std::vector<FusedOp> fuse(const Graph& g);
+
+// The bounds of a Relu or Clip (attributes before opset 11, constant scalar inputs after); false
+// when `op` is neither or its bounds are not constant scalars.
+bool clamp_bounds(const Graph& g, const Op& op, float& lo, float& hi);
 
 }  // namespace dv::ir

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/ir/fuse.h"
 #include "engine/ops/infer_helpers.h"
 #include "engine/ops/registry.h"
 #include "engine/xnn/emitter.h"
@@ -21,23 +22,8 @@ struct Activation {
   void (*params)(const Graph& g, const Op& op, xnn_unary_params& p) = nullptr;
 };
 
-// Clip's bounds: attributes before opset 11, constant scalar inputs after.
 void clip_bounds(const Graph& g, const Op& op, xnn_unary_params& p) {
-  p.clamp.min = -kInf;
-  p.clamp.max = kInf;
-  if (g.opset < 11) {
-    p.clamp.min = op.attr_float("min", -kInf);
-    p.clamp.max = op.attr_float("max", kInf);
-    return;
-  }
-  for (size_t i = 1; i <= 2; ++i) {
-    const int v = op.input(i);
-    if (v < 0) continue;
-    const Value& bound = g.values[size_t(v)];
-    if (!bound.is_const || bound.dtype != DType::F32 || bound.f32.size() != 1)
-      fail(op, "min and max must be constant scalars");
-    (i == 1 ? p.clamp.min : p.clamp.max) = bound.f32[0];
-  }
+  if (!ir::clamp_bounds(g, op, p.clamp.min, p.clamp.max)) fail(op, "min and max must be constant scalars");
 }
 
 float gelu(float x) { return 0.5f * x * (1.0f + std::erf(x * float(M_SQRT1_2))); }

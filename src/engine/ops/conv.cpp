@@ -11,7 +11,6 @@
 namespace dv::ops {
 namespace {
 
-using xnn::kInf;
 
 struct Window {
   std::vector<int64_t> strides, dilations, pads, output_padding;
@@ -95,7 +94,8 @@ std::vector<int64_t> resolved_pads(const Op& op, const Window& win, const Shape&
 }
 
 void lower_conv(xnn::Emitter& e, const ir::FusedOp& op) {
-  define_conv(e, op, e.as_nhwc(op, 0), e.val(op.input(0)).shape, e.val(op.outputs[0]).shape, e.output(op, true));
+  define_conv(e, op, e.as_nhwc(op, 0), e.val(op.input(0)).shape, e.val(op.outputs[0]).shape, e.output(op, true),
+              op.clamp_min, op.clamp_max);
 }
 
 // ConvTranspose weights [I, O/g, kh, kw] → XNNPACK's [g * O/g, kh, kw, I/g].
@@ -124,8 +124,8 @@ void lower_conv_transpose(xnn::Emitter& e, const ir::FusedOp& op) {
   xnn::check(xnn_define_deconvolution_2d(e.subgraph(), uint32_t(p[0]), uint32_t(p[3]), uint32_t(p[2]), uint32_t(p[1]),
                                          uint32_t(adj[0]), uint32_t(adj[1]), uint32_t(KH), uint32_t(KW),
                                          uint32_t(win.strides[0]), uint32_t(win.strides[1]), uint32_t(win.dilations[0]),
-                                         uint32_t(win.dilations[1]), uint32_t(group), size_t(IG), size_t(OG), -kInf,
-                                         kInf, x, wid, bid, e.output(op, true), 0),
+                                         uint32_t(win.dilations[1]), uint32_t(group), size_t(IG), size_t(OG), op.clamp_min,
+                                         op.clamp_max, x, wid, bid, e.output(op, true), 0),
              &op, "the transposed convolution");
 }
 
@@ -137,7 +137,8 @@ bool int8_conv(const Graph& g, const Op& op) {
 }  // namespace
 
 // Conv weights [O, I/g, kh, kw] → XNNPACK's [O, kh, kw, I/g].
-void define_conv(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out) {
+void define_conv(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out, float lo,
+                 float hi) {
   const Value& w = e.val(op.input(1));
   const Shape& ws = w.shape;
   const int64_t O = ws[0], I = ws[1], KH = ws[2], KW = ws[3], group = op.attr_int("group", 1);
@@ -160,7 +161,7 @@ void define_conv(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, co
   xnn::check(xnn_define_convolution_2d(e.subgraph(), uint32_t(p[0]), uint32_t(p[3]), uint32_t(p[2]), uint32_t(p[1]),
                                        uint32_t(KH), uint32_t(KW), uint32_t(win.strides[0]), uint32_t(win.strides[1]),
                                        uint32_t(win.dilations[0]), uint32_t(win.dilations[1]), uint32_t(group),
-                                       size_t(I), size_t(O / group), -kInf, kInf, x, wid, bid, out, 0),
+                                       size_t(I), size_t(O / group), lo, hi, x, wid, bid, out, 0),
              &op, "the convolution");
 }
 

@@ -128,7 +128,7 @@ void define_conv_then_resize(xnn::Emitter& e, const ir::FusedOp& resize) {
   const Shape& ys = e.val(resize.outputs[0]).shape;
   const Shape mid = {xs[0], ys[1], xs[2], xs[3]};
   const uint32_t t = e.tensor(xnn::to_nhwc(mid));
-  define_conv(e, conv, e.as_nhwc(resize, 0), xs, mid, t);
+  define_conv(e, conv, e.as_nhwc(resize, 0), xs, mid, t, -xnn::kInf, xnn::kInf);
   define_resize(e, resize, t, mid, ys, e.output(resize, true));
 }
 

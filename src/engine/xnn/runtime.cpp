@@ -13,6 +13,10 @@ namespace {
 
 using onnx::ModelError;
 
+// XNNPACK's XNN_FLAG_NO_OPERATOR_FUSION (src/xnnpack/subgraph.h, not in the public header), which
+// xnn_create_runtime passes on to its subgraph optimisation.
+constexpr uint32_t kNoOperatorFusion = 0x80000000;
+
 void lower(const ir::Graph& g, Emitter& e, std::vector<uint32_t>& input_ids, std::vector<uint32_t>& output_ids) {
   uint32_t external = 0;
   for (int v : g.inputs) input_ids.push_back(e.define_input(v, external++));
@@ -28,7 +32,9 @@ void lower(const ir::Graph& g, Emitter& e, std::vector<uint32_t>& input_ids, std
 }  // namespace
 
 Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options) {
-  const uint32_t flags = options.profile ? XNN_FLAG_BASIC_PROFILING : 0;
+  // No XNNPACK subgraph fusion: ir/fuse.h does the fusions, and this snapshot's clamp fusion writes
+  // the clamp's bounds over a convolution's padding.
+  const uint32_t flags = kNoOperatorFusion | (options.profile ? XNN_FLAG_BASIC_PROFILING : 0);
   const auto externals = uint32_t(g.inputs.size() + g.outputs.size());
   check(xnn_create_subgraph(externals, 0, &subgraph_), nullptr, "subgraph creation");
   try {
