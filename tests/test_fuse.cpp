@@ -175,7 +175,7 @@ TEST_CASE("fuse: a 1x1 Conv right after an upsampling runs first") {
   }
 }
 
-TEST_CASE("fuse: a chain of Clip/Relu read only from a Conv or fully-connected MatMul is folded into it") {
+TEST_CASE("fuse: a chain of Clip/Relu read only from a Conv is folded into it") {
   const auto w = std::vector<std::string>{ob::float_tensor("w", {2, 3, 1, 1}, filled(6)), ob::float_tensor("lo", {}, {-1.0f}),
                                           ob::float_tensor("hi", {}, {6.0f})};
   SUBCASE("Relu then Clip: the bounds intersect") {
@@ -185,10 +185,10 @@ TEST_CASE("fuse: a chain of Clip/Relu read only from a Conv or fully-connected M
     CHECK(f.ops[0].clamp_min == 0.0f);
     CHECK(f.ops[0].clamp_max == 6.0f);
   }
-  SUBCASE("MatMul with its bias, then Relu") {
+  SUBCASE("not into a MatMul (XNNPACK's relaxed-SIMD fully-connected kernels get clamps with min > 0 wrong)") {
     const auto f = fused({ob::node("MatMul", {"x", "m"}, {"p"}), ob::node("Add", {"p", "b"}, {"a"}), ob::node("Relu", {"a"}, {"y"})},
                          {ob::float_tensor("m", {4, 3}, filled(12)), ob::float_tensor("b", {3}, filled(3))}, {2, 4});
-    CHECK(f.types() == "MatMul+bias+clamp");
+    CHECK(f.types() == "MatMul+bias Relu");
   }
   SUBCASE("not after a product of two activations, nor when the convolution is read elsewhere too") {
     CHECK(fused({ob::node("Transpose", {"x"}, {"t"}), ob::node("MatMul", {"x", "t"}, {"p"}), ob::node("Relu", {"p"}, {"y"})}, {}, {2, 2})

@@ -8,7 +8,7 @@
 //                                               → Resize with `partner` (one broadcast op)
 //   - Resize read only by a 1x1 Conv with no more outputs than inputs
 //                                               → Resize with `partner` run first (4x fewer pixels)
-//   - Conv, ConvTranspose or MatMul (+ bias) read only by Clip/Relu (a chain of them)
+//   - Conv or ConvTranspose read only by Clip/Relu (a chain of them)
 //                                               → the op with `clamp_min`/`clamp_max`
 // Ops no graph output needs are dropped (XNNPACK refuses values nobody reads). XNNPACK's own
 // subgraph fusion is switched off (xnn/runtime.cpp): in this snapshot, fusing a clamp into a
@@ -28,7 +28,7 @@ namespace dv::ir {
 struct FusedOp : Op {
   enum class Partner { none, elementwise_after, pointwise_conv_first };
   int bias = -1;                     // MatMul: the fused Add's constant [N] operand
-  float clamp_min = -std::numeric_limits<float>::infinity();  // Conv, ConvTranspose, MatMul:
+  float clamp_min = -std::numeric_limits<float>::infinity();  // Conv, ConvTranspose:
   float clamp_max = std::numeric_limits<float>::infinity();   //   a fused Clip/Relu
   Partner partner_kind = Partner::none;
   Op partner;                        // Resize: the op fused with it (see above)

@@ -51,7 +51,7 @@ void lower_matmul(xnn::Emitter& e, const ir::FusedOp& op) {
   const uint32_t wid = int8 ? int8_weights_of(e, op) : e.tensor(b.shape, e.constant_data(op.input(1)));
   const uint32_t bias = op.bias >= 0 ? e.tensor({b.shape[1]}, e.constant_data(op.bias)) : XNN_INVALID_VALUE_ID;
   const uint32_t x = int8 ? e.quantize_activation(op, a, e.val(op.input(0)).shape, 1) : a;
-  xnn::check(xnn_define_fully_connected(e.subgraph(), op.clamp_min, op.clamp_max, x, wid, bias, e.output(op, false),
+  xnn::check(xnn_define_fully_connected(e.subgraph(), -xnn::kInf, xnn::kInf, x, wid, bias, e.output(op, false),
                                         int8 ? 0 : XNN_FLAG_TRANSPOSE_WEIGHTS),
              &op, "the fully-connected layer");
 }
