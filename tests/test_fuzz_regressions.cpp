@@ -30,6 +30,17 @@ TEST_CASE("fuzz regressions: ONNX loader findings give errors, not undefined beh
   for (const auto& bytes : inputs) CHECK(dv::fuzz::fuzz_onnx_one(bytes.data(), bytes.size()) == 0);
 }
 
+TEST_CASE("fuzz regressions: ../shared/findings (a Resize fold that allocated 5.66 GB) is refused quickly") {
+  const fs::path file = fs::path(DV_SHARED_DIR) / "findings" / "fuzz_onnx_oom_fold_resize.onnx";
+  if (!fs::exists(file)) {
+    MESSAGE("SKIPPED: ../shared/findings is absent");
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(dv::fuzz::fuzz_onnx_one(bytes.data(), bytes.size()) == 0);
+}
+
 TEST_CASE("fuzz regressions: image findings are refused as corrupt or decode to a consistent image") {
   const auto inputs = findings("image");
   CHECK(!inputs.empty());
