@@ -322,7 +322,8 @@ TEST_CASE("engine API: the operator list is the registry, and says what runs on 
   CHECK(dv_operator_name(dv_operator_count()) == nullptr);
   CHECK(dv_operator_runs_on_activations(dv_operator_count()) == -1);
   for (const char* computed :
-       {"Conv", "MatMul", "HardSwish", "Elu", "Gelu", "Sqrt", "Neg", "Floor", "Resize", "Concat"})
+       {"Conv", "MatMul", "HardSwish", "Elu", "Gelu", "Sqrt", "Neg", "Floor", "Resize", "Concat", "Cast",
+        "MatMulInteger", "ConvInteger", "MatMulNBits", "MatMulBnb4"})
     CHECK_MESSAGE(ops[computed] == 1, computed);
-  for (const char* folded : {"Shape", "Gather", "Cast", "Erf", "Pow"}) CHECK_MESSAGE(ops[folded] == 0, folded);
+  for (const char* folded : {"Shape", "Gather", "Erf", "Pow"}) CHECK_MESSAGE(ops[folded] == 0, folded);
 }

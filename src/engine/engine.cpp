@@ -320,7 +320,9 @@ const char* dv_model_error(const dv_model* m) { return m ? m->error.c_str() : ""
 size_t dv_operator_count(void) { return dv::ops::all().size(); }
 const char* dv_operator_name(size_t i) { return i < dv::ops::all().size() ? dv::ops::all()[i].type.data() : nullptr; }
 int dv_operator_runs_on_activations(size_t i) {
-  return i < dv::ops::all().size() ? dv::ops::all()[i].lower != nullptr : -1;
+  if (i >= dv::ops::all().size()) return -1;
+  const dv::ops::OpDef& def = dv::ops::all()[i];
+  return def.lower != nullptr || def.rewrite != nullptr;
 }
 
 }  // extern "C"

@@ -34,6 +34,7 @@ bool is_graph_output(const Graph& g, int v) {
 // A float initializer nothing else reads, so it can be changed in place.
 bool own_weight(const Graph& g, int v, size_t rank) {
   return v >= 0 && g.values[size_t(v)].initializer && g.values[size_t(v)].dtype == DType::F32 &&
+         !g.values[size_t(v)].int8 &&
          g.values[size_t(v)].consumers == 1 && g.values[size_t(v)].shape.size() == rank;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
+#include <utility>
 
 #include <fp16/fp16.h>
 
@@ -27,6 +28,49 @@ size_t element_count(const Shape& s) {
   size_t n = 1;
   for (int64_t d : s) n *= static_cast<size_t>(d);
   return n;
+}
+
+bool is_8bit(DType t) { return t == DType::I8 || t == DType::U8; }
+
+Int8Weights make_int8_weights(size_t rows, size_t cols, const std::vector<int32_t>& codes,
+                              const std::vector<float>& row_scale) {
+  Int8Weights w;
+  w.rows = rows;
+  w.cols = cols;
+  w.data.resize(rows * cols);
+  w.scale.assign(rows + Int8Weights::kScalePadding, 1.0f);
+  for (size_t r = 0; r < rows; ++r) {
+    const int32_t* row = codes.data() + r * cols;
+    int32_t lo = 0, hi = 0;
+    for (size_t c = 0; c < cols; ++c) {
+      lo = std::min(lo, row[c]);
+      hi = std::max(hi, row[c]);
+    }
+    const int32_t largest = std::max(hi, -lo);
+    const bool fits = lo >= -128 && hi <= 127;
+    const float step = fits ? 1.0f : float(largest) / 127.0f;
+    w.scale[r] = row_scale[r] * step;
+    for (size_t c = 0; c < cols; ++c)
+      w.data[r * cols + c] = int8_t(fits ? row[c] : std::lrint(float(row[c]) / step));
+  }
+  return w;
+}
+
+Int8Weights quantize_rows(size_t rows, size_t cols, const std::vector<float>& matrix) {
+  Int8Weights w;
+  w.rows = rows;
+  w.cols = cols;
+  w.data.resize(rows * cols);
+  w.scale.assign(rows + Int8Weights::kScalePadding, 1.0f);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* row = matrix.data() + r * cols;
+    float max_abs = 0.0f;
+    for (size_t c = 0; c < cols; ++c) max_abs = std::max(max_abs, std::fabs(row[c]));
+    const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
+    w.scale[r] = scale;
+    for (size_t c = 0; c < cols; ++c) w.data[r * cols + c] = int8_t(std::lrint(row[c] / scale));
+  }
+  return w;
 }
 
 size_t checked_element_count(const Shape& s, const std::string& what) {
@@ -110,8 +154,11 @@ void set_constant(Value& v, const onnx::Tensor& t) {
     case DataType::Int64: to_i64(read_le<int64_t>(t)); break;
     case DataType::Int32: to_i64(read_le<int32_t>(t)); break;
     case DataType::Int16: to_i64(read_le<int16_t>(t)); break;
-    case DataType::Int8: to_i64(read_le<int8_t>(t)); break;
+    case DataType::Int8:
     case DataType::Uint8:
+      v.bytes = read_le<uint8_t>(t);
+      v.dtype = t.type == DataType::Int8 ? DType::I8 : DType::U8;
+      break;
     case DataType::Bool: to_i64(read_le<uint8_t>(t)); break;
     default:
       throw onnx::UnsupportedError("tensor '" + t.name + "' has unsupported element type " + onnx::to_string(t.type));
@@ -175,6 +222,76 @@ void drop_file_bytes(Graph& g) {
 
 }  // namespace
 
+namespace {
+
+// v lost a reader: when none is left, its producer goes too, or its constant data.
+void unread(Graph& g, int v) {
+  Value& value = g.values[size_t(v)];
+  if (--value.consumers > 0) return;
+  if (value.producer < 0) {
+    if (value.initializer) {
+      value.f32 = {};
+      value.i64 = {};
+      value.bytes = {};
+      value.int8.reset();
+    }
+    return;
+  }
+  const Op& p = g.ops[size_t(value.producer)];
+  if (std::all_of(p.outputs.begin(), p.outputs.end(), [&](int o) { return o < 0 || g.values[size_t(o)].consumers == 0; }))
+    remove_op(g, value.producer);
+}
+
+}  // namespace
+
+void replace_uses(Graph& g, int from, int to) {
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    std::vector<int> inputs = g.ops[i].inputs;
+    if (std::find(inputs.begin(), inputs.end(), from) == inputs.end()) continue;
+    std::replace(inputs.begin(), inputs.end(), from, to);
+    set_inputs(g, int(i), inputs);
+  }
+}
+
+void set_inputs(Graph& g, int index, const std::vector<int>& inputs) {
+  for (int v : inputs)
+    if (v >= 0) ++g.values[size_t(v)].consumers;
+  const std::vector<int> old = std::exchange(g.ops[size_t(index)].inputs, inputs);
+  for (int v : old)
+    if (v >= 0) unread(g, v);
+}
+
+void move_outputs(Graph& g, int from, int to) {
+  Op& f = g.ops[size_t(from)];
+  for (int v : g.ops[size_t(to)].outputs)
+    if (v >= 0) g.values[size_t(v)].producer = -1;
+  for (int v : f.outputs)
+    if (v >= 0) g.values[size_t(v)].producer = to;
+  g.ops[size_t(to)].outputs = std::exchange(f.outputs, {});
+  remove_op(g, from);
+}
+
+void remove_op(Graph& g, int index) {
+  Op& op = g.ops[size_t(index)];
+  if (op.removed) return;
+  op.removed = true;
+  for (int v : op.outputs)
+    if (v >= 0) g.values[size_t(v)].producer = -1;
+  op.outputs.clear();
+  for (int v : std::exchange(op.inputs, {}))
+    if (v >= 0) unread(g, v);
+}
+
+int add_constant(Graph& g, const std::string& name, const Shape& shape, DType dtype) {
+  Value v;
+  v.name = name;
+  v.dtype = dtype;
+  v.shape = shape;
+  v.shape_known = v.is_const = v.initializer = true;
+  g.values.push_back(std::move(v));
+  return int(g.values.size()) - 1;
+}
+
 Graph import(onnx::Model model) {
   Graph g;
   g.model = std::move(model);
@@ -202,8 +319,11 @@ Graph import(onnx::Model model) {
     op.type = n.op_type;
     op.name = n.name;
     op.node = &n;
-    if (!n.domain.empty() && n.domain != "ai.onnx")
-      throw onnx::UnsupportedError("unsupported operator '" + n.domain + "." + n.op_type + "' (node '" + n.name + "')");
+    const ops::OpDef* def = ops::find(n.op_type);
+    const std::string domain = n.domain == "ai.onnx" ? "" : n.domain;
+    if (def ? def->domain != domain : !domain.empty())
+      throw onnx::UnsupportedError("unsupported operator '" + (domain.empty() ? "" : domain + ".") + n.op_type +
+                                   "' (node '" + n.name + "')");
     for (const std::string& in : n.inputs) {
       if (in.empty()) {
         op.inputs.push_back(-1);
@@ -241,6 +361,7 @@ Graph import(onnx::Model model) {
   if (g.inputs.empty() || g.outputs.empty()) throw ModelError("the graph needs at least one input and one output");
   // Every tensor is converted now: drop the file bytes (halves peak memory for big models).
   drop_file_bytes(g);
+  rewrite_quantized(g);
   fold_weights(g);
   mark_computed(g);
   ops::check_supported(g);

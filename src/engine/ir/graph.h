@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,27 @@ constexpr uint64_t kActivationBudgetBytes = sizeof(void*) == 4 ? (uint64_t(3) <<
 // count is over kMaxTensorElements (also guards the multiplication against overflow).
 size_t checked_element_count(const Shape& s, const std::string& what);
 
-// Only two element types survive import: float16/float64 become float32, integer and bool
-// types become int64 (they only ever describe shapes, indices and masks in depth models).
-enum class DType { F32, I64 };
+// Element types after import: float16/float64 become float32; integer and bool types become int64
+// (they describe shapes, indices and masks in depth models), except 8-bit integers, which hold the
+// codes of quantized models and stay 8-bit (`bytes`). Only the quantization operators read them.
+enum class DType { F32, I64, I8, U8 };
+bool is_8bit(DType t);
+
+// A float weight held as int8 codes with one scale per output channel (value = code * scale): the
+// layers of a quantized model file, kept at a quarter of the float size. Rows are output channels:
+// MatMul's B [K, N] is held as [N, K]; Conv's [O, I/g, kh, kw] as [O, I/g * kh * kw].
+struct Int8Weights {
+  size_t rows = 0, cols = 0;
+  std::vector<int8_t> data;  // rows x cols
+  std::vector<float> scale;  // one per row, then kScalePadding more
+  static constexpr size_t kScalePadding = 32;  // XNNPACK reads up to XNN_EXTRA_BYTES (<= 128) past the end
+};
+// Codes (row-major rows x cols, any integer range) times a scale per row, held as int8: rows whose
+// codes fit [-128, 127] are kept exactly, others re-quantized to 127 steps of their largest value.
+Int8Weights make_int8_weights(size_t rows, size_t cols, const std::vector<int32_t>& codes,
+                              const std::vector<float>& row_scale);
+// Float rows (rows x cols) quantized to int8 with one scale per row (the int8 mode).
+Int8Weights quantize_rows(size_t rows, size_t cols, const std::vector<float>& matrix);
 
 struct Value {
   std::string name;
@@ -44,6 +63,8 @@ struct Value {
   bool initializer = false; // constant from the model file (kept across infer_shapes calls)
   std::vector<float> f32;
   std::vector<int64_t> i64;
+  std::vector<uint8_t> bytes;  // I8 (two's complement) and U8 data
+  std::shared_ptr<const Int8Weights> int8;  // an F32 weight held as int8 (`f32` is empty)
   int producer = -1;       // op index, -1 for graph inputs and constants
   int consumers = 0;       // number of op inputs reading it (graph outputs count too)
 };
@@ -95,6 +116,24 @@ Graph import(onnx::Model model);
 // Folds constant scales after projections (MatMul + Add) and LayerNormalization's scale and bias
 // into the projections' weights (see fold_weights.cpp). Called by import().
 void fold_weights(Graph& g);
+
+// Rewrites the quantized patterns of fp16 / 8-bit / 4-bit model files into the float operators the
+// lowering runs, their weights held as Int8Weights (each operator's `rewrite` in the registry).
+// Called by import(), before the file bytes are dropped.
+void rewrite_quantized(Graph& g);
+
+// Graph surgery for such rewrites; consumer counts follow, and an op (or initializer) left with
+// no reader is dropped (its data freed). Every op that reads `from` reads `to` instead (graph
+// outputs keep `from`).
+void replace_uses(Graph& g, int from, int to);
+// Op `index` reads `inputs` instead of its own.
+void set_inputs(Graph& g, int index, const std::vector<int>& inputs);
+// Op `to` writes the outputs of op `from`, which is dropped.
+void move_outputs(Graph& g, int from, int to);
+// Drops op `index` (its inputs lose a reader).
+void remove_op(Graph& g, int index);
+// A new constant value of `shape`: its data is set by the caller.
+int add_constant(Graph& g, const std::string& name, const Shape& shape, DType dtype);
 
 // Sets the shapes of the graph inputs (NCHW), infers every shape and folds every op whose
 // inputs are all constant. Throws onnx::ModelError naming the op on unsupported operators or

@@ -10,6 +10,13 @@ using onnx::ModelError;
 void infer_op(Graph& g, Op& op) {
   const ops::OpDef* def = ops::find(op.type);
   if (def == nullptr) throw onnx::UnsupportedError("unsupported operator '" + op.type + "' (node '" + op.name + "')");
+  if (!def->reads_8bit)
+    for (int v : op.inputs)
+      if (v >= 0 && is_8bit(g.values[size_t(v)].dtype))
+        throw onnx::UnsupportedError(op.label() + " reads the 8-bit integer tensor '" + g.values[size_t(v)].name +
+                                     "': only the quantization operators read 8-bit tensors");
+  if (def->infer == nullptr)  // rewritten at import whenever they are valid (see rewrite_quantized)
+    throw onnx::ModelError(op.label() + " was not rewritten at import");
   def->infer(g, op);
   bool all_const = true;
   for (int o : op.outputs) all_const = all_const && (o < 0 || g.values[size_t(o)].is_const);
@@ -30,6 +37,7 @@ void infer_shapes(Graph& g, const std::vector<Shape>& input_shapes) {
     v.shape_known = v.is_const = false;
     v.f32.clear();
     v.i64.clear();
+    v.bytes.clear();
   }
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     Value& v = g.values[size_t(g.inputs[i])];

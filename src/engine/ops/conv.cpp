@@ -129,6 +129,26 @@ void lower_conv_transpose(xnn::Emitter& e, const ir::FusedOp& op) {
              &op, "the transposed convolution");
 }
 
+// Conv weights [O, I/g, kh, kw] → XNNPACK's [O, kh, kw, I/g].
+template <typename T>
+std::vector<T> to_ohwi(const std::vector<T>& w, int64_t O, int64_t I, int64_t KH, int64_t KW) {
+  std::vector<T> r(w.size());
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t i = 0; i < I; ++i)
+      for (int64_t y = 0; y < KH; ++y)
+        for (int64_t x = 0; x < KW; ++x)
+          r[size_t(((o * KH + y) * KW + x) * I + i)] = w[size_t(((o * I + i) * KH + y) * KW + x)];
+  return r;
+}
+
+// A quantized model's int8 filter re-laid, or the int8 mode's quantization of the float one.
+ir::Int8Weights int8_ohwi(const Value& w, int64_t O, int64_t I, int64_t KH, int64_t KW) {
+  if (!w.int8) return ir::quantize_rows(size_t(O), size_t(I * KH * KW), to_ohwi(w.f32, O, I, KH, KW));
+  ir::Int8Weights r = *w.int8;
+  r.data = to_ohwi(w.int8->data, O, I, KH, KW);
+  return r;
+}
+
 bool int8_conv(const Graph& g, const Op& op) {
   const int w = op.input(1);
   return w >= 0 && g.values[size_t(w)].initializer && op.attr_int("group", 1) == 1;
@@ -136,24 +156,15 @@ bool int8_conv(const Graph& g, const Op& op) {
 
 }  // namespace
 
-// Conv weights [O, I/g, kh, kw] → XNNPACK's [O, kh, kw, I/g].
 void define_conv(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, const Shape& ys, uint32_t out, float lo,
                  float hi) {
   const Value& w = e.val(op.input(1));
   const Shape& ws = w.shape;
   const int64_t O = ws[0], I = ws[1], KH = ws[2], KW = ws[3], group = op.attr_int("group", 1);
-  const auto ohwi = [&] {
-    std::vector<float> r(w.f32.size());
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t i = 0; i < I; ++i)
-        for (int64_t y = 0; y < KH; ++y)
-          for (int64_t x = 0; x < KW; ++x)
-            r[size_t(((o * KH + y) * KW + x) * I + i)] = w.f32[size_t(((o * I + i) * KH + y) * KW + x)];
-    return r;
-  };
-  const bool int8 = e.int8() && int8_conv(e.graph(), op);
-  const uint32_t wid = int8 ? e.quantized_filter(op.input(1), {O, KH, KW, I}, ohwi)
-                            : e.tensor({O, KH, KW, I}, e.relaid_weights(op.input(1), ohwi));
+  const bool int8 = w.int8 || (e.int8() && int8_conv(e.graph(), op));
+  const uint32_t wid = int8 ? e.int8_filter(e.shared_int8(op.input(1), [&] { return int8_ohwi(w, O, I, KH, KW); }),
+                                            {O, KH, KW, I})
+                            : e.tensor({O, KH, KW, I}, e.relaid_weights(op.input(1), [&] { return to_ohwi(w.f32, O, I, KH, KW); }));
   const uint32_t bid = op.input(2) >= 0 ? e.input(op, 2) : XNN_INVALID_VALUE_ID;
   const Window win = window_of(op);
   const std::vector<int64_t> p = resolved_pads(op, win, xs, ys, ws);

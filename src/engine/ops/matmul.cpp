@@ -26,16 +26,19 @@ bool int8_matmul(const Graph& g, const Op& op) {
   return w >= 0 && g.values[size_t(w)].initializer && g.values[size_t(w)].shape.size() == 2;
 }
 
-// Quantized per output column: re-laid as [N, K] rows.
+// Per output column, as [N, K] rows: a quantized model's own, or the int8 mode's.
 uint32_t int8_weights_of(xnn::Emitter& e, const Op& op) {
   const Value& b = e.val(op.input(1));
   const int64_t K = b.shape[0], N = b.shape[1];
-  return e.quantized_filter(op.input(1), {N, K}, [&] {
-    std::vector<float> t(b.f32.size());
-    for (int64_t k = 0; k < K; ++k)
-      for (int64_t n = 0; n < N; ++n) t[size_t(n * K + k)] = b.f32[size_t(k * N + n)];
-    return t;
-  });
+  if (b.int8) return e.int8_filter(*b.int8, {N, K});
+  return e.int8_filter(e.shared_int8(op.input(1),
+                                     [&] {
+                                       std::vector<float> t(b.f32.size());
+                                       for (int64_t k = 0; k < K; ++k)
+                                         for (int64_t n = 0; n < N; ++n) t[size_t(n * K + k)] = b.f32[size_t(k * N + n)];
+                                       return ir::quantize_rows(size_t(N), size_t(K), t);
+                                     }),
+                       {N, K});
 }
 
 void lower_matmul(xnn::Emitter& e, const ir::FusedOp& op) {
@@ -47,7 +50,7 @@ void lower_matmul(xnn::Emitter& e, const ir::FusedOp& op) {
                "the batch matrix multiply");
     return;
   }
-  const bool int8 = e.int8() && int8_matmul(e.graph(), op);
+  const bool int8 = b.int8 || (e.int8() && int8_matmul(e.graph(), op));
   const uint32_t wid = int8 ? int8_weights_of(e, op) : e.tensor(b.shape, e.constant_data(op.input(1)));
   const uint32_t bias = op.bias >= 0 ? e.tensor({b.shape[1]}, e.constant_data(op.bias)) : XNN_INVALID_VALUE_ID;
   const uint32_t x = int8 ? e.quantize_activation(op, a, e.val(op.input(0)).shape, 1) : a;

@@ -18,6 +18,9 @@ const std::vector<OpDef>& all() {
     add_concat_ops(t);
     add_slice_ops(t);
     add_shape_ops(t);
+    add_quantize_linear_ops(t);
+    add_integer_ops(t);
+    add_blockwise_ops(t);
     return t;
   }();
   return table;
@@ -32,6 +35,22 @@ const OpDef* find(std::string_view type) {
   const auto it = by_type.find(type);
   return it == by_type.end() ? nullptr : it->second;
 }
+
+}  // namespace dv::ops
+
+namespace dv::ir {
+
+void rewrite_quantized(Graph& g) {
+  for (size_t i = 0; i < g.ops.size(); ++i) {
+    if (g.ops[i].removed) continue;
+    const ops::OpDef* def = ops::find(g.ops[i].type);
+    if (def && def->rewrite) def->rewrite(g, int(i));
+  }
+}
+
+}  // namespace dv::ir
+
+namespace dv::ops {
 
 void check_supported(const ir::Graph& g) {
   for (const ir::Op& op : g.ops)

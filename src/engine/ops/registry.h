@@ -28,6 +28,13 @@ struct OpDef {
   bool (*int8_weights)(const ir::Graph& g, const ir::Op& op) = nullptr;
   // Reads only its input's shape (Shape): its output is known once the input sizes are.
   bool shape_only = false;
+  // The operator set it belongs to: "" for ONNX's default one, else e.g. "com.microsoft".
+  std::string_view domain = "";
+  // Rewrites the op at import into others that run (quantized patterns, see ir::rewrite_quantized);
+  // nullptr: kept as it is.
+  void (*rewrite)(ir::Graph& g, int op_index) = nullptr;
+  // Whether it reads 8-bit integer tensors (quantized codes and zero points); other ops refuse them.
+  bool reads_8bit = false;
 };
 
 // The entry for an ONNX operator type, or nullptr.
@@ -51,5 +58,8 @@ void add_transpose_ops(std::vector<OpDef>& table);
 void add_concat_ops(std::vector<OpDef>& table);
 void add_slice_ops(std::vector<OpDef>& table);
 void add_shape_ops(std::vector<OpDef>& table);
+void add_quantize_linear_ops(std::vector<OpDef>& table);
+void add_integer_ops(std::vector<OpDef>& table);
+void add_blockwise_ops(std::vector<OpDef>& table);
 
 }  // namespace dv::ops

@@ -1,10 +1,12 @@
-// Shape arithmetic that only ever folds: Shape, Cast, Gather, Expand. Exported models compute
-// reshape targets and resize sizes with them; on activations they are refused at load.
+// Shape arithmetic: Shape, Cast, Gather, Expand. Exported models compute reshape targets and resize
+// sizes with them; on activations they are refused at load, except float-to-float Casts.
 #include <algorithm>
 #include <cmath>
 
 #include "engine/ops/infer_helpers.h"
+#include "engine/ops/quantized.h"
 #include "engine/ops/registry.h"
+#include "engine/xnn/emitter.h"
 
 namespace dv::ops {
 namespace {
@@ -31,14 +33,25 @@ void infer_cast(Graph& g, Op& op) {
   set_shape(g, op, x.shape, d);
   if (!x.is_const) return;
   Value& r = out(g, op);
+  const std::vector<int32_t> codes = ir::is_8bit(x.dtype) ? codes_of(x) : std::vector<int32_t>{};
   if (d == DType::F32) {
     r.f32 = x.f32;
     for (int64_t v : x.i64) r.f32.push_back(float(v));
+    for (int32_t v : codes) r.f32.push_back(float(v));
   } else {
     r.i64 = x.i64;
+    r.i64.insert(r.i64.end(), codes.begin(), codes.end());
     for (float v : x.f32) r.i64.push_back(std::isfinite(v) && std::fabs(v) < 9.2e18f ? int64_t(v) : 0);
   }
   r.is_const = true;
+}
+
+// A float tensor cast to float16 or float stays float32 here: the engine computes in float32, more
+// exactly than the float16 file's arithmetic asks. Casts of computed values to integers are refused.
+void lower_cast(xnn::Emitter& e, const ir::FusedOp& op) {
+  if (e.val(op.outputs.at(0)).dtype != DType::F32 || e.val(op.input(0)).dtype != DType::F32)
+    unsupported(op, "casting computed values to or from integers is not supported");
+  e.alias(op);
 }
 
 void infer_gather(Graph& g, Op& op) {
@@ -80,7 +93,7 @@ void infer_expand(Graph& g, Op& op) {
 
 void add_shape_ops(std::vector<OpDef>& table) {
   table.push_back({"Shape", infer_shape, nullptr, nullptr, true});
-  table.push_back({"Cast", infer_cast});
+  table.push_back({.type = "Cast", .infer = infer_cast, .lower = lower_cast, .reads_8bit = true});
   table.push_back({"Gather", infer_gather});
   table.push_back({"Expand", infer_expand});
 }

@@ -111,21 +111,35 @@ uint32_t Emitter::output(const Op& op, bool nhwc, size_t i) {
   return id_[size_t(v)] = tensor(nhwc_[size_t(v)] ? to_nhwc(s) : s);
 }
 
-const float* Emitter::constant_data(int v) { return val(v).initializer ? val(v).f32.data() : own(val(v).f32); }
+const float* Emitter::constant_data(int v) {
+  if (val(v).int8) throw ModelError("the int8 weights '" + val(v).name + "' are read as float");
+  return val(v).initializer ? val(v).f32.data() : own(val(v).f32);
+}
 
 const float* Emitter::relaid_weights(int v, const std::function<std::vector<float>()>& make) {
   return val(v).initializer ? shared_.relaid(v, make) : own(make());
 }
 
-uint32_t Emitter::quantized_filter(int v, const Shape& dims, const std::function<std::vector<float>()>& rows) {
-  const size_t n = size_t(dims[0]), cols = ir::element_count(dims) / n;
-  const SharedWeights::Quantized& q = shared_.quantized(v, n, cols, rows);
+uint32_t Emitter::int8_filter(const ir::Int8Weights& w, const Shape& dims) {
+  if (size_t(dims[0]) != w.rows || ir::element_count(dims) != w.data.size())
+    throw ModelError("int8 weights of " + std::to_string(w.rows) + "x" + std::to_string(w.cols) + " do not fit " +
+                     ir::to_string(dims));
   const auto d = dims_of(dims);
   uint32_t id = 0;
-  check(xnn_define_channelwise_quantized_tensor_value(sg_, xnn_datatype_qcint8, q.scale.data(), d.size(), 0, d.data(),
-                                                      q.data.data(), XNN_INVALID_VALUE_ID, 0, &id),
+  check(xnn_define_channelwise_quantized_tensor_value(sg_, xnn_datatype_qcint8, w.scale.data(), d.size(), 0, d.data(),
+                                                      w.data.data(), XNN_INVALID_VALUE_ID, 0, &id),
         nullptr, "an int8 filter");
   return id;
+}
+
+const ir::Int8Weights& Emitter::shared_int8(int v, const std::function<ir::Int8Weights()>& make) {
+  return shared_.quantized(v, make);
+}
+
+void Emitter::alias(const Op& op) {
+  const int x = op.input(0), y = op.outputs.at(0);
+  id_[size_t(y)] = computed(op, x);
+  nhwc_[size_t(y)] = nhwc_[size_t(x)];
 }
 
 uint32_t Emitter::quantize_activation(const Op& op, uint32_t f32, const Shape& shape, size_t nonbatch) {

@@ -58,9 +58,13 @@ class Emitter {
   // A re-laid copy of initializer v, made once per model (so XNNPACK's packed-weights cache
   // hits for every input size); folded constants are re-laid per runtime.
   const float* relaid_weights(int v, const std::function<std::vector<float>()>& make);
-  // int8 filter of `dims` (dims[0] output channels; `rows` makes the float matrix), quantized
-  // once per model.
-  uint32_t quantized_filter(int v, const ir::Shape& dims, const std::function<std::vector<float>()>& rows);
+  // An int8 filter tensor of `dims` (dims[0] = w.rows output channels) holding `w`, which must
+  // outlive the runtime (a value's own Int8Weights, or shared_int8's).
+  uint32_t int8_filter(const ir::Int8Weights& w, const ir::Shape& dims);
+  // The int8 weights `make` returns for initializer v, made once per model.
+  const ir::Int8Weights& shared_int8(int v, const std::function<ir::Int8Weights()>& make);
+  // Output 0 of `op` is its input 0 (an op that changes nothing in float, such as a Cast to float16).
+  void alias(const ir::Op& op);
   // f32 tensor → int8 with a scale per row of its last `nonbatch` dims, recomputed each run; once
   // for all the layers that read it (attention's query, key and value projections).
   uint32_t quantize_activation(const ir::Op& op, uint32_t f32, const ir::Shape& shape, size_t nonbatch);

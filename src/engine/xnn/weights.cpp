@@ -1,8 +1,5 @@
 #include "engine/xnn/weights.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include <xnnpack.h>
 
 #include "engine/ops/registry.h"
@@ -22,8 +19,12 @@ size_t SharedWeights::capacity_for(const ir::Graph& g, bool int8) {
     for (const ir::Op& op : g.ops)
       if (int8_weights(g, op)) quantized[size_t(op.input(1))] = true;
   size_t bytes = 0;
-  for (size_t v = 0; v < g.values.size(); ++v)
-    if (g.values[v].initializer) bytes += g.values[v].f32.size() * (quantized[v] ? sizeof(int8_t) : sizeof(float));
+  for (size_t v = 0; v < g.values.size(); ++v) {
+    const ir::Value& value = g.values[v];
+    if (!value.initializer) continue;
+    bytes += value.f32.size() * (quantized[v] ? sizeof(int8_t) : sizeof(float));
+    if (value.int8) bytes += value.int8->data.size() + value.int8->rows * sizeof(float);
+  }
   return bytes + bytes / 8 + (1u << 20);  // plus padding to kernel tiles
 }
 
@@ -37,23 +38,10 @@ const float* SharedWeights::relaid(int value, const std::function<std::vector<fl
   return it->second.data();
 }
 
-const SharedWeights::Quantized& SharedWeights::quantized(int value, size_t rows, size_t cols,
-                                                         const std::function<std::vector<float>()>& make) {
+const ir::Int8Weights& SharedWeights::quantized(int value, const std::function<ir::Int8Weights()>& make) {
   auto it = quantized_.find(value);
-  if (it != quantized_.end()) return it->second;
-  const std::vector<float> matrix = make();
-  Quantized q;
-  q.data.resize(rows * cols);
-  q.scale.assign(rows + XNN_EXTRA_BYTES / sizeof(float), 1.0f);
-  for (size_t r = 0; r < rows; ++r) {
-    const float* row = matrix.data() + r * cols;
-    float max_abs = 0.0f;
-    for (size_t c = 0; c < cols; ++c) max_abs = std::max(max_abs, std::fabs(row[c]));
-    const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
-    q.scale[r] = scale;
-    for (size_t c = 0; c < cols; ++c) q.data[r * cols + c] = int8_t(std::lrint(row[c] / scale));
-  }
-  return quantized_.emplace(value, std::move(q)).first->second;
+  if (it == quantized_.end()) it = quantized_.emplace(value, make()).first;
+  return it->second;
 }
 
 xnn_weights_cache_provider* SharedWeights::cache() {

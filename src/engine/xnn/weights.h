@@ -28,20 +28,16 @@ class SharedWeights {
   // The re-laid copy of IR value `value` (made by `make` the first time).
   const float* relaid(int value, const std::function<std::vector<float>()>& make);
 
-  // int8 per-row (output channel) quantization of the [rows, cols] float matrix `make` returns,
-  // made once; the float matrix is not kept.
-  struct Quantized {
-    std::vector<int8_t> data;
-    std::vector<float> scale;  // one per row, padded for XNNPACK's reads
-  };
-  const Quantized& quantized(int value, size_t rows, size_t cols, const std::function<std::vector<float>()>& make);
+  // int8 weights for IR value `value` (made by `make` the first time): the int8 mode's quantization
+  // of a float weight, or a quantized model's codes re-laid for XNNPACK.
+  const ir::Int8Weights& quantized(int value, const std::function<ir::Int8Weights()>& make);
   xnn_weights_cache_provider* cache();  // created on first use
   void seal();                          // after the first runtime: later ones only look up
   bool sealed() const { return sealed_; }
 
  private:
   std::map<int, std::vector<float>> relaid_;
-  std::map<int, Quantized> quantized_;
+  std::map<int, ir::Int8Weights> quantized_;
   size_t capacity_;
   xnn_weights_cache_provider* cache_ = nullptr;
   bool sealed_ = false;

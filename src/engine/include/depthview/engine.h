@@ -78,7 +78,8 @@ dv_status dv_model_run(dv_model* model, const float* const* inputs, float* const
 
 // Numeric precision. dv_precision_int8: MatMul and (non-grouped) Conv weights are quantized to
 // int8 per output channel and their inputs per run (XNNPACK qd8) — faster, slightly less exact.
-// Changing it rebuilds the runtimes on the next run.
+// Changing it rebuilds the runtimes on the next run. The layers a quantized model file holds as
+// 8-bit or 4-bit codes run int8 (their own codes) in either precision; fp16 files compute in float32.
 typedef enum dv_precision { dv_precision_fp32 = 0, dv_precision_int8 = 1 } dv_precision;
 dv_status dv_model_set_precision(dv_model* model, dv_precision precision);
 
@@ -92,8 +93,10 @@ const char* dv_model_profile(dv_model* model);
 // to dv_operator_count() - 1; NULL past the end. Static strings.
 size_t dv_operator_count(void);
 const char* dv_operator_name(size_t index);
-// Whether the operator runs on computed tensors (1), or only folds when its inputs are known at
-// load time (0: shape arithmetic such as Shape, Gather, Cast); -1 past the end.
+// Whether the operator runs on computed tensors (1: itself, or rewritten at load into operators
+// that do, as the quantized MatMuls are), or only folds when its inputs are known at load time (0:
+// shape arithmetic such as Shape and Gather, or ops that only run inside a pattern, such as Erf
+// in GELU and DynamicQuantizeLinear before MatMulInteger); -1 past the end.
 int dv_operator_runs_on_activations(size_t index);
 
 // The message of the last failed call on this model ("" if none, or for a NULL model).
