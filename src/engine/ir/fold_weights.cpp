@@ -5,6 +5,7 @@
 // over the activations that costs as much memory traffic as it saves nothing. Exact in real
 // arithmetic; in float it changes results by rounding only (checked against ONNX Runtime).
 #include <algorithm>
+#include <memory>
 
 #include "engine/ir/graph.h"
 
@@ -31,11 +32,12 @@ bool is_graph_output(const Graph& g, int v) {
   return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end();
 }
 
-// A float initializer nothing else reads, so it can be changed in place.
-bool own_weight(const Graph& g, int v, size_t rank) {
+// A float initializer nothing else reads, so it can be changed in place; held as int8 codes
+// (a quantized model's) only when `int8_too` (its per-column scales can take a column scaling).
+bool own_weight(const Graph& g, int v, size_t rank, bool int8_too = false) {
   return v >= 0 && g.values[size_t(v)].initializer && g.values[size_t(v)].dtype == DType::F32 &&
-         !g.values[size_t(v)].int8 &&
-         g.values[size_t(v)].consumers == 1 && g.values[size_t(v)].shape.size() == rank;
+         (int8_too || !g.values[size_t(v)].int8) && g.values[size_t(v)].consumers == 1 &&
+         g.values[size_t(v)].shape.size() == rank;
 }
 
 // The data value of `v` is read by exactly one op (Shape ops aside) and is no graph output.
@@ -59,7 +61,7 @@ Projection projection_producing(const Graph& g, const Links& l, int v) {
     if (mm < 0 || g.ops[size_t(mm)].type != "MatMul" || !single_reader(g, l, mm_out) || l.shape_readers[size_t(mm_out)])
       continue;
     const int w = g.ops[size_t(mm)].input(1);
-    if (!own_weight(g, w, 2) || !own_weight(g, bias, 1) ||
+    if (!own_weight(g, w, 2, true) || !own_weight(g, bias, 1) ||
         g.values[size_t(bias)].shape[0] != g.values[size_t(w)].shape[1])
       continue;
     return {add, mm, w, bias};
@@ -112,6 +114,11 @@ bool fold_scale(Graph& g, Links& l, int index) {
     if (scale.size() != 1 && (scale.size() != n || ss.empty() || ss.back() != int64_t(n))) continue;
     auto factor = [&](size_t col) { return scale.size() == 1 ? scale[0] : scale[col]; };
     for (size_t i = 0; i < w.size(); ++i) w[i] *= factor(i % n);
+    if (const auto& q = g.values[size_t(proj.weight)].int8) {  // its rows are the columns
+      auto scaled = std::make_shared<Int8Weights>(*q);
+      for (size_t col = 0; col < n; ++col) scaled->scale[col] *= factor(col);
+      g.values[size_t(proj.weight)].int8 = std::move(scaled);
+    }
     for (size_t col = 0; col < n; ++col) b[col] *= factor(col);
     bypass(g, l, index, data, last);
     return true;
@@ -139,7 +146,9 @@ bool fold_layer_norm_affine(Graph& g, const Links& l, int index) {
     if (next.size() != 1 || g.ops[size_t(next[0])].outputs.empty() || g.ops[size_t(next[0])].outputs[0] < 0)
       return false;
     const Projection p = projection_producing(g, l, g.ops[size_t(next[0])].outputs[0]);
-    if (p.matmul != r || g.values[size_t(p.weight)].shape[0] != g.values[size_t(gamma)].shape[0]) return false;
+    if (p.matmul != r || g.values[size_t(p.weight)].shape[0] != g.values[size_t(gamma)].shape[0] ||
+        g.values[size_t(p.weight)].int8)  // scaling its rows would need a scale per row and column
+      return false;
     projections.push_back(p);
   }
   std::vector<float>& gm = g.values[size_t(gamma)].f32;

@@ -36,22 +36,6 @@ const OpDef* find(std::string_view type) {
   return it == by_type.end() ? nullptr : it->second;
 }
 
-}  // namespace dv::ops
-
-namespace dv::ir {
-
-void rewrite_quantized(Graph& g) {
-  for (size_t i = 0; i < g.ops.size(); ++i) {
-    if (g.ops[i].removed) continue;
-    const ops::OpDef* def = ops::find(g.ops[i].type);
-    if (def && def->rewrite) def->rewrite(g, int(i));
-  }
-}
-
-}  // namespace dv::ir
-
-namespace dv::ops {
-
 void check_supported(const ir::Graph& g) {
   for (const ir::Op& op : g.ops)
     if (!op.removed && op.type != "Constant" && find(op.type) == nullptr)
