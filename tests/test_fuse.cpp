@@ -23,7 +23,8 @@ struct Fused {
     std::string s;
     for (const auto& op : ops) {
       s += (s.empty() ? "" : " ") + op.type;
-      if (op.bias >= 0) s += "+bias";
+      const bool conv_took_bias = op.type == "Conv" && op.input(2) >= 0 && op.node->inputs.size() < 3;
+      if (op.bias >= 0 || conv_took_bias) s += "+bias";
       if (op.clamp_min > -INFINITY || op.clamp_max < INFINITY) s += "+clamp";
       if (op.partner_kind != Partner::none) s += "+" + op.partner.type;
     }
@@ -198,6 +199,26 @@ TEST_CASE("fuse: a chain of Clip/Relu read only from a Conv is folded into it") 
   }
   SUBCASE("ops no output needs are dropped") {
     CHECK(fused({ob::node("Conv", {"x", "w"}, {"y"}), ob::node("Sigmoid", {"x"}, {"unused"})}, w, {1, 3, 4, 4}).types() == "Conv");
+  }
+}
+
+TEST_CASE("fuse: a Conv without bias takes an Add of a constant per channel as its bias (ConvInteger files)") {
+  const auto inits = [](std::vector<int64_t> bias_shape) {
+    return std::vector<std::string>{ob::float_tensor("w", {2, 3, 1, 1}, filled(6)),
+                                    ob::float_tensor("b", bias_shape, filled(2, 0.5f))};
+  };
+  const auto conv_add_relu = std::vector<std::string>{ob::node("Conv", {"x", "w"}, {"c"}), ob::node("Add", {"c", "b"}, {"a"}),
+                                                      ob::node("Relu", {"a"}, {"y"})};
+  SUBCASE("[1, O, 1, 1] or [O, 1, 1], then the clamp") {
+    CHECK(fused(conv_add_relu, inits({1, 2, 1, 1}), {1, 3, 4, 4}).types() == "Conv+bias+clamp");
+    CHECK(fused(conv_add_relu, inits({2, 1, 1}), {1, 3, 4, 4}).types() == "Conv+bias+clamp");
+  }
+  SUBCASE("not a constant that broadcasts along the width, nor after a Conv that has a bias") {
+    CHECK(fused(conv_add_relu, inits({2}), {1, 3, 4, 2}).types() == "Conv Add Relu");
+    auto with_bias = inits({1, 2, 1, 1});
+    with_bias.push_back(ob::float_tensor("cb", {2}, filled(2)));
+    CHECK(fused({ob::node("Conv", {"x", "w", "cb"}, {"c"}), ob::node("Add", {"c", "b"}, {"y"})}, with_bias, {1, 3, 4, 4})
+              .types() == "Conv Add");
   }
 }
 

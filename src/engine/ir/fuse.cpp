@@ -72,7 +72,8 @@ class Fuser {
 
   void match(int i) {
     const std::string& t = g_.ops[size_t(i)].type;
-    if (t == "Conv" || t == "ConvTranspose") with_clamp({i}, plain(g_.ops[size_t(i)]));
+    if (t == "Conv") conv(i);
+    else if (t == "ConvTranspose") with_clamp({i}, plain(g_.ops[size_t(i)]));
     else if (t == "Erf") gelu(i);
     else if (t == "ReduceMean") layer_norm(i);
     else if (t == "MatMul") matmul_bias(i);
@@ -240,6 +241,28 @@ class Fuser {
     f.bias = bias;
     f.outputs = g_.ops[size_t(add)].outputs;
     replace({index, add}, std::move(f));
+  }
+
+  // A Conv without bias whose only reader adds a constant per channel ([1, O, 1, 1] or [O, 1, 1]: how
+  // onnxruntime's dynamic quantization adds the bias after ConvInteger) takes it as its bias; then
+  // the clamps after it.
+  void conv(int index) {
+    FusedOp f = plain(g_.ops[size_t(index)]);
+    std::vector<int> parts = {index};
+    const int add = f.input(2) < 0 ? sole_reader_of_type(out(f), "Add") : -1;
+    const int bias = add >= 0 ? other_input(g_.ops[size_t(add)], out(f)) : -1;
+    if (is(bias) && bias != out(f) && val(bias).is_const && val(bias).dtype == DType::F32 && is(out(f)) &&
+        val(out(f)).shape_known && val(out(f)).shape.size() == 4) {
+      const int64_t channels = val(out(f)).shape[1];
+      const Shape& bs = val(bias).shape;
+      if (bs == Shape{1, channels, 1, 1} || bs == Shape{channels, 1, 1}) {
+        f.inputs.resize(3, -1);
+        f.inputs[2] = bias;
+        f.outputs = g_.ops[size_t(add)].outputs;
+        parts.push_back(add);
+      }
+    }
+    with_clamp(parts, std::move(f));
   }
 
   // `f` (replacing `parts`) with the chain of Clip/Relu that alone reads its output folded in;

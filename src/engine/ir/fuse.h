@@ -8,6 +8,8 @@
 //                                               → Resize with `partner` (one broadcast op)
 //   - Resize read only by a 1x1 Conv with no more outputs than inputs
 //                                               → Resize with `partner` run first (4x fewer pixels)
+//   - Conv without bias read only by an Add of a constant per channel
+//                                               → Conv with that bias (input 2)
 //   - Conv or ConvTranspose read only by Clip/Relu (a chain of them)
 //                                               → the op with `clamp_min`/`clamp_max`
 // Ops no graph output needs are dropped (XNNPACK refuses values nobody reads). XNNPACK's own

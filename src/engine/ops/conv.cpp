@@ -165,7 +165,8 @@ void define_conv(xnn::Emitter& e, const Op& op, uint32_t in, const Shape& xs, co
   const uint32_t wid = int8 ? e.int8_filter(e.shared_int8(op.input(1), [&] { return int8_ohwi(w, O, I, KH, KW); }),
                                             {O, KH, KW, I})
                             : e.tensor({O, KH, KW, I}, e.relaid_weights(op.input(1), [&] { return to_ohwi(w.f32, O, I, KH, KW); }));
-  const uint32_t bid = op.input(2) >= 0 ? e.input(op, 2) : XNN_INVALID_VALUE_ID;
+  // The bias as [O] (a fused per-channel Add's is [1, O, 1, 1]).
+  const uint32_t bid = op.input(2) >= 0 ? e.tensor({O}, e.constant_data(op.input(2))) : XNN_INVALID_VALUE_ID;
   const Window win = window_of(op);
   const std::vector<int64_t> p = resolved_pads(op, win, xs, ys, ws);
   const uint32_t x = int8 ? e.quantize_activation(op, in, xnn::to_nhwc(xs), 3) : in;
