@@ -147,8 +147,13 @@ void set_constant(Value& v, const onnx::Tensor& t) {
       v.f32.assign(d.begin(), d.end());
       break;
     }
-    case DataType::Float16:
-      for (uint16_t h : read_le<uint16_t>(t)) v.f32.push_back(fp16_ieee_to_fp32_value(h));
+    case DataType::Float16:  // converted in place: no second copy of the halves
+      v.f32.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t h = 0;
+        std::memcpy(&h, t.raw.data() + 2 * i, 2);
+        v.f32[i] = fp16_ieee_to_fp32_value(h);
+      }
       break;
     case DataType::Int64: to_i64(read_le<int64_t>(t)); break;
     case DataType::Int32: to_i64(read_le<int32_t>(t)); break;
