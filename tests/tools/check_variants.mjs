@@ -22,13 +22,27 @@ const input = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
 const bounds = Object.fromEntries((opts['max-ratio'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
 const stem = basename(opts.reference, '.onnx');
 
+// A float16 output as numbers (float16.py leaves the output in fp16 when a blocked op such as
+// Resize writes it, keep_io_types or not: PyDNet++).
+function asFloats(tensor) {
+  if (tensor.type !== 'float16') return tensor.data;
+  const bits = new Uint16Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.length);
+  return Float32Array.from(bits, (h) => {
+    const sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 31, frac = h & 1023;
+    if (exp === 0) return sign * frac * 2 ** -24;
+    if (exp === 31) return frac ? NaN : sign * Infinity;
+    return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+  });
+}
+
 async function run(file) {
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 2 });
   const t1 = performance.now();
   const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, shape) });
   const t2 = performance.now();
-  return { data: result[session.outputNames[0]].data, loadMs: t1 - t0, runMs: t2 - t1 };
+  const out = result[session.outputNames[0]];
+  return { data: asFloats(out), type: out.type, loadMs: t1 - t0, runMs: t2 - t1 };
 }
 
 function stats(data) {
@@ -63,7 +77,8 @@ for (const file of variants) {
     failed += ok ? 0 : 1;
     line = `${ok ? 'OK  ' : 'FAIL'} ${basename(file)}: output [${s.lo.toPrecision(5)}, ${s.hi.toPrecision(5)}] ` +
            `max|diff|=${maxDiff.toExponential(2)} ratio=${ratio.toExponential(2)}${bound ? ` (<= ${bound})` : ''} ` +
-           `nmse=${(err / norm).toExponential(2)} load ${v.loadMs.toFixed(0)} ms, run ${v.runMs.toFixed(0)} ms` +
+           `nmse=${(err / norm).toExponential(2)}${v.type === 'float32' ? '' : ` (${v.type} output)`} ` +
+           `load ${v.loadMs.toFixed(0)} ms, run ${v.runMs.toFixed(0)} ms` +
            (s.finite ? '' : ' NON-FINITE OUTPUT');
   } catch (e) {
     failed++;

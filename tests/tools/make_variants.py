@@ -68,9 +68,7 @@ def calibrated_ranges(model, tensors, ort_dir, norm, node="node"):
     return {t: ranges[t] for t in tensors}
 
 
-def convert(model, variant, args):
-    fresh = onnx.ModelProto()
-    fresh.CopyFrom(model)
+def convert(fresh, variant, args):
     if variant == "fp16":
         return q.convert_float_to_float16(fresh)
     if variant in ("quantized", "int8", "uint8"):

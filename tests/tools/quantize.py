@@ -17,11 +17,13 @@ Written from the public sources of those tools, applying their documented rules 
   flattened transposed weight in blocks, one absmax per block.
 - convert_float_to_float16: transformers.js's float16.py: fp16 initializers and value types, Casts
   at the graph's edges (keep_io_types) and around the blocked operators (Resize, Cast, Min, Max,
-  ...), whose constant inputs stay fp32; values clamped to [1e-7, 1e4] in magnitude.
+  ...), whose constant inputs stay fp32; values clamped to [1e-7, 1e4] in magnitude. As in
+  float16.py, a graph output written by a blocked op (PyDNet++'s final Resize) becomes fp16.
 - quantize_qdq: onnxruntime's QDQ form of a statically quantized model: DequantizeLinear of int8
   per-channel weights, QuantizeLinear -> DequantizeLinear on the activation inputs with ranges
   from calibration (biases and outputs are left in float).
 
+Each conversion returns a new model and leaves its argument as it was.
 Needs Debian's python3-onnx and python3-numpy (no onnxruntime for python here).
 """
 import numpy as np
@@ -404,6 +406,7 @@ def matmul_bnb4_initializers(b_name, packed, absmax):
 def _replace_const_matmuls(model, what, replace):
     """Every MatMul with a 2-D float constant B goes through replace(node, B name, B) -> (node, inits)."""
     no_subgraphs(model, what)
+    model = copy_of(model)
     inits = initializer_arrays(model)
     new_nodes, new_inits, done = [], [], set()
     for node in model.graph.node:
@@ -420,13 +423,12 @@ def _replace_const_matmuls(model, what, replace):
     model.graph.node.extend(new_nodes)
     model.graph.initializer.extend(new_inits)
     remove_unused_initializers(model)
+    set_opset(model, MS_DOMAIN, 1)
     return model
 
 
 def quantize_matmul_4bits(model, block_size=32, symmetric=True, accuracy_level=None):
     """MatMul4BitsQuantizer (default algorithm, QOperator), transformers.js's q4: block 32, symmetric."""
-    set_opset(model, MS_DOMAIN, 1)
-
     def replace(node, b_name, b):
         packed, scales, zero_points = quantize_blockwise_4bit(b, block_size, symmetric)
         return (matmul_nbits_node(node, b_name, b.shape[0], b.shape[1], block_size, zero_points is not None, accuracy_level),
@@ -436,8 +438,6 @@ def quantize_matmul_4bits(model, block_size=32, symmetric=True, accuracy_level=N
 
 def quantize_matmul_bnb4(model, block_size=64, quant_type=NF4):
     """MatMulBnb4Quantizer, transformers.js's bnb4: block 64, NF4."""
-    set_opset(model, MS_DOMAIN, 1)
-
     def replace(node, b_name, b):
         packed, absmax = quantize_bnb4(b, block_size, quant_type)
         return (matmul_bnb4_node(node, b_name, b.shape[0], b.shape[1], block_size, quant_type),
@@ -597,6 +597,7 @@ def quantize_qdq(model, tensor_ranges, activation_type=UINT8, weight_type=INT8):
     DequantizeLinear of its weight quantized per channel (Conv: output channels, axis 0; MatMul:
     columns, axis 1), symmetric int8. Names as onnxruntime's QDQ quantizer gives them."""
     no_subgraphs(model, "quantize_qdq")
+    model = copy_of(model)
     inits = initializer_arrays(model)
     pairs, weights, new_nodes, new_inits = {}, {}, [], []
 
