@@ -5,8 +5,9 @@
 // ratio = max|variant - fp32| / (max - min of fp32), nmse = sum((variant - fp32)^2) / sum(fp32^2).
 // Fails when a file does not load or run (every variant must, com.microsoft ops included), gives
 // an output of another size or a non-finite value, or its ratio exceeds the bound given for its
-// suffix (the part of the file name after the reference's stem, e.g. "q4f16").
-import { readFileSync } from 'node:fs';
+// suffix (the part of the file name after the reference's stem, e.g. "q4f16"). Exit 77 (skipped)
+// when the reference model or the input is absent.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,9 @@ const { values: opts, positionals: variants } = parseArgs({
   allowPositionals: true,
   options: Object.fromEntries(['ort', 'reference', 'input', 'shape', 'max-ratio'].map((k) => [k, { type: 'string' }])),
 });
+for (const f of [opts.reference, opts.input]) {
+  if (!existsSync(f)) { console.log(`SKIPPED: ${f} not found`); process.exit(77); }
+}
 const ort = createRequire(join(opts.ort, 'package.json'))('onnxruntime-node');
 const shape = opts.shape.split('x').map(Number);
 const bytes = readFileSync(opts.input);
