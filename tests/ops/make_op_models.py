@@ -737,10 +737,22 @@ def q_dq_case(name, shape, src, qtype, lo, hi, nodes, inits):
 
 
 def nbits_dequantized(m, block, symmetric):
-    """The float model with its weight w as MatMulNBits computes with it."""
+    """The float model with its weight w as MatMulNBits computes with it (ORT must agree: the
+    packing), which must be w to within a quantization step (the quantizer)."""
     w = numpy_helper.to_array(next(t for t in m.graph.initializer if t.name == "w"))
     packed, scales, zp = q.quantize_blockwise_4bit(w, block, symmetric)
-    return with_weights(m, {"w": q.dequantize_blockwise_4bit(packed, scales, zp, w.shape[0], block)})
+    dequantized = q.dequantize_blockwise_4bit(packed, scales, zp, w.shape[0], block)
+    assert np.abs(dequantized - w).max() <= np.abs(scales).max() * 1.001, "4-bit quantization is off by more than a step"
+    return with_weights(m, {"w": dequantized})
+
+
+def bnb4_dequantized(m, block, quant_type):
+    """As nbits_dequantized for MatMulBnb4 (within half the widest gap between codes: 1/6 of absmax)."""
+    w = numpy_helper.to_array(next(t for t in m.graph.initializer if t.name == "w"))
+    packed, absmax = q.quantize_bnb4(w, block, quant_type)
+    dequantized = q.dequantize_bnb4(packed, absmax, w.shape[0], w.shape[1], block, quant_type)
+    assert np.abs(dequantized - w).max() <= absmax.max() / 6 * 1.001, "bnb4 quantization is off by more than half a code gap"
+    return with_weights(m, {"w": dequantized})
 
 
 def nbits_cases():
@@ -762,13 +774,9 @@ def nbits_cases():
     for quant_type, tag in ((q.NF4, "nf4"), (q.FP4, "fp4")):
         for block, k, cols, shape in ((64, 64, 24, [2, 5, 64]), (32, 40, 6, [7, 40])):
             nodes, inits = matmul_bias(k, cols)
-
-            def dequantized(m, block=block, quant_type=quant_type):
-                w = numpy_helper.to_array(next(t for t in m.graph.initializer if t.name == "w"))
-                packed, absmax = q.quantize_bnb4(w, block, quant_type)
-                return with_weights(m, {"w": q.dequantize_bnb4(packed, absmax, w.shape[0], w.shape[1], block, quant_type)})
             out.append(converted_case(f"matmul_bnb4_{tag}_b{block}_k{k}_{shape_tag(shape)}", shape, nodes, inits,
-                                      lambda m, b=block, t=quant_type: q.quantize_matmul_bnb4(m, b, t), NBITS_NMSE, reference=dequantized))
+                                      lambda m, b=block, t=quant_type: q.quantize_matmul_bnb4(m, b, t), NBITS_NMSE,
+                                      reference=lambda m, b=block, t=quant_type: bnb4_dequantized(m, b, t)))
     return out
 
 
