@@ -633,28 +633,25 @@ def with_weights(model, arrays):
     return model
 
 
-def matmul_bias(k, n, bias=True):
-    nodes = [n_("MatMul", ["x", "w"], ["m" if bias else "y"])] + ([n_("Add", ["m", "b"], ["y"])] if bias else [])
-    return nodes, [rand("w", [k, n]), rand("b", [n], 0.1)]
-
-
-n_ = n  # the node maker, under a name the loops below do not shadow
+def matmul_bias(k, cols, bias=True):
+    nodes = [n("MatMul", ["x", "w"], ["m" if bias else "y"])] + ([n("Add", ["m", "b"], ["y"])] if bias else [])
+    return nodes, [rand("w", [k, cols]), rand("b", [cols], 0.1)]
 
 
 def cast_cases():
     out = []
     for shape in ([2, 3, 5], [5, 17]):
         out.append(case(f"cast_f16_round_trip_{shape_tag(shape)}", shape,
-                        [n_("Cast", ["x"], ["h"], to=TensorProto.FLOAT16), n_("Cast", ["h"], ["y"], to=TensorProto.FLOAT)], nmse=CAST_NMSE))
+                        [n("Cast", ["x"], ["h"], to=TensorProto.FLOAT16), n("Cast", ["h"], ["y"], to=TensorProto.FLOAT)], nmse=CAST_NMSE))
     nodes, cinits = conv1x1("x", "c", 3, 4, "p")
     out.append(case("conv1x1_then_cast_f16_round_trip", [1, 3, 6, 7], nodes + [
-        n_("Cast", ["c"], ["h"], to=TensorProto.FLOAT16), n_("Cast", ["h"], ["y"], to=TensorProto.FLOAT)], cinits, nmse=CAST_NMSE))
+        n("Cast", ["c"], ["h"], to=TensorProto.FLOAT16), n("Cast", ["h"], ["y"], to=TensorProto.FLOAT)], cinits, nmse=CAST_NMSE))
     # whole fp16 conversions (float16.py): fp16 weights, Casts at the edges and around Resize
     nodes, inits = matmul_bias(8, 6)
     out.append(converted_case("fp16_matmul_bias_2x5x8", [2, 5, 8], nodes, inits, q.convert_float_to_float16, FP16_NMSE))
     out.append(converted_case("fp16_conv3x3_resize_relu_1x4x5x6", [1, 4, 5, 6],
-                              [n_("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]), n_("Resize", ["c", "", "scales"], ["r"], **NEAREST),
-                               n_("Relu", ["r"], ["y"])],
+                              [n("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]), n("Resize", ["c", "", "scales"], ["r"], **NEAREST),
+                               n("Relu", ["r"], ["y"])],
                               [rand("w", [3, 4, 3, 3]), rand("b", [3], 0.1), const("scales", [1, 1, 2, 2])],
                               q.convert_float_to_float16, FP16_NMSE))
     return out
@@ -676,12 +673,12 @@ def dynamic_cases():
     for qtype, tag in ((q.UINT8, "uint8"), (q.INT8, "int8")):
         for shape in ([1, 4, 9, 11], [2, 3, 8, 7]):
             out.append(converted_case(f"conv_integer_{tag}_tensor_{shape_tag(shape)}", shape,
-                                      [n_("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])], [rand("w", [5, shape[1], 3, 3]), rand("b", [5], 0.1)],
+                                      [n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])], [rand("w", [5, shape[1], 3, 3]), rand("b", [5], 0.1)],
                                       lambda m, t=qtype: q.quantize_dynamic(m, t), DYNAMIC_NMSE))
     for shape in ([1, 4, 9, 11], [2, 6, 7, 5]):
         c = shape[1]
         out.append(converted_case(f"conv_integer_uint8_depthwise_{shape_tag(shape)}", shape,
-                                  [n_("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=c)], [rand("w", [c, 1, 3, 3]), rand("b", [c], 0.1)],
+                                  [n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=c)], [rand("w", [c, 1, 3, 3]), rand("b", [c], 0.1)],
                                   lambda m: q.quantize_dynamic(m, q.UINT8), DYNAMIC_NMSE))
     # per output channel: onnxruntime's quantizer never writes it for ConvInteger; the format allows
     # it, ONNX Runtime only with one zero point (0: int8 symmetric) and the scales in the Mul
@@ -695,7 +692,7 @@ def conv_integer_per_channel(shape, group):
     cout = 5 if group == 1 else c
     w = RNG.normal(0.0, 0.5, [cout, c // group, 3, 3]).astype(np.float32)
     wq, scales, zero_points = q.quantize_weight(w, q.INT8, axis=0)
-    conv = n_("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=group)
+    conv = n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=group)
     dql, *x_names = q.dynamic_quantize_node("x")
     nodes = [dql] + q.integer_op_nodes("ConvInteger", conv, x_names, ("w_quantized", "w_scale", "w_zero_point"), "s")
     bias_nodes, bias_inits = q.conv_bias_nodes(conv, "s", 4)
@@ -719,7 +716,7 @@ def qdq_cases():
         cout = 5 if group == 1 else shape[1]
         tag = "depthwise" if group > 1 else "conv3x3"
         out.append(converted_case(f"qdq_{tag}_{shape_tag(shape)}", shape,
-                                  [n_("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=group)],
+                                  [n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=group)],
                                   [rand("w", [cout, shape[1] // group, 3, 3]), rand("b", [cout], 0.1)],
                                   lambda m: q.quantize_qdq(m, ranges), QDQ_NMSE))
     # a QuantizeLinear -> DequantizeLinear pair alone, on a plain and an NHWC activation, uint8 and int8
@@ -732,7 +729,7 @@ def qdq_cases():
 
 def q_dq_case(name, shape, src, qtype, lo, hi, nodes, inits):
     scale, zero_point = q.scale_zero_point(lo, hi, qtype, symmetric=False)
-    return case(name, shape, nodes + [n_("QuantizeLinear", [src, "s", "z"], ["qx"]), n_("DequantizeLinear", ["qx", "s", "z"], ["y"])],
+    return case(name, shape, nodes + [n("QuantizeLinear", [src, "s", "z"], ["qx"]), n("DequantizeLinear", ["qx", "s", "z"], ["y"])],
                 inits + [const("s", scale), numpy_helper.from_array(np.array(zero_point), "z")], nmse=QDQ_NMSE)
 
 

@@ -19,6 +19,8 @@ Written from the public sources of those tools, applying their documented rules 
   at the graph's edges (keep_io_types) and around the blocked operators (Resize, Cast, Min, Max,
   ...), whose constant inputs stay fp32; values clamped to [1e-7, 1e4] in magnitude. As in
   float16.py, a graph output written by a blocked op (PyDNet++'s final Resize) becomes fp16.
+  (transformers.js then simplifies its fp16 files with onnxslim, which is not available here: ours
+  keep the exporter's Shape chains and are topologically sorted only.)
 - quantize_qdq: onnxruntime's QDQ form of a statically quantized model: DequantizeLinear of int8
   per-channel weights, QuantizeLinear -> DequantizeLinear on the activation inputs with ranges
   from calibration (biases and outputs are left in float).
