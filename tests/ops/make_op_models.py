@@ -12,7 +12,12 @@ helper nodes that only make an operand, e.g. an NHWC activation), input (x's sha
 nmse (bound on sum((ours-ref)^2) / sum(ref^2)), int8_nmse (present when the case has a
 quantizable operator, MatMul with a constant 2-D right operand or a non-grouped Conv: it runs in
 int8 too), unsupported (a regular expression the engine's refusal must match: the engine refuses
-it on purpose, and the test is that it says so clearly).
+it on purpose, and the test is that it says so clearly), invalid (a regular expression the
+engine's error must match: the model is broken, ONNX Runtime refuses it too, and the test is one
+clear error naming the node), float_file (for a case made by a conversion of tests/tools/quantize.py:
+the float model it was made from, or for weight-only 4-bit cases that model with the dequantized
+weights; tests/ops/ort_cases.mjs measures ONNX Runtime's difference between the two).
+Operators of another domain than ONNX's are named DOMAIN.OP (com.microsoft.MatMulNBits).
 Needs Debian's python3-onnx and python3-numpy.
 """
 import json
@@ -21,6 +26,9 @@ import sys
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper, save
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import quantize as q  # noqa: E402  (the converters of the published fp16 / 8-bit / 4-bit files)
 
 RNG = np.random.default_rng(7)
 OPSET = 18
@@ -72,22 +80,36 @@ def quantizable(node, inits):
     return node.op_type == "MatMul" and node.input[1] in inits and len(inits[node.input[1]].dims) == 2
 
 
-def case(name, x_shape, nodes, inits=(), outputs=("y",), opset=OPSET, nmse=NMSE, int8_nmse=INT8_NMSE, unsupported=None):
+def op_name(node):
+    return f"{node.domain}.{node.op_type}" if node.domain else node.op_type
+
+
+def case(name, x_shape, nodes, inits=(), outputs=("y",), opset=OPSET, nmse=NMSE, int8_nmse=INT8_NMSE, unsupported=None,
+         invalid=None):
     """One model and its manifest entry (int8_nmse is kept only when the case has a quantizable op)."""
     used = {i for nd in nodes for i in nd.input}
     inits = [t for t in inits if t.name in used]  # ORT warns about unused ones
     graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
                               [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outputs], inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="depthview-op-tests")
+    domains = sorted({nd.domain for nd in nodes if nd.domain})
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)] + [helper.make_opsetid(d, 1) for d in domains],
+                          producer_name="depthview-op-tests")
     m.ir_version = 9 if opset >= 19 else 8
-    by_name = {t.name: t for t in inits}
-    tested = [nd for nd in nodes if not nd.name.startswith(HELPER)]
-    entry = dict(name=name, ops=sorted({nd.op_type for nd in tested}), input=list(x_shape), outputs=list(outputs), nmse=nmse)
-    if any(quantizable(nd, by_name) for nd in tested) and unsupported is None:
+    return entry_of(name, x_shape, m, outputs, nmse, int8_nmse, unsupported, invalid), m
+
+
+def entry_of(name, x_shape, m, outputs=("y",), nmse=NMSE, int8_nmse=INT8_NMSE, unsupported=None, invalid=None):
+    """The manifest entry of model m."""
+    by_name = {t.name: t for t in m.graph.initializer}
+    tested = [nd for nd in m.graph.node if not nd.name.startswith(HELPER)]
+    entry = dict(name=name, ops=sorted({op_name(nd) for nd in tested}), input=list(x_shape), outputs=list(outputs), nmse=nmse)
+    if any(quantizable(nd, by_name) for nd in tested) and unsupported is None and invalid is None:
         entry["int8_nmse"] = int8_nmse
     if unsupported:
         entry["unsupported"] = unsupported
-    return entry, m
+    if invalid:
+        entry["invalid"] = invalid
+    return entry
 
 
 def shape_tag(shape):
@@ -580,9 +602,217 @@ def attention_block_cases():
             block("fold_attention_norm_read_twice", ln_extra_reader=True)]
 
 
+# ----------------------------------------------------------------------------- fp16, 8-bit and 4-bit files
+# The structures of the published variants (tests/tools/quantize.py makes them the same way).
+# Bounds (NMSE against ONNX Runtime running the same file) were sized from ONNX Runtime's own
+# difference between each case and its float source (tests/ops/ort_cases.mjs prints them):
+CAST_NMSE = 1e-9      # rounding to fp16 and back is exact; dropping the Cast pair gives 5e-8 (measured)
+FP16_NMSE = 1e-6      # fp16 files: ORT vs float measured 9e-8 .. 2e-7 (fp16 weights, the input rounded
+                      # to fp16; vs fp32 compute with the same fp16 weights 4e-8 .. 8e-8)
+DYNAMIC_NMSE = 1e-3   # DynamicQuantizeLinear per tensor: ORT vs float measured 2e-5 .. 9e-5
+QDQ_NMSE = 1e-3       # static QDQ ranges: ORT vs float measured 2e-5 .. 4e-5
+NBITS_NMSE = 1e-3     # 4-bit weights: ORT vs the dequantized float weights measured 0 (the layout is
+                      # right; q4f16 1e-7); the engine may quantize activations (int8 mode: <= 6e-5)
+
+
+def converted_case(name, x_shape, nodes, inits, convert, nmse, reference=None, outputs=("y",), **kw):
+    """A case made by one of tests/tools/quantize.py's conversions of a float model; the float model
+    (or reference(float model)) is kept as the case's float_file."""
+    _, float_model = case(name, x_shape, nodes, inits, outputs)
+    converted = convert(float_model)
+    entry = entry_of(name, x_shape, converted, outputs, nmse, **kw)
+    entry["_float_model"] = reference(float_model) if reference else float_model
+    return entry, converted
+
+
+def with_weights(model, arrays):
+    """The model with some initializers replaced (the dequantized weights of a 4-bit case)."""
+    for t in model.graph.initializer:
+        if t.name in arrays:
+            t.CopyFrom(numpy_helper.from_array(arrays[t.name].astype(np.float32), t.name))
+    return model
+
+
+def matmul_bias(k, cols, bias=True):
+    nodes = [n("MatMul", ["x", "w"], ["m" if bias else "y"])] + ([n("Add", ["m", "b"], ["y"])] if bias else [])
+    return nodes, [rand("w", [k, cols]), rand("b", [cols], 0.1)]
+
+
+def cast_cases():
+    out = []
+    for shape in ([2, 3, 5], [5, 17]):
+        out.append(case(f"cast_f16_round_trip_{shape_tag(shape)}", shape,
+                        [n("Cast", ["x"], ["h"], to=TensorProto.FLOAT16), n("Cast", ["h"], ["y"], to=TensorProto.FLOAT)], nmse=CAST_NMSE))
+    nodes, cinits = conv1x1("x", "c", 3, 4, "p")
+    out.append(case("conv1x1_then_cast_f16_round_trip", [1, 3, 6, 7], nodes + [
+        n("Cast", ["c"], ["h"], to=TensorProto.FLOAT16), n("Cast", ["h"], ["y"], to=TensorProto.FLOAT)], cinits, nmse=CAST_NMSE))
+    # whole fp16 conversions (float16.py): fp16 weights, Casts at the edges and around Resize
+    nodes, inits = matmul_bias(8, 6)
+    out.append(converted_case("fp16_matmul_bias_2x5x8", [2, 5, 8], nodes, inits, q.convert_float_to_float16, FP16_NMSE))
+    out.append(converted_case("fp16_conv3x3_resize_relu_1x4x5x6", [1, 4, 5, 6],
+                              [n("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]), n("Resize", ["c", "", "scales"], ["r"], **NEAREST),
+                               n("Relu", ["r"], ["y"])],
+                              [rand("w", [3, 4, 3, 3]), rand("b", [3], 0.1), const("scales", [1, 1, 2, 2])],
+                              q.convert_float_to_float16, FP16_NMSE))
+    return out
+
+
+def dynamic_cases():
+    """DynamicQuantizeLinear + MatMulInteger / ConvInteger + Cast + Mul (+ bias), as quantize_dynamic writes them."""
+    out = []
+    for qtype, tag in ((q.INT8, "int8"), (q.UINT8, "uint8")):
+        for per_channel in (False, True):
+            for shape, k, cols in (([2, 5, 8], 8, 6), ([3, 7, 13], 13, 5)):
+                nodes, inits = matmul_bias(k, cols)
+                out.append(converted_case(f"matmul_integer_{tag}_{'column' if per_channel else 'tensor'}_bias_{shape_tag(shape)}",
+                                          shape, nodes, inits,
+                                          lambda m, t=qtype, c=per_channel: q.quantize_dynamic(m, t, per_channel=c), DYNAMIC_NMSE))
+    nodes, inits = matmul_bias(8, 7, bias=False)
+    out.append(converted_case("matmul_integer_uint8_column_2x3x5x8", [2, 3, 5, 8], nodes, inits,
+                              lambda m: q.quantize_dynamic(m, q.UINT8, per_channel=True), DYNAMIC_NMSE))
+    for qtype, tag in ((q.UINT8, "uint8"), (q.INT8, "int8")):
+        for shape in ([1, 4, 9, 11], [2, 3, 8, 7]):
+            out.append(converted_case(f"conv_integer_{tag}_tensor_{shape_tag(shape)}", shape,
+                                      [n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])], [rand("w", [5, shape[1], 3, 3]), rand("b", [5], 0.1)],
+                                      lambda m, t=qtype: q.quantize_dynamic(m, t), DYNAMIC_NMSE))
+    for shape in ([1, 4, 9, 11], [2, 6, 7, 5]):
+        c = shape[1]
+        out.append(converted_case(f"conv_integer_uint8_depthwise_{shape_tag(shape)}", shape,
+                                  [n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=c)], [rand("w", [c, 1, 3, 3]), rand("b", [c], 0.1)],
+                                  lambda m: q.quantize_dynamic(m, q.UINT8), DYNAMIC_NMSE))
+    # per output channel: onnxruntime's quantizer never writes it for ConvInteger; the format allows
+    # it, ONNX Runtime only with one zero point (0: int8 symmetric) and the scales in the Mul
+    for shape, group in (([1, 4, 9, 11], 1), ([2, 6, 7, 5], 6)):
+        out.append(conv_integer_per_channel(shape, group))
+    return out
+
+
+def conv_integer_per_channel(shape, group):
+    c = shape[1]
+    cout = 5 if group == 1 else c
+    w = RNG.normal(0.0, 0.5, [cout, c // group, 3, 3]).astype(np.float32)
+    wq, scales, zero_points = q.quantize_weight(w, q.INT8, axis=0)
+    conv = n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=group)
+    dql, *x_names = q.dynamic_quantize_node("x")
+    nodes = [dql] + q.integer_op_nodes("ConvInteger", conv, x_names, ("w_quantized", "w_scale", "w_zero_point"), "s")
+    bias_nodes, bias_inits = q.conv_bias_nodes(conv, "s", 4)
+    assert not zero_points.any()
+    inits = [numpy_helper.from_array(wq, "w_quantized"), numpy_helper.from_array(scales.reshape(cout, 1, 1), "w_scale"),
+             numpy_helper.from_array(np.array(0, np.int8), "w_zero_point"), rand("b", [cout], 0.1)] + bias_inits
+    tag = "depthwise" if group > 1 else "3x3"
+    entry, m = case(f"conv_integer_int8_channel_{tag}_{shape_tag(shape)}", shape, nodes + bias_nodes, inits, nmse=DYNAMIC_NMSE)
+    _, entry["_float_model"] = case("float", shape, [conv], [numpy_helper.from_array(w, "w"), inits[3]])
+    return entry, m
+
+
+def qdq_cases():
+    """Static QDQ: DequantizeLinear of int8 per-channel weights, QuantizeLinear -> DequantizeLinear on the input."""
+    out = []
+    ranges = {"x": (-1.0, 1.0)}  # the harness's input is uniform in [-1, 1]
+    for shape, k, cols in (([2, 5, 8], 8, 6), ([3, 7, 13], 13, 5)):
+        nodes, inits = matmul_bias(k, cols)
+        out.append(converted_case(f"qdq_matmul_bias_{shape_tag(shape)}", shape, nodes, inits, lambda m: q.quantize_qdq(m, ranges), QDQ_NMSE))
+    for shape, group in (([1, 4, 9, 11], 1), ([2, 3, 8, 7], 1), ([2, 6, 7, 5], 6)):
+        cout = 5 if group == 1 else shape[1]
+        tag = "depthwise" if group > 1 else "conv3x3"
+        out.append(converted_case(f"qdq_{tag}_{shape_tag(shape)}", shape,
+                                  [n("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], group=group)],
+                                  [rand("w", [cout, shape[1] // group, 3, 3]), rand("b", [cout], 0.1)],
+                                  lambda m: q.quantize_qdq(m, ranges), QDQ_NMSE))
+    # a QuantizeLinear -> DequantizeLinear pair alone, on a plain and an NHWC activation, uint8 and int8
+    for shape, qtype, lo, hi in (([2, 3, 5], q.UINT8, -1.0, 1.0), ([4, 7], q.INT8, -0.8, 0.6)):
+        out.append(q_dq_case(f"quantize_dequantize_{'uint8' if qtype == q.UINT8 else 'int8'}_{shape_tag(shape)}", shape, "x", qtype, lo, hi, [], []))
+    nodes, cinits = conv1x1("x", "c", 3, 4, "p")
+    out.append(q_dq_case("conv1x1_then_quantize_dequantize_uint8", [1, 3, 4, 5], "c", q.UINT8, -2.0, 2.0, nodes, cinits))
+    return out
+
+
+def q_dq_case(name, shape, src, qtype, lo, hi, nodes, inits):
+    scale, zero_point = q.scale_zero_point(lo, hi, qtype, symmetric=False)
+    return case(name, shape, nodes + [n("QuantizeLinear", [src, "s", "z"], ["qx"]), n("DequantizeLinear", ["qx", "s", "z"], ["y"])],
+                inits + [const("s", scale), numpy_helper.from_array(np.array(zero_point), "z")], nmse=QDQ_NMSE)
+
+
+def nbits_dequantized(m, block, symmetric):
+    """The float model with its weight w as MatMulNBits computes with it (ORT must agree: the
+    packing), which must be w to within a quantization step (the quantizer)."""
+    w = numpy_helper.to_array(next(t for t in m.graph.initializer if t.name == "w"))
+    packed, scales, zp = q.quantize_blockwise_4bit(w, block, symmetric)
+    dequantized = q.dequantize_blockwise_4bit(packed, scales, zp, w.shape[0], block)
+    assert np.abs(dequantized - w).max() <= np.abs(scales).max() * 1.001, "4-bit quantization is off by more than a step"
+    return with_weights(m, {"w": dequantized})
+
+
+def bnb4_dequantized(m, block, quant_type):
+    """As nbits_dequantized for MatMulBnb4 (within half the widest gap between codes: 1/6 of absmax)."""
+    w = numpy_helper.to_array(next(t for t in m.graph.initializer if t.name == "w"))
+    packed, absmax = q.quantize_bnb4(w, block, quant_type)
+    dequantized = q.dequantize_bnb4(packed, absmax, w.shape[0], w.shape[1], block, quant_type)
+    assert np.abs(dequantized - w).max() <= absmax.max() / 6 * 1.001, "bnb4 quantization is off by more than half a code gap"
+    return with_weights(m, {"w": dequantized})
+
+
+def nbits_cases():
+    """com.microsoft MatMulNBits (q4) at each block size, with and without zero points, K a multiple of the block or not."""
+    out = []
+    for block, symmetric, k, cols, shape in ((16, True, 48, 10, [2, 5, 48]), (16, False, 40, 7, [3, 40]),
+                                            (32, True, 80, 12, [2, 3, 80]), (32, False, 64, 9, [4, 64]),
+                                            (64, False, 100, 8, [2, 5, 100]), (64, True, 128, 6, [1, 7, 128]),
+                                            (128, True, 200, 5, [2, 3, 200]), (128, False, 256, 4, [5, 256])):
+        nodes, inits = matmul_bias(k, cols, bias=block != 128)
+        out.append(converted_case(f"matmul_nbits_b{block}_{'symmetric' if symmetric else 'zero_points'}_k{k}_{shape_tag(shape)}",
+                                  shape, nodes, inits, lambda m, b=block, s=symmetric: q.quantize_matmul_4bits(m, b, s), NBITS_NMSE,
+                                  reference=lambda m, b=block, s=symmetric: nbits_dequantized(m, b, s)))
+    # q4f16: 4-bit weights, fp16 activations and scales
+    nodes, inits = matmul_bias(32, 6)
+    out.append(converted_case("q4f16_matmul_nbits_b32_2x5x32", [2, 5, 32], nodes, inits,
+                              lambda m: q.convert_float_to_float16(q.quantize_matmul_4bits(m, 32, True)), NBITS_NMSE,
+                              reference=lambda m: nbits_dequantized(m, 32, True)))
+    for quant_type, tag in ((q.NF4, "nf4"), (q.FP4, "fp4")):
+        for block, k, cols, shape in ((64, 64, 24, [2, 5, 64]), (32, 40, 6, [7, 40])):
+            nodes, inits = matmul_bias(k, cols)
+            out.append(converted_case(f"matmul_bnb4_{tag}_b{block}_k{k}_{shape_tag(shape)}", shape, nodes, inits,
+                                      lambda m, b=block, t=quant_type: q.quantize_matmul_bnb4(m, b, t), NBITS_NMSE,
+                                      reference=lambda m, b=block, t=quant_type: bnb4_dequantized(m, b, t)))
+    return out
+
+
+def bad_quantized_cases():
+    """Broken or unsupported quantized files: one clear error each, naming the node."""
+    out = []
+    nodes, inits = matmul_bias(8, 6)
+    _, float_model = case("float", [2, 5, 8], nodes, inits)
+    base = q.quantize_dynamic(float_model, q.UINT8)
+    mmi = next(nd for nd in base.graph.node if nd.op_type == "MatMulInteger").name
+    # the weight's scale is read but stored nowhere
+    missing = [t for t in base.graph.initializer if t.name != "w_scale"]
+    out.append(case("matmul_integer_missing_scale", [2, 5, 8], list(base.graph.node), missing,
+                    invalid=f"{mmi}.*scale|scale.*{mmi}"))
+    # uint8 weights with an int8 zero point
+    wrong_zp = [helper.make_tensor("w_zero_point", q.INT8, [], [3]) if t.name == "w_zero_point" else t for t in base.graph.initializer]
+    out.append(case("matmul_integer_int8_zero_point_uint8_weights", [2, 5, 8], list(base.graph.node), wrong_zp,
+                    invalid=f"{mmi}.*zero point|zero point.*{mmi}"))
+    # MatMulNBits whose B has more blocks than K / block_size
+    nodes, inits = matmul_bias(64, 6, bias=False)
+    _, float_model = case("float", [2, 5, 64], nodes, inits)
+    nbits = q.quantize_matmul_4bits(float_model, 32, True)
+    node = nbits.graph.node[0]
+    b = numpy_helper.to_array(next(t for t in nbits.graph.initializer if t.name == node.input[1]))
+    wrong_b = [numpy_helper.from_array(np.concatenate([b, b[:, :1]], axis=1), t.name) if t.name == node.input[1] else t
+               for t in nbits.graph.initializer]
+    out.append(case("matmul_nbits_blocks_not_k_over_block_size", [2, 5, 64], list(nbits.graph.node), wrong_b,
+                    invalid=f"{node.name}.*block_size|block_size.*{node.name}"))
+    # a com.microsoft operator the engine does not have (ONNX Runtime runs it)
+    attention = helper.make_node("Attention", ["x", "w", "b"], ["y"], "Attention_y", domain=q.MS_DOMAIN, num_heads=2)
+    out.append(case("com_microsoft_attention", [2, 5, 8], [attention], [rand("w", [8, 24]), rand("b", [24], 0.1)],
+                    unsupported=r"com\.microsoft\.Attention.*Attention_y"))
+    return out
+
+
 def cases():
     return (conv_cases() + activation_cases() + new_unary_cases() + elementwise_cases() + resize_cases() + concat_cases()
-            + shape_op_cases() + fold_cases() + matmul_cases() + normalization_cases() + gelu_cases() + attention_block_cases())
+            + shape_op_cases() + fold_cases() + matmul_cases() + normalization_cases() + gelu_cases() + attention_block_cases()
+            + cast_cases() + dynamic_cases() + qdq_cases() + nbits_cases() + bad_quantized_cases())
 
 
 def main():
@@ -594,14 +824,21 @@ def main():
             raise SystemExit(f"make_op_models: two cases named {entry['name']}")
         entry["file"] = os.path.join(out_dir, entry["name"] + ".onnx")
         save(m, entry["file"])
+        float_model = entry.pop("_float_model", None)
+        if float_model is not None:
+            entry["float_file"] = os.path.join(out_dir, entry["name"] + ".float.onnx")
+            save(float_model, entry["float_file"])
         manifest.append(entry)
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     int8 = sum("int8_nmse" in e for e in manifest)
-    shapes = {}  # operator → the input shapes of its cases
+    shapes = {}  # operator → the input shapes of its cases (an operator only refused needs one)
     for e in manifest:
         for op in e["ops"]:
-            shapes.setdefault(op, set()).add(tuple(e["input"]))
+            shapes.setdefault(op, set())
+            if "unsupported" not in e and "invalid" not in e:
+                shapes[op].add(tuple(e["input"]))
+    shapes = {op: s for op, s in shapes.items() if s}
     fewest = min(shapes, key=lambda op: len(shapes[op]))
     if len(shapes[fewest]) < 2:
         raise SystemExit(f"make_op_models: {fewest} has cases at one input shape only: add one at another shape")

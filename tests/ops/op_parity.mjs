@@ -9,8 +9,10 @@
 // WRONG when it is not (or the output differs in size); NOT SUPPORTED when the engine refuses
 // the model with a message saying what it does not support. A refusal passes only for a case the
 // manifest marks `unsupported` (the refusal must then match its pattern: the message is the
-// test); an unmarked refusal fails, and so does a marked case that runs. The test also fails
-// when an operator of the engine's registry (dv_run --list-ops) has no case.
+// test); an unmarked refusal fails, and so does a marked case that runs. A case marked `invalid`
+// is a broken model: it passes only when the engine refuses it with an error matching its pattern
+// (INVALID), and fails when the engine runs it (ACCEPTED). The test also fails when an operator of
+// the engine's registry (dv_run --list-ops) has no case.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -117,9 +119,18 @@ async function judge(run, result, dir, index) {
   const { c, int8 } = run;
   const label = `${c.name}${int8 ? ' int8' : ''}`.padEnd(48);
   const [, failure, error] = /^(error|crash)=(.*)$/.exec(result.slice(`model=${c.file} `.length)) ?? [];
+  // The patterns are matched without the model's path, whose name could hold the words they look for.
+  const message = error?.startsWith(`${c.file}: `) ? error.slice(c.file.length + 2) : error;
+  if (c.invalid !== undefined) {
+    if (failure === undefined)
+      return { kind: 'invalid_accepted', line: `ACCEPTED      ${label} an invalid model ran (expected an error matching /${c.invalid}/)` };
+    if (failure === 'error' && new RegExp(c.invalid).test(message))
+      return { kind: 'invalid_expected', line: `INVALID       ${label} (expected) ${error}` };
+    return { kind: 'error', line: `ERROR         ${label} (expected an error matching /${c.invalid}/) ${error}` };
+  }
   if (failure !== undefined) {
     if (failure === 'crash' || !REFUSAL.test(error)) return { kind: 'error', line: `ERROR         ${label} ${error}` };
-    const expected = c.unsupported !== undefined && new RegExp(c.unsupported).test(error);
+    const expected = c.unsupported !== undefined && new RegExp(c.unsupported).test(message);
     const note = expected ? '(expected) ' : c.unsupported !== undefined ? `(expected a message matching /${c.unsupported}/) ` : '';
     return { kind: expected ? 'unsupported_expected' : 'unsupported', line: `NOT SUPPORTED ${label} ${note}${error}` };
   }
@@ -139,7 +150,8 @@ async function judge(run, result, dir, index) {
 
 const registry = registryOps();
 const dir = mkdtempSync(join(tmpdir(), 'dv-ops-'));
-const counts = { ok: 0, wrong: 0, unsupported: 0, unsupported_expected: 0, error: 0, ran_but_marked: 0 };
+const counts = { ok: 0, wrong: 0, unsupported: 0, unsupported_expected: 0, invalid_expected: 0, invalid_accepted: 0, error: 0,
+                 ran_but_marked: 0 };
 const unexpectedRefusals = [];
 try {
   const results = engineResults(dir);
@@ -165,12 +177,14 @@ const refused = counts.unsupported + counts.unsupported_expected;
 const ops = new Set(selected.flatMap((c) => c.ops));
 console.log(`op parity: ${runs.length} runs (${selected.length} cases, ${runs.length - selected.length} of them also in int8) over ` +
             `${ops.size} operators: ${counts.ok} ok, ${counts.wrong} wrong, ${refused} not supported ` +
-            `(${counts.unsupported_expected} expected)` + (counts.error ? `, ${counts.error} errors` : '') +
-            (counts.ran_but_marked ? `, ${counts.ran_but_marked} ran although marked unsupported` : ''));
+            `(${counts.unsupported_expected} expected), ${counts.invalid_expected} invalid refused` +
+            (counts.error ? `, ${counts.error} errors` : '') +
+            (counts.ran_but_marked ? `, ${counts.ran_but_marked} ran although marked unsupported` : '') +
+            (counts.invalid_accepted ? `, ${counts.invalid_accepted} invalid accepted` : ''));
 if (unexpectedRefusals.length) console.log(`op parity: refused unexpectedly: ${unexpectedRefusals.join(', ')}`);
 if (unregistered.length) console.log(`note: operators with cases that the engine's registry does not list: ${unregistered.join(', ')}`);
 if (uncovered.length)
   console.log(`op parity: FAIL: operators in the engine's registry with no case in the manifest: ` +
               uncovered.map((op) => `${op.name} (${op.computed ? 'computed' : 'folds only'})`).join(', '));
-const failed = counts.wrong + counts.unsupported + counts.error + counts.ran_but_marked + uncovered.length;
+const failed = counts.wrong + counts.unsupported + counts.error + counts.ran_but_marked + counts.invalid_accepted + uncovered.length;
 process.exitCode = failed ? 1 : 0;
