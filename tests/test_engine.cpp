@@ -323,7 +323,7 @@ TEST_CASE("engine API: the operator list is the registry, and says what runs on 
   CHECK(dv_operator_runs_on_activations(dv_operator_count()) == -1);
   for (const char* computed :
        {"Conv", "MatMul", "HardSwish", "Elu", "Gelu", "Sqrt", "Neg", "Floor", "Resize", "Concat", "Cast",
-        "MatMulInteger", "ConvInteger", "MatMulNBits", "MatMulBnb4"})
+        "MatMulInteger", "ConvInteger", "com.microsoft.MatMulNBits", "com.microsoft.MatMulBnb4"})
     CHECK_MESSAGE(ops[computed] == 1, computed);
   for (const char* folded : {"Shape", "Gather", "Erf", "Pow"}) CHECK_MESSAGE(ops[folded] == 0, folded);
 }

@@ -318,7 +318,15 @@ const char* dv_model_profile(dv_model* m) {
 const char* dv_model_error(const dv_model* m) { return m ? m->error.c_str() : ""; }
 
 size_t dv_operator_count(void) { return dv::ops::all().size(); }
-const char* dv_operator_name(size_t i) { return i < dv::ops::all().size() ? dv::ops::all()[i].type.data() : nullptr; }
+const char* dv_operator_name(size_t i) {
+  static const std::vector<std::string> names = [] {  // "com.microsoft.MatMulNBits" outside ONNX's own set
+    std::vector<std::string> n;
+    for (const dv::ops::OpDef& d : dv::ops::all())
+      n.push_back(d.domain.empty() ? std::string(d.type) : std::string(d.domain) + "." + std::string(d.type));
+    return n;
+  }();
+  return i < names.size() ? names[i].c_str() : nullptr;
+}
 int dv_operator_runs_on_activations(size_t i) {
   if (i >= dv::ops::all().size()) return -1;
   const dv::ops::OpDef& def = dv::ops::all()[i];

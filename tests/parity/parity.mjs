@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { asFloats } from './ort_values.mjs';
 import { runDv } from './run_dv.mjs';
 
 const { values: opts, positionals: runner } = parseArgs({
@@ -54,7 +55,7 @@ try {
     const ours = floats(join(dir, `ours.f32${suffix}`));
     const shape = / input=(\S+)/.exec(line)[1].split('x').map(Number);
     const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, shape) });
-    const ref = result[session.outputNames[0]].data;
+    const ref = asFloats(result[session.outputNames[0]]);
     if (ref.length !== ours.length) throw new Error(`output sizes differ: ORT ${ref.length}, depthview ${ours.length}`);
     const { ratio, maxDiff, lo, hi } = distance(ours, ref);
     const ok = ratio <= tolerance;
@@ -62,7 +63,7 @@ try {
     console.log(`parity ${opts.model.split('/').pop()} ${shape.join('x')}: max|ours-ORT|=${maxDiff.toExponential(3)} ` +
                 `ORT range=[${lo.toPrecision(5)}, ${hi.toPrecision(5)}] ratio=${ratio.toExponential(3)} (tolerance ${tolerance}) -> ${ok ? 'PASS' : 'FAIL'}`);
     if (float) {
-      const exact = (await float.run({ [float.inputNames[0]]: new ort.Tensor('float32', input, shape) }))[float.outputNames[0]].data;
+      const exact = asFloats((await float.run({ [float.inputNames[0]]: new ort.Tensor('float32', input, shape) }))[float.outputNames[0]]);
       console.log(`  against the fp32 model in ORT (max |diff| / its range): ORT ${distance(ref, exact).ratio.toExponential(3)}, ` +
                   `depthview ${distance(ours, exact).ratio.toExponential(3)}`);
     }

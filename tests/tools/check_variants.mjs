@@ -12,6 +12,8 @@ import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { asFloats } from '../parity/ort_values.mjs';
+
 const { values: opts, positionals: variants } = parseArgs({
   allowPositionals: true,
   options: Object.fromEntries(['ort', 'reference', 'input', 'shape', 'max-ratio'].map((k) => [k, { type: 'string' }])),
@@ -25,19 +27,6 @@ const bytes = readFileSync(opts.input);
 const input = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
 const bounds = Object.fromEntries((opts['max-ratio'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
 const stem = basename(opts.reference, '.onnx');
-
-// A float16 output as numbers (float16.py leaves the output in fp16 when a blocked op such as
-// Resize writes it, keep_io_types or not: PyDNet++).
-function asFloats(tensor) {
-  if (tensor.type !== 'float16') return tensor.data;
-  const bits = new Uint16Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.length);
-  return Float32Array.from(bits, (h) => {
-    const sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 31, frac = h & 1023;
-    if (exp === 0) return sign * frac * 2 ** -24;
-    if (exp === 31) return frac ? NaN : sign * Infinity;
-    return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-  });
-}
 
 async function run(file) {
   const t0 = performance.now();

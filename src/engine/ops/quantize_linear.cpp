@@ -1,15 +1,16 @@
 // QuantizeLinear, DequantizeLinear and DynamicQuantizeLinear. Dequantized weights (QDQ files:
 // DequantizeLinear of int8 codes before a MatMul or Conv) become the layer's Int8Weights; other
-// constant ones fold to float. A QuantizeLinear → DequantizeLinear pair on an activation is dropped:
-// the int8 layers quantize their inputs per row at run time (XNNPACK qd8), which is at least as fine
-// as the file's calibrated per-tensor range. DynamicQuantizeLinear only runs inside the patterns of
-// integer.cpp.
+// constant ones fold to float. On activations a QuantizeLinear → DequantizeLinear pair rounds and
+// saturates to the file's calibrated per-tensor grid, as ONNX Runtime does (then the int8 layer
+// after it quantizes its input again, per row, for XNNPACK's qd8 kernels). DynamicQuantizeLinear
+// only runs inside the patterns of integer.cpp.
 #include <algorithm>
 #include <cmath>
 
 #include "engine/ops/infer_helpers.h"
 #include "engine/ops/quantized.h"
 #include "engine/ops/registry.h"
+#include "engine/xnn/emitter.h"
 
 namespace dv::ops {
 namespace {
@@ -131,24 +132,64 @@ void rewrite_dequantize(Graph& g, int index) {
   if (dq.inputs.empty() || dq.input(0) < 0 || dq.outputs.size() != 1 || dq.outputs[0] < 0) return;
   if (dq.input(1) < 0) fail(dq, "the scale input is missing");
   const int y = dq.outputs[0];
-  const Value& x = g.values[size_t(dq.input(0))];
-  if (x.initializer) {
-    const int reader = sole_reader(g, y);
-    const int w = reader >= 0 ? int8_weight_for_reader(g, dq, reader) : -1;
-    if (w >= 0) replace_uses(g, y, w);  // leaves the DequantizeLinear unread: it goes
-    return;
+  if (!g.values[size_t(dq.input(0))].initializer) return;
+  const int reader = sole_reader(g, y);
+  const int w = reader >= 0 ? int8_weight_for_reader(g, dq, reader) : -1;
+  if (w >= 0) ir::replace_uses(g, y, w);  // leaves the DequantizeLinear unread: it goes
+}
+
+// One scale and zero point (constants) of a QuantizeLinear or DequantizeLinear on activations.
+struct TensorQuantization {
+  bool is_signed = false;
+  int32_t zero_point = 0;
+  float scale = 1.0f;
+  bool operator==(const TensorQuantization&) const = default;
+};
+
+TensorQuantization tensor_quantization(const Graph& g, const Op& op) {
+  const Value& s = scale_input(g, op);
+  if (!s.is_const || s.f32.size() != 1) unsupported(op, "on computed tensors only one constant scale is supported");
+  if (!(s.f32[0] > 0.0f) || !std::isnormal(s.f32[0])) fail(op, "the scale must be positive");
+  TensorQuantization q{false, 0, s.f32[0]};
+  if (op.input(2) >= 0) {
+    const Value& z = in(g, op, 2);
+    if (!z.is_const || !ir::is_8bit(z.dtype) || z.bytes.size() != 1)
+      unsupported(op, "on computed tensors only one constant 8-bit zero point is supported");
+    q.is_signed = z.dtype == DType::I8;
+    q.zero_point = codes_of(z)[0];
   }
-  const int q = x.producer;
-  if (q < 0 || g.ops[size_t(q)].type != "QuantizeLinear") return;
-  replace_uses(g, y, g.ops[size_t(q)].input(0));
+  return q;
+}
+
+// On computed tensors: to an 8-bit tensor with the file's scale and zero point (XNNPACK's convert
+// rounds and saturates as QuantizeLinear does), and back to float.
+void lower_quantize(xnn::Emitter& e, const ir::FusedOp& op) {
+  const TensorQuantization q = tensor_quantization(e.graph(), op);
+  const bool nhwc = e.input_nhwc(op, 0);
+  xnn::check(xnn_define_unary(e.subgraph(), xnn_unary_convert, nullptr, e.input(op, 0),
+                              e.quantized_output(op, nhwc, q.is_signed, q.zero_point, q.scale), 0),
+             &op, "the quantization");
+}
+
+void lower_dequantize(xnn::Emitter& e, const ir::FusedOp& op) {
+  const Op* q = e.val(op.input(0)).producer >= 0 ? &e.graph().ops[size_t(e.val(op.input(0)).producer)] : nullptr;
+  if (!q || q->type != "QuantizeLinear" || !(tensor_quantization(e.graph(), *q) == tensor_quantization(e.graph(), op)))
+    unsupported(op, "on computed tensors only the output of a QuantizeLinear with the same scale and zero point is "
+                    "supported");
+  xnn::check(xnn_define_unary(e.subgraph(), xnn_unary_convert, nullptr, e.input(op, 0),
+                              e.output(op, e.input_nhwc(op, 0)), 0),
+             &op, "the dequantization");
 }
 
 }  // namespace
 
 void add_quantize_linear_ops(std::vector<OpDef>& table) {
-  table.push_back({.type = "QuantizeLinear", .infer = infer_quantize, .reads_8bit = true});
-  table.push_back(
-      {.type = "DequantizeLinear", .infer = infer_dequantize, .rewrite = rewrite_dequantize, .reads_8bit = true});
+  table.push_back({.type = "QuantizeLinear", .infer = infer_quantize, .lower = lower_quantize, .reads_8bit = true});
+  table.push_back({.type = "DequantizeLinear",
+                   .infer = infer_dequantize,
+                   .lower = lower_dequantize,
+                   .rewrite = rewrite_dequantize,
+                   .reads_8bit = true});
   table.push_back({.type = "DynamicQuantizeLinear", .infer = infer_dynamic_quantize});
 }
 

@@ -24,12 +24,17 @@ Emitter::Emitter(const ir::Graph& g, xnn_subgraph_t sg, std::vector<std::vector<
       id_(g.values.size(), XNN_INVALID_VALUE_ID),
       nhwc_(g.values.size(), false) {}
 
-uint32_t Emitter::tensor_value(const Shape& shape, const float* data, uint32_t external, uint32_t flags) {
+uint32_t Emitter::tensor_value(const Shape& shape, const float* data, uint32_t external, uint32_t flags,
+                               xnn_datatype type) {
   uint32_t id = 0;
   const auto d = dims_of(shape);
-  check(xnn_define_tensor_value(sg_, xnn_datatype_fp32, d.size(), d.data(), data, external, flags, &id), nullptr,
+  check(xnn_define_tensor_value(sg_, type, d.size(), d.data(), data, external, flags, &id), nullptr,
         "a tensor definition");
   return id;
+}
+
+uint32_t Emitter::half_tensor(const Shape& shape) {
+  return tensor_value(shape, nullptr, XNN_INVALID_VALUE_ID, 0, xnn_datatype_fp16);
 }
 
 uint32_t Emitter::tensor(const Shape& shape, const float* data) {
@@ -109,6 +114,18 @@ uint32_t Emitter::output(const Op& op, bool nhwc, size_t i) {
   const Shape& s = val(v).shape;
   nhwc_[size_t(v)] = nhwc && s.size() == 4;
   return id_[size_t(v)] = tensor(nhwc_[size_t(v)] ? to_nhwc(s) : s);
+}
+
+uint32_t Emitter::quantized_output(const Op& op, bool nhwc, bool is_signed, int32_t zero_point, float scale) {
+  const int v = op.outputs.at(0);
+  const Shape& s = val(v).shape;
+  nhwc_[size_t(v)] = nhwc && s.size() == 4;
+  const auto d = dims_of(nhwc_[size_t(v)] ? to_nhwc(s) : s);
+  uint32_t id = 0;
+  check(xnn_define_quantized_tensor_value(sg_, is_signed ? xnn_datatype_qint8 : xnn_datatype_quint8, zero_point, scale,
+                                          d.size(), d.data(), nullptr, XNN_INVALID_VALUE_ID, 0, &id),
+        &op, "an 8-bit tensor");
+  return id_[size_t(v)] = id;
 }
 
 const float* Emitter::constant_data(int v) {

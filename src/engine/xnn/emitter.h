@@ -39,6 +39,8 @@ class Emitter {
 
   // A new fp32 tensor; static when `data` is given (it must outlive the runtime).
   uint32_t tensor(const ir::Shape& shape, const float* data = nullptr);
+  // A new fp16 tensor (an intermediate of a rounding to float16).
+  uint32_t half_tensor(const ir::Shape& shape);
   // Keeps `data` alive as long as the runtime.
   const float* own(std::vector<float> data);
 
@@ -52,6 +54,8 @@ class Emitter {
   bool input_nhwc(const ir::Op& op, size_t i) const;
   // The tensor op's output i is written to, in NHWC when `nhwc` (and the output is 4-D).
   uint32_t output(const ir::Op& op, bool nhwc, size_t i = 0);
+  // The same for an 8-bit output with one scale and zero point (QuantizeLinear).
+  uint32_t quantized_output(const ir::Op& op, bool nhwc, bool is_signed, int32_t zero_point, float scale);
 
   // Weights from the model's initializers (no copy); constants folded at this size are copied.
   const float* constant_data(int v);
@@ -80,7 +84,8 @@ class Emitter {
   std::map<int, uint32_t> nchw_copy_, nhwc_copy_;  // value → the same data in the other layout
   std::map<std::pair<uint32_t, size_t>, uint32_t> quantized_;  // (f32 tensor, nonbatch dims) → its int8 copy
 
-  uint32_t tensor_value(const ir::Shape& shape, const float* data, uint32_t external, uint32_t flags);
+  uint32_t tensor_value(const ir::Shape& shape, const float* data, uint32_t external, uint32_t flags,
+                        xnn_datatype type = xnn_datatype_fp32);
   uint32_t computed(const ir::Op& op, int v) const;
 };
 

@@ -90,7 +90,8 @@ dv_status dv_model_set_profiling(dv_model* model, int enabled);
 const char* dv_model_profile(dv_model* model);
 
 // The ONNX operators the engine knows, in its registry's order (for tools and tests): `index` from 0
-// to dv_operator_count() - 1; NULL past the end. Static strings.
+// to dv_operator_count() - 1; NULL past the end. Static strings; an operator outside ONNX's default
+// set is named with its domain ("com.microsoft.MatMulNBits").
 size_t dv_operator_count(void);
 const char* dv_operator_name(size_t index);
 // Whether the operator runs on computed tensors (1: itself, or rewritten at load into operators
