@@ -24,17 +24,12 @@ Emitter::Emitter(const ir::Graph& g, xnn_subgraph_t sg, std::vector<std::vector<
       id_(g.values.size(), XNN_INVALID_VALUE_ID),
       nhwc_(g.values.size(), false) {}
 
-uint32_t Emitter::tensor_value(const Shape& shape, const float* data, uint32_t external, uint32_t flags,
-                               xnn_datatype type) {
+uint32_t Emitter::tensor_value(const Shape& shape, const float* data, uint32_t external, uint32_t flags) {
   uint32_t id = 0;
   const auto d = dims_of(shape);
-  check(xnn_define_tensor_value(sg_, type, d.size(), d.data(), data, external, flags, &id), nullptr,
+  check(xnn_define_tensor_value(sg_, xnn_datatype_fp32, d.size(), d.data(), data, external, flags, &id), nullptr,
         "a tensor definition");
   return id;
-}
-
-uint32_t Emitter::half_tensor(const Shape& shape) {
-  return tensor_value(shape, nullptr, XNN_INVALID_VALUE_ID, 0, xnn_datatype_fp16);
 }
 
 uint32_t Emitter::tensor(const Shape& shape, const float* data) {

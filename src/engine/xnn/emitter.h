@@ -39,8 +39,6 @@ class Emitter {
 
   // A new fp32 tensor; static when `data` is given (it must outlive the runtime).
   uint32_t tensor(const ir::Shape& shape, const float* data = nullptr);
-  // A new fp16 tensor (an intermediate of a rounding to float16).
-  uint32_t half_tensor(const ir::Shape& shape);
   // Keeps `data` alive as long as the runtime.
   const float* own(std::vector<float> data);
 
@@ -84,8 +82,7 @@ class Emitter {
   std::map<int, uint32_t> nchw_copy_, nhwc_copy_;  // value → the same data in the other layout
   std::map<std::pair<uint32_t, size_t>, uint32_t> quantized_;  // (f32 tensor, nonbatch dims) → its int8 copy
 
-  uint32_t tensor_value(const ir::Shape& shape, const float* data, uint32_t external, uint32_t flags,
-                        xnn_datatype type = xnn_datatype_fp32);
+  uint32_t tensor_value(const ir::Shape& shape, const float* data, uint32_t external, uint32_t flags);
   uint32_t computed(const ir::Op& op, int v) const;
 };
 
