@@ -20,6 +20,7 @@ namespace {
 
 // The short side a keep-aspect model gets when nothing says otherwise: Depth Anything's.
 constexpr int kAssumedShortSide = 518;
+constexpr int kMaxSide = 8192;  // of a model input (and of sizes in preprocessor_config.json)
 
 // A number that may be absent or null (Hugging Face writes "size_divisor": null).
 double number_or(const json& j, const char* key, double fallback) {
@@ -27,7 +28,7 @@ double number_or(const json& j, const char* key, double fallback) {
 }
 
 int side(double v, const char* what) {
-  if (!(v >= 1 && v <= 8192))
+  if (!(v >= 1 && v <= kMaxSide))
     throw std::runtime_error(std::string(what) + " " + std::to_string(v) + " is out of range");
   return int(v);
 }
@@ -117,7 +118,11 @@ std::string input_policy(ModelInfo& m, const GraphInput& in, const std::string& 
     return "input " + std::to_string(in.height) + "x" + std::to_string(in.width) + " fixed from the file" +
            (o.short_side > 0 ? " (--size does not apply)" : "");
   }
-  const int multiple = int(std::lcm(in.multiple, int64_t(config ? config->multiple : 1)));
+  const int64_t lcm = std::lcm(in.multiple, int64_t(config ? config->multiple : 1));
+  if (lcm > kMaxSide)
+    throw std::runtime_error(m.name + ": its sides must be multiples of " + std::to_string(lcm) +
+                             ", more than the largest input depthview makes (" + std::to_string(kMaxSide) + ")");
+  const int multiple = int(lcm);
   m.multiple = multiple;
   if (config && !config->keep_aspect && config->height > 0 && o.short_side == 0) {
     m.keep_aspect = false;
