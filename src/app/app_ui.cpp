@@ -117,7 +117,7 @@ void App::draw_variant_menu(const depth::ModelInfo& model) {
   if (!ImGui::BeginCombo("variant", settings_.variant.empty() ? by_default.c_str() : settings_.variant.c_str())) return;
   if (ImGui::Selectable(by_default.c_str(), settings_.variant.empty())) set_model(model.id, "");
   for (const auto& v : model.variants) {
-    ImGui::BeginDisabled(v.path.empty() && (exports_to_folder() || !v.downloadable));
+    ImGui::BeginDisabled(v.path.empty() && exports_to_folder());  // the page may have it
     if (ImGui::Selectable(variant_label(v).c_str(), v.name == settings_.variant)) set_model(model.id, v.name);
     ImGui::EndDisabled();
   }
