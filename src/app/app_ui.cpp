@@ -98,7 +98,9 @@ void App::draw_model_section() {
     ImGui::EndCombo();
   }
   if (chosen && chosen->variants.size() > 1) draw_variant_menu(*chosen);
-  if (!model_note_.empty()) {  // how a model file the manifest does not list is run
+  // How a model file the manifest does not list is run: said in the status line when it loads,
+  // kept here after the status line moves on.
+  if (!model_note_.empty() && status_ != model_note_) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", model_note_.c_str());
     ImGui::PopStyleColor();
