@@ -327,3 +327,48 @@ TEST_CASE("engine API: the operator list is the registry, and says what runs on 
     CHECK_MESSAGE(ops[computed] == 1, computed);
   for (const char* folded : {"Shape", "Gather", "Erf", "Pow"}) CHECK_MESSAGE(ops[folded] == 0, folded);
 }
+
+namespace {
+// A patch embedding of `patch` (kernel == stride, `pads`) on [1,3,H,W], after `before` (ops from
+// "x" to "n"; empty: the Conv reads "x") and beside a Shape of the input (as Dinov2's position
+// embeddings read it).
+std::vector<uint8_t> patch_model(int64_t patch, const std::vector<std::string>& before,
+                                 const std::vector<int64_t>& pads = {0, 0, 0, 0}) {
+  std::vector<std::string> nodes = before;
+  nodes.push_back(ob::node("Conv", {before.empty() ? "x" : "n", "w"}, {"y"}, "patch_embed",
+                           {ob::attr_ints("strides", {patch, patch}), ob::attr_ints("pads", pads)}));
+  nodes.push_back(ob::node("Shape", {"x"}, {"s"}, "shape"));
+  return ob::model(nodes,
+                   {ob::float_tensor("w", {2, 3, patch, patch}, random_floats(size_t(6 * patch * patch), 3)),
+                    ob::float_tensor("mean", {1, 3, 1, 1}, {0.5f, 0.4f, 0.3f}),
+                    ob::float_tensor("std", {1, 3, 1, 1}, {0.2f, 0.2f, 0.2f})},
+                   {ob::value_info("x", {1, 3, -1, -1})},
+                   {ob::value_info("y", {1, 2, -1, -1}), ob::value_info("s", {4}, 7)});
+}
+}  // namespace
+
+TEST_CASE("engine API: the input multiple is the patch size of a patch embedding reading the input") {
+  const std::vector<std::string> normalise = {ob::node("Sub", {"x", "mean"}, {"c"}, "sub"),
+                                              ob::node("Div", {"c", "std"}, {"n"}, "div")};
+  const std::vector<std::string> relu = {ob::node("Relu", {"x"}, {"n"}, "relu")};
+  struct Case {
+    const char* what;
+    std::vector<uint8_t> bytes;
+    int64_t multiple;
+  };
+  const Case cases[] = {
+      {"14x14 patches on the input", patch_model(14, {}), 14},
+      {"16x16 patches after Sub and Div (normalisation in the graph)", patch_model(16, normalise), 16},
+      {"padded: an ordinary convolution", patch_model(14, {}, {1, 1, 1, 1}), 1},
+      {"after a Relu: not the input's patches", patch_model(14, relu), 1},
+      {"3x3 convolution with stride 1", conv_relu_model(), 1},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    Model model(c.bytes);
+    REQUIRE_MESSAGE(model.m != nullptr, model.error);
+    CHECK(dv_model_input_multiple(model.m, 0) == c.multiple);
+    CHECK(dv_model_input_multiple(model.m, 1) == 0);
+  }
+  CHECK(dv_model_input_multiple(nullptr, 0) == 0);
+}

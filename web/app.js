@@ -24,14 +24,34 @@ globalThis.depthview = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   },
-  requestModel(id) {
-    installModel(id).then((name) => { status(`${name} ready.`); Module.ccall('dv_app_set_model', null, ['string'], [id]); },
-                          (e) => status(e.message));
+  requestModel(id, variant) {
+    installModel(id, variant).then((name) => {
+      status(`${name} ready.`);
+      Module.ccall('dv_app_set_model', null, ['string', 'string'], [id, variant || '']);
+    }, (e) => status(e.message));
   },
   state() { return JSON.parse(Module.UTF8ToString(Module._dv_app_state())); },
 };
 
-// Photo bytes go straight into the module's memory.
+// A model file (.onnx) chosen or dropped by the user, with a preprocessor_config.json if one came
+// along: stored in the module's file system and run by what it says (src/depth/model_file.h).
+async function openModelFile(model, files) {
+  const dir = '/models/user';
+  Module.FS.mkdirTree(dir);
+  for (const f of files.filter((f) => f.name === 'preprocessor_config.json'))
+    Module.FS.writeFile(`${dir}/${f.name}`, new Uint8Array(await f.arrayBuffer()));
+  Module.FS.writeFile(`${dir}/${model.name}`, new Uint8Array(await model.arrayBuffer()));
+  Module.ccall('dv_app_set_model', null, ['string', 'string'], [`${dir}/${model.name}`, '']);
+}
+
+// Photo bytes go straight into the module's memory; a model file becomes the model.
+async function openFiles(list) {
+  const files = [...(list || [])];
+  const model = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
+  if (model) { await openModelFile(model, files); return; }
+  await openFile(files[0]);
+}
+
 async function openFile(file) {
   if (!file) return;
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -91,18 +111,39 @@ async function loadManifest() {
   }
 }
 
-// Stores one model of the manifest in the module's file system; returns its display name.
-async function installModel(id) {
+// The variants to look for, each with its file names: the one asked for; else the manifest's
+// default for the web first, then the others. local_names are other names of the fp32 file (as
+// in src/depth/model_catalog.cpp).
+function variantFiles(model, variant) {
+  const variants = model.variants || {};
+  const names = Object.keys(variants);
+  if ((model.local_names || []).length && !names.includes('fp32')) names.unshift('fp32');
+  const preferred = variant || model.default_variant?.web || 'fp32';
+  const order = variant ? [variant] : [preferred, ...names.filter((n) => n !== preferred)];
+  return order.map((name) => ({
+    name,
+    files: [...new Set([...(variants[name] ? [variants[name].file] : []), ...(name === 'fp32' ? model.local_names || [] : [])])],
+  }));
+}
+
+// Stores a variant of one model of the manifest in the module's file system ("" or undefined:
+// the default variant, else another one the site has); returns its display name.
+async function installModel(id, variant) {
   const model = manifest.models.find((m) => m.id === id);
   if (!model) throw new Error(`unknown model ${id}`);
-  for (const name of model.local_names || []) {
-    const bytes = await cachedBytes(`models/${name}`, model.name);
-    if (!bytes) continue;
-    Module.FS.writeFile(`/models/${name}`, bytes);
-    Module._dv_app_models_changed();
-    return model.name;
+  const tried = [];
+  for (const v of variantFiles(model, variant)) {
+    const label = Object.keys(model.variants || {}).length > 1 ? `${model.name} (${v.name})` : model.name;
+    for (const name of v.files) {
+      tried.push(name);
+      const bytes = await cachedBytes(`models/${name}`, label);
+      if (!bytes) continue;
+      Module.FS.writeFile(`/models/${name}`, bytes);
+      Module._dv_app_models_changed();
+      return label;
+    }
   }
-  throw new Error(`${model.name} is not on this site: put one of ${(model.local_names || []).join(', ')} into models/ next to the page`);
+  throw new Error(`${model.name} is not on this site: put ${tried.length > 1 ? 'one of ' : ''}${tried.join(', ')} into models/ next to the page`);
 }
 
 // The best model the site (or the cache) has, in the manifest's order of preference.
@@ -120,7 +161,7 @@ async function loadBestModel() {
 function wireInputs() {
   $('open').disabled = false;
   $('open').onclick = () => $('file').click();
-  $('file').onchange = () => openFile($('file').files[0]);
+  $('file').onchange = () => openFiles($('file').files);
   document.addEventListener('paste', (e) => {
     const item = [...(e.clipboardData?.items || [])].find((i) => i.type.startsWith('image/'));
     if (item) openFile(item.getAsFile());
@@ -130,7 +171,7 @@ function wireInputs() {
   document.addEventListener('drop', (e) => {
     if (e.target === Module.canvas) { $('overlay').classList.add('hidden'); return; }
     e.preventDefault();
-    openFile(e.dataTransfer.files[0]);
+    openFiles(e.dataTransfer.files);
   });
 }
 

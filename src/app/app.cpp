@@ -1,6 +1,7 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -94,7 +95,7 @@ void App::reload_models() {
 void App::preload_model() {
   if (!catalog_ || job_.busy() || !photo_bytes_.empty()) return;
   try {
-    const depth::ModelInfo model = catalog_->resolve(settings_.model);
+    const depth::ModelInfo model = catalog_->resolve(settings_.model, settings_.variant);
     if (!model.path.empty()) job_.preload(model, engine_options());
   } catch (const std::exception&) {
     // nothing installed yet: the message comes when a photo is opened
@@ -111,19 +112,34 @@ size_t App::inference_threads() {
 #endif
 }
 
-void App::set_model(const std::string& id) {
+void App::set_model(const std::string& id, const std::string& variant) {
   if (catalog_ && !id.empty()) {
     const auto& models = catalog_->models();
     const auto m = std::find_if(models.begin(), models.end(), [&](const depth::ModelInfo& x) { return x.id == id; });
-    if (m != models.end() && m->path.empty() && request_model_download(id)) {
-      status_ = "downloading " + m->name + "...";
+    const depth::ModelVariant* v = m == models.end() ? nullptr : m->find_variant(variant);
+    const bool installed = m == models.end() || (variant.empty() ? !m->path.empty() : v && !v->path.empty());
+    if (!installed && request_model_download(id, variant)) {
+      status_ = "downloading " + m->name + (variant.empty() ? "" : " (" + variant + ")") + "...";
       return;  // the page stores the file, then calls set_model again
     }
   }
+  if (id != settings_.model) model_note_.clear();  // the next model's load says its own
   settings_.model = id;
+  settings_.variant = variant;
   settings_dirty_ = true;
   if (!photo_bytes_.empty()) start_estimate();
   else preload_model();
+}
+
+void App::open_files(const std::vector<std::string>& paths) {
+  auto is_model = [](const std::string& p) {
+    std::string ext = fs::path(p).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext == ".onnx";
+  };
+  const auto model = std::find_if(paths.begin(), paths.end(), is_model);
+  if (model != paths.end()) set_model(*model);
+  else if (!paths.empty()) open_photo_file(paths.front());
 }
 
 void App::open_photo_file(const std::string& path) {
@@ -151,7 +167,7 @@ void App::start_estimate() {
   if (!catalog_) return report_error(catalog_error_);
   DepthRequest request;
   try {
-    request.model = catalog_->resolve(settings_.model);
+    request.model = catalog_->resolve(settings_.model, settings_.variant);
   } catch (const std::exception& e) {
     return report_error(e.what());
   }
@@ -160,7 +176,7 @@ void App::start_estimate() {
   request.engine = engine_options();
   request.options.edge_aware = settings_.edge_aware;
   error_.clear();
-  status_ = "estimating depth of " + fs::path(photo_name_).filename().string() + " with " + request.model.name;
+  status_ = "estimating depth of " + fs::path(photo_name_).filename().string() + " with " + request.model.label();
   job_.start(std::move(request));
 }
 
@@ -168,6 +184,14 @@ void App::poll_job() {
   if (auto error = job_.take_error()) {
     report_error(*error);
     status_.clear();
+  }
+  if (auto note = job_.take_model_note()) {
+    model_note_ = *note;
+    if (!note->empty()) {
+      status_ = *note;
+      std::printf("depthview: %s\n", note->c_str());
+      std::fflush(stdout);
+    }
   }
   if (auto result = job_.take_result()) {
     const double t0 = now_ms();

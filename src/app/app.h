@@ -40,10 +40,13 @@ class App {
   void note_window_event() { window_event_ = true; }
   bool should_quit() const { return quit_; }
 
+  // Dropped files: a model file (.onnx) among them becomes the model, else the first is a photo.
+  void open_files(const std::vector<std::string>& paths);
   void open_photo_file(const std::string& path);
   void open_photo_bytes(std::vector<uint8_t> bytes, std::string name);
   void reload_models();                   // the model files changed (e.g. the page stored one)
-  void set_model(const std::string& id);
+  // A model id of the manifest (with a variant; "" = its default), or a model file (a dropped one).
+  void set_model(const std::string& id, const std::string& variant = "");
   void run_script(const std::string& script) { script_.load(script); }
   std::string state_json() const;         // for tests and the page
 
@@ -63,6 +66,7 @@ class App {
   void draw_controls();
   void draw_depth_window();
   void draw_model_section();
+  void draw_variant_menu(const depth::ModelInfo& model);
   void draw_view_section();
   void draw_export_section();
   void export_outputs(const std::string& dir);
@@ -87,6 +91,7 @@ class App {
   bool preview_dirty_ = false;
   float compare_ = 0.5f;                  // before/after split in the depth window
   std::string error_, status_;
+  std::string model_note_;                // the loaded model's assumptions (a file not in the manifest)
   char open_path_[1024] = "";             // native path field
   std::string pending_screenshot_;
   float ui_scale_ = 0.0f;

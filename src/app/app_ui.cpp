@@ -28,6 +28,15 @@ std::string model_label(const depth::ModelInfo& m) {
   std::snprintf(text, sizeof text, "%s (%.0f MB)", m.name.c_str(), ec ? 0.0 : double(size) / 1e6);
   return text;
 }
+
+std::string variant_label(const depth::ModelVariant& v) {
+  std::error_code ec;
+  const double bytes = v.size ? double(v.size) : v.path.empty() ? 0.0 : double(fs::file_size(v.path, ec));
+  const char* where = !v.path.empty() ? "" : exports_to_folder() ? ", not installed" : ", download";
+  char text[128];
+  std::snprintf(text, sizeof text, "%s (%.1f MB%s)", v.name.c_str(), ec ? 0.0 : bytes / 1e6, where);
+  return text;
+}
 }  // namespace
 
 void App::draw_controls() {
@@ -74,9 +83,11 @@ void App::draw_model_section() {
     ImGui::TextWrapped("models: %s", catalog_error_.c_str());
     return;
   }
-  std::string current = "best installed";
+  // A model id of the manifest, or a model file (dropped on the window).
+  std::string current = settings_.model.empty() ? "best installed" : fs::path(settings_.model).filename().string();
+  const depth::ModelInfo* chosen = nullptr;
   for (const auto& m : catalog_->models())
-    if (m.id == settings_.model) current = model_label(m);
+    if (m.id == settings_.model) current = model_label(m), chosen = &m;
   if (ImGui::BeginCombo("model", current.c_str())) {
     if (ImGui::Selectable("best installed", settings_.model.empty())) set_model("");
     for (const auto& m : catalog_->models()) {
@@ -86,11 +97,33 @@ void App::draw_model_section() {
     }
     ImGui::EndCombo();
   }
-  if (ImGui::Checkbox("edge-aware (guided filter)", &settings_.edge_aware)) set_model(settings_.model);
-  if (ImGui::Checkbox("fast (int8)", &settings_.int8)) set_model(settings_.model);
+  if (chosen && chosen->variants.size() > 1) draw_variant_menu(*chosen);
+  // How a model file the manifest does not list is run: said in the status line when it loads,
+  // kept here after the status line moves on.
+  if (!model_note_.empty() && status_ != model_note_) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", model_note_.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ImGui::Checkbox("edge-aware (guided filter)", &settings_.edge_aware))
+    set_model(settings_.model, settings_.variant);
+  if (ImGui::Checkbox("fast (int8)", &settings_.int8)) set_model(settings_.model, settings_.variant);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
         "int8 weights and activations (XNNPACK qd8): up to 2x faster on the larger models, slightly less exact");
+}
+
+// The model's published files: fp32, fp16, 8- and 4-bit (smaller downloads, a little less exact).
+void App::draw_variant_menu(const depth::ModelInfo& model) {
+  const std::string by_default = "default (" + model.default_variant + ")";
+  if (!ImGui::BeginCombo("variant", settings_.variant.empty() ? by_default.c_str() : settings_.variant.c_str())) return;
+  if (ImGui::Selectable(by_default.c_str(), settings_.variant.empty())) set_model(model.id, "");
+  for (const auto& v : model.variants) {
+    ImGui::BeginDisabled(v.path.empty() && exports_to_folder());  // the page may have it
+    if (ImGui::Selectable(variant_label(v).c_str(), v.name == settings_.variant)) set_model(model.id, v.name);
+    ImGui::EndDisabled();
+  }
+  ImGui::EndCombo();
 }
 
 void App::draw_view_section() {
@@ -243,6 +276,9 @@ std::string App::state_json() const {
                       {"model_loaded", job_.model_loaded()},
                       {"stage", job_.stage()},
                       {"int8", settings_.int8},
+                      {"model", settings_.model},
+                      {"variant", settings_.variant},
+                      {"model_note", model_note_},
                       {"worker", job_.worker_state()},
                       {"has_depth", bool(result_)},
                       {"depth_frames", depth_frames_},

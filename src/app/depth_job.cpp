@@ -112,6 +112,11 @@ std::optional<std::string> DepthJob::take_error() {
   return std::exchange(error_, std::nullopt);
 }
 
+std::optional<std::string> DepthJob::take_model_note() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(model_note_, std::nullopt);
+}
+
 void DepthJob::loop() {
   for (;;) {
     DepthRequest request;
@@ -187,6 +192,10 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
     estimator_.reset();
     estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.engine);
     estimator_key_ = key;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      model_note_ = estimator_->info().assumptions;
+    }
     if (preload_only && !cancelled(generation)) warm_up(request);
     model_loaded_ = true;
   }

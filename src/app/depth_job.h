@@ -58,6 +58,9 @@ class DepthJob {
   // Each finished request gives either a result or an error message, once.
   std::optional<DepthResult> take_result();
   std::optional<std::string> take_error();
+  // Once per loaded model: the assumptions made for a file the manifest does not list ("" for
+  // a manifest model).
+  std::optional<std::string> take_model_note();
 
  private:
   enum class Stage { Idle, Decoding, LoadingModel, WarmingUp, Running, PostProcessing };
@@ -73,6 +76,7 @@ class DepthJob {
   std::optional<DepthRequest> pending_;
   std::optional<DepthResult> result_;
   std::optional<std::string> error_;
+  std::optional<std::string> model_note_;
   bool quit_ = false;
   std::atomic<bool> busy_{false};
   std::atomic<uint64_t> generation_{0};

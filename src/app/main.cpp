@@ -1,12 +1,14 @@
 // depthview viewer: one main loop for the desktop (GLFW + OpenGL 3.3) and the browser (Emscripten's
 // GLFW port + WebGL2), in the manner of Dear ImGui's example_glfw_opengl3.
 //
-//   depthview-viewer [PHOTO] [--model ID] [--export-dir DIR] [--script "open a.jpg; wait-depth; shot a.png; quit"]
+//   depthview-viewer [PHOTO] [--model ID|FILE] [--variant V] [--export-dir DIR] [--script "open a.jpg; wait-depth; shot
+//   a.png; quit"]
 //                    [--width W] [--height H] [--no-vsync]
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
@@ -29,7 +31,7 @@ dv::app::App* g_app = nullptr;  // for the GLFW drop callback and the page's ent
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
   // The browser's GLFW port writes dropped files into its in-memory file system first.
-  if (count > 0 && g_app) g_app->open_photo_file(paths[0]);
+  if (count > 0 && g_app) g_app->open_files(std::vector<std::string>(paths, paths + count));
 }
 
 // Any input or window change wakes the app (ImGui's backend installs its callbacks after these and
@@ -94,8 +96,8 @@ DV_EXPORT void dv_app_open_bytes(const uint8_t* data, int size, const char* name
 DV_EXPORT void dv_app_models_changed() {
   if (g_app) g_app->reload_models();
 }
-DV_EXPORT void dv_app_set_model(const char* id) {
-  if (g_app) g_app->set_model(id);
+DV_EXPORT void dv_app_set_model(const char* id, const char* variant) {
+  if (g_app) g_app->set_model(id, variant ? variant : "");
 }
 DV_EXPORT void dv_app_run_script(const char* script) {
   if (g_app) g_app->run_script(script);
@@ -109,11 +111,12 @@ DV_EXPORT const char* dv_app_state() {
 
 int main(int argc, char** argv) {
   CLI::App cli{"depthview viewer: photo -> depth map and 3D relief"};
-  std::string photo, model, script, export_dir;
+  std::string photo, model, variant, script, export_dir;
   int width = 1280, height = 800;
   bool no_vsync = false;
   cli.add_option("photo", photo, "photo to open");
-  cli.add_option("--model", model, "model id (default: the last one used, else the best installed)");
+  cli.add_option("--model", model, "model id or model file (default: the last one used, else the best installed)");
+  cli.add_option("--variant", variant, "variant of the model id, e.g. fp16 (default: the manifest's default)");
   cli.add_option("--export-dir", export_dir, "folder for exports and screenshots");
   cli.add_option("--script", script, "commands for scripted runs (see src/app/script.h)");
   cli.add_option("--width", width, "window width")->check(CLI::Range(320, 8192));
@@ -163,7 +166,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   g_app = app.get();
-  if (!model.empty()) app->set_model(model);
+  if (!model.empty()) app->set_model(model, variant);
   if (!photo.empty()) app->open_photo_file(photo);
   if (!script.empty()) app->run_script(script);
 

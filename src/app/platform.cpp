@@ -36,9 +36,9 @@ EM_JS(double, dv_js_sync_canvas, (), {
 EM_JS(void, dv_js_open_picker, (), {
   if (globalThis.depthview && globalThis.depthview.openPicker) globalThis.depthview.openPicker();
 });
-EM_JS(int, dv_js_request_model, (const char* id), {
+EM_JS(int, dv_js_request_model, (const char* id, const char* variant), {
   if (!(globalThis.depthview && globalThis.depthview.requestModel)) return 0;
-  globalThis.depthview.requestModel(UTF8ToString(id));
+  globalThis.depthview.requestModel(UTF8ToString(id), UTF8ToString(variant));
   return 1;
 });
 EM_JS(char*, dv_js_gl_renderer, (), {
@@ -69,7 +69,9 @@ bool exports_to_folder() { return false; }
 float sync_canvas_and_scale(GLFWwindow*) { return float(dv_js_sync_canvas()); }
 
 void request_file_picker() { dv_js_open_picker(); }
-bool request_model_download(const std::string& id) { return dv_js_request_model(id.c_str()) != 0; }
+bool request_model_download(const std::string& id, const std::string& variant) {
+  return dv_js_request_model(id.c_str(), variant.c_str()) != 0;
+}
 void notify_frame_drawn() { dv_js_frame(); }
 std::string gl_renderer() {
   char* text = dv_js_gl_renderer();
@@ -112,7 +114,7 @@ float sync_canvas_and_scale(GLFWwindow* window) {
 }
 
 void request_file_picker() {}
-bool request_model_download(const std::string&) { return false; }
+bool request_model_download(const std::string&, const std::string&) { return false; }
 void notify_frame_drawn() {}
 std::string gl_renderer() {
   const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));

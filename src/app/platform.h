@@ -24,9 +24,10 @@ float sync_canvas_and_scale(GLFWwindow* window);
 
 // Browser: asks the page to show its file picker / tells it a frame was drawn. Native: nothing.
 void request_file_picker();
-// Browser: asks the page to download a model of the manifest (it calls dv_app_models_changed and
-// dv_app_set_model when the file is stored). Native: false (models are files the user installs).
-bool request_model_download(const std::string& id);
+// Browser: asks the page to download a variant of a model of the manifest (it calls
+// dv_app_models_changed and dv_app_set_model when the file is stored). Native: false (models are
+// files the user installs).
+bool request_model_download(const std::string& id, const std::string& variant);
 void notify_frame_drawn();
 
 // The renderer behind the GL context (the unmasked WebGL renderer in the browser), e.g.

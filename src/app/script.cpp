@@ -40,7 +40,8 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
   auto num = [&](size_t i) { return i < w.size() ? std::stof(w[i]) : 0.0f; };
   try {
     if (cmd == "open") app.open_photo_file(arg(1));
-    else if (cmd == "model") app.set_model(arg(1));
+    else if (cmd == "drop") app.open_files(std::vector<std::string>(w.begin() + 1, w.end()));
+    else if (cmd == "model") app.set_model(arg(1), arg(2));
     else if (cmd == "wait-depth") return !app.job_.busy() && app.frames_ > 0;
     else if (cmd == "frames") wait_frames_ = int(num(1));
     else if (cmd == "shot") app.pending_screenshot_ = arg(1);
@@ -66,7 +67,8 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       else if (key == "cut") r.cut = num(2);
       else if (key == "scale") r.depth_scale = num(2);
       else if (key == "colormap") app.settings_.colormap = value, app.preview_dirty_ = true;
-      else if (key == "int8") app.settings_.int8 = value == "1", app.set_model(app.settings_.model);
+      else if (key == "int8")
+        app.settings_.int8 = value == "1", app.set_model(app.settings_.model, app.settings_.variant);
       else app.report_error("script: unknown setting '" + key + "'");
     } else {
       app.report_error("script: unknown command '" + cmd + "'");

@@ -1,7 +1,8 @@
 // Scripted runs for tests and demos (`--script "open a.jpg; wait-depth; shot a.png; quit"`):
 // commands separated by ';', run between frames, so a script sees what a person would.
 //   open PATH          open a photo (depth starts at once)
-//   model ID           choose a model of the manifest
+//   drop PATH...       as files dropped on the window: a model file (.onnx) among them, else a photo
+//   model ID [VARIANT] choose a model of the manifest (and its variant), or a model file
 //   wait-depth         wait until no depth job runs (and a frame was drawn)
 //   frames N           wait N frames
 //   shot PATH          screenshot (PNG) of the frame being drawn; what follows waits for the next one

@@ -21,6 +21,7 @@ void read(const nlohmann::json& j, const char* key, T& value) {
 std::string to_json(const ViewerSettings& s) {
   const ReliefSettings& r = s.relief;
   return nlohmann::json{{"model", s.model},
+                        {"variant", s.variant},
                         {"colormap", s.colormap},
                         {"invert", s.invert},
                         {"range_low", s.range_low},
@@ -57,6 +58,7 @@ ViewerSettings settings_from_json(const std::string& text) {
   if (!j.is_object()) return s;
   ReliefSettings& r = s.relief;
   read(j, "model", s.model);
+  read(j, "variant", s.variant);
   read(j, "colormap", s.colormap);
   read(j, "invert", s.invert);
   read(j, "range_low", s.range_low);

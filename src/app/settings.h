@@ -9,7 +9,8 @@
 namespace dv::app {
 
 struct ViewerSettings {
-  std::string model;                 // model id; "" = the best installed
+  std::string model;                 // model id, or a model file; "" = the best installed
+  std::string variant;               // of the model id; "" = the manifest's default
   std::string colormap = "grey";     // depth display
   bool invert = false;
   float range_low = 0.0f, range_high = 1.0f;  // display range of the normalised depth

@@ -1,14 +1,19 @@
 // depthview: depth maps for photos, from the command line.
 //
-//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--format png,png16,color,pfm,exr,ply,obj,glb,points]
-//             [--colormap NAME] [--threads N] [--precision fp32|int8] [--size N] [--invert] [--edge-aware] [--fov DEG]
-//             [--cut T]
+//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--variant V]
+//             [--format png,png16,color,pfm,exr,ply,obj,glb,points] [--colormap NAME] [--threads N]
+//             [--precision fp32|int8] [--size N] [--mean R,G,B] [--std R,G,B] [--output depth|inverse-depth]
+//             [--invert] [--edge-aware] [--fov DEG] [--cut T]
 //   depthview models
-//   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH]
+//   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH] [--variant V]
+//
+// A model file that models/models.json does not list runs by what the file says (model_file.h);
+// the assumptions made are printed in one line.
 //
 // A batch goes on past photos that fail (each gets one error line); the exit code is 1 when any
 // failed, 2 when nothing could start (no model, bad options).
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -32,7 +37,8 @@ namespace {
 
 struct Options {
   std::vector<std::string> inputs, formats = {"png"};
-  std::string out_dir = ".", model, models_json, eval_manifest;
+  std::string out_dir = ".", model, variant, models_json, eval_manifest;
+  dv::depth::ModelOverrides overrides;  // short_side comes from estimate.size
   dv::depth::EngineOptions engine{2, false};
   dv::depth::EstimateOptions estimate;
   dv::depth::OutputOptions output;
@@ -71,10 +77,28 @@ dv::depth::ModelCatalog catalog(const Options& o) {
                                  {fs::path(manifest).parent_path().string(), DV_MODELS_DIR, DV_SHARED_MODELS_DIR});
 }
 
+std::string size_text(const dv::depth::ModelVariant& v) {
+  std::error_code ec;
+  const double bytes = v.size ? double(v.size) : v.path.empty() ? 0.0 : double(fs::file_size(v.path, ec));
+  char text[32];
+  if (bytes > 0 && !ec) std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
+  else std::snprintf(text, sizeof text, "?");
+  return text;
+}
+
+// Each model, then each of its variants with its size and where it is installed (or how to get it).
 int list_models(const Options& o) {
   const dv::depth::ModelCatalog models = catalog(o);  // named: the loop reads its vector
-  for (const auto& m : models.models())
-    std::printf("%-26s %-30s %s\n", m.id.c_str(), m.name.c_str(), m.path.empty() ? "not installed" : m.path.c_str());
+  for (const auto& m : models.models()) {
+    std::printf("%-26s %s\n", m.id.c_str(), m.name.c_str());
+    for (const auto& v : m.variants) {
+      const std::string where = !v.path.empty()  ? "installed: " + v.path
+                                : v.downloadable ? "not installed (models/fetch " + m.id + " --variant " + v.name + ")"
+                                                 : "not installed (put " + v.files.front() + " into models/)";
+      std::printf("  %-10s %9s  %s%s\n", v.name.c_str(), size_text(v).c_str(), where.c_str(),
+                  v.name == m.default_variant ? "  [default]" : "");
+    }
+  }
   return 0;
 }
 
@@ -85,14 +109,18 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
   const std::string stem = (fs::path(o.out_dir) / fs::path(photo).stem()).string() + "_depth";
   for (const std::string& f : o.formats) dv::depth::write_output(f, stem, img, result.depth, o.output);
   std::printf("[%zu/%zu] %s: depth 1x1x%dx%d, %s, %.0f ms -> %s.{%s}\n", index, total, photo.c_str(),
-              result.model_height, result.model_width, est.info().name.c_str(), result.inference_ms, stem.c_str(),
+              result.model_height, result.model_width, est.info().label().c_str(), result.inference_ms, stem.c_str(),
               CLI::detail::join(o.formats, ",").c_str());
   std::fflush(stdout);
 }
 
 std::unique_ptr<dv::depth::DepthEstimator> load_estimator(const Options& o) {
   try {
-    return std::make_unique<dv::depth::DepthEstimator>(catalog(o).resolve(o.model), o.engine);
+    dv::depth::ModelOverrides overrides = o.overrides;
+    overrides.short_side = o.estimate.size;
+    auto est = std::make_unique<dv::depth::DepthEstimator>(catalog(o).resolve(o.model, o.variant, overrides), o.engine);
+    if (!est->info().assumptions.empty()) std::printf("%s\n", est->info().assumptions.c_str());
+    return est;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "depthview: %s\n", e.what());
     return nullptr;
@@ -147,13 +175,19 @@ int run_eval(const Options& o) {
     delta1 += m.delta1;
   }
   const double n = double(std::max<size_t>(1, entries.size()));
-  std::printf("mean over %zu images (%s): AbsRel %.4f  d1 %.4f\n", entries.size(), est->info().name.c_str(),
+  std::printf("mean over %zu images (%s): AbsRel %.4f  d1 %.4f\n", entries.size(), est->info().label().c_str(),
               abs_rel / n, delta1 / n);
   return 0;
 }
 
+// --mean / --std: three values, R,G,B.
+std::array<float, 3> rgb(const std::vector<float>& v) { return {v.at(0), v.at(1), v.at(2)}; }
+
 void add_model_options(CLI::App& app, Options& o) {
   app.add_option("--model", o.model, "model id from `depthview models`, or a model file (default: the best installed)");
+  app.add_option("--variant", o.variant,
+                 "file of the model: fp32, fp16, quantized, int8, uint8, q4, q4f16, bnb4, as `depthview models` lists "
+                 "(default: the manifest's default, else an installed one)");
   app.add_option("--threads", o.engine.threads, "worker threads")->check(CLI::Range(1, 64));
   app.add_option_function<std::string>(
          "--precision", [&](const std::string& p) { o.engine.int8 = p == "int8"; },
@@ -161,6 +195,23 @@ void add_model_options(CLI::App& app, Options& o) {
       ->check(CLI::IsMember({"fp32", "int8"}));
   app.add_option("--size", o.estimate.size, "short side of the model input for keep-aspect models (e.g. 518)")
       ->check(CLI::Range(14, 4096));
+  app.add_option_function<std::vector<float>>(
+         "--mean", [&](const std::vector<float>& v) { o.overrides.mean = rgb(v); },
+         "per-channel mean subtracted from pixels in [0, 1], e.g. 0.485,0.456,0.406 (default: the manifest's, "
+         "else preprocessor_config.json's, else ImageNet's)")
+      ->delimiter(',')
+      ->expected(3);
+  app.add_option_function<std::vector<float>>(
+         "--std", [&](const std::vector<float>& v) { o.overrides.std = rgb(v); },
+         "per-channel divisor after the mean, e.g. 0.229,0.224,0.225")
+      ->delimiter(',')
+      ->expected(3)
+      ->check(CLI::PositiveNumber);
+  app.add_option_function<std::string>(
+         "--output", [&](const std::string& kind) { o.overrides.output = dv::depth::parse_output_kind(kind); },
+         "what the model predicts: depth (larger = farther) or inverse-depth (larger = nearer; assumed for files "
+         "not in the manifest)")
+      ->check(CLI::IsMember({"depth", "inverse-depth"}));
 }
 
 }  // namespace
@@ -169,7 +220,7 @@ int main(int argc, char** argv) {
   CLI::App app{"depthview: depth maps for photos (bright = near)"};
   Options o;
   app.add_option("photos", o.inputs, "photos or folders of photos");
-  app.add_option("-o,--output", o.out_dir, "output folder (created if missing)");
+  app.add_option("-o,--out-dir", o.out_dir, "output folder (created if missing)");
   add_model_options(app, o);
   app.add_option("--format", o.formats,
                  "outputs: png (8-bit grey), png16 (16-bit grey), color (colour map PNG), pfm, exr (float), "

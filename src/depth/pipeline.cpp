@@ -14,6 +14,12 @@ DepthEstimator::DepthEstimator(const ModelInfo& info, const EngineOptions& engin
   char error[1024] = "";
   model_ = dv_model_load_file(info.path.c_str(), error, sizeof error);
   if (model_ == nullptr) throw std::runtime_error(info.path + ": " + error);
+  try {
+    if (!info_.in_manifest) settle_file_model(info_, graph_input(model_, info_.name));
+  } catch (...) {
+    dv_model_free(model_);
+    throw;
+  }
   if (dv_model_set_threads(model_, engine.threads) != dv_ok ||
       dv_model_set_precision(model_, engine.int8 ? dv_precision_int8 : dv_precision_fp32) != dv_ok ||
       !prepare_fixed_size()) {
@@ -35,10 +41,10 @@ bool DepthEstimator::prepare_fixed_size() {
 
 DepthEstimator::~DepthEstimator() { dv_model_free(model_); }
 
-// The model's input size for this photo: what a static model declares; else the manifest's
-// policy (keep aspect, sides multiple of 14 for DAv2). Some exported "dynamic" graphs only accept
-// square inputs (e.g. the patch count computed as (H/14)²): when the engine rejects the
-// keep-aspect size, the square of the short side is used instead.
+// The model's input size for this photo: what a static model declares; else the manifest's (or
+// the file's, see model_file.h) policy (keep aspect, sides multiple of 14 for DAv2). Some exported "dynamic" graphs
+// only accept square inputs (e.g. the patch count computed as (H/14)²): when the engine rejects the keep-aspect size,
+// the square of the short side is used instead.
 void DepthEstimator::choose_input_size(const Image& photo, int requested, int* width, int* height) {
   dv_shape in = dv_model_input_shape(model_, 0);
   if (in.rank != 4) throw std::runtime_error(info_.name + ": expected a 1x3xHxW input");

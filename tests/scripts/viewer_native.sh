@@ -60,3 +60,33 @@ check("int8 mode: depth close to fp32", state_int8["int8"] and state_int8["has_d
 print("frame times (llvmpipe):", state["frame_stats"])
 sys.exit(1 if fails else 0)
 PY
+
+# A model file the manifest does not list, dropped on the window with a photo: the viewer runs it
+# and says its assumptions in the status line; a variant that is not installed is an error naming it.
+mine=$shots/mine
+mkdir -p "$mine"
+cp "$SHARED/models/fastdepth.onnx" "$mine/my_depth.onnx"
+script="wait-depth; drop $photo $mine/my_depth.onnx; wait-depth; state; open $photo; wait-depth; frames 3; state;
+  model depth-anything-v2-small fp16; frames 3; state; quit"
+timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' "$viewer" --model fastdepth --width 1280 --height 800 --no-vsync \
+  --script "$script" 2>&1 | tee "$shots/log_model_file.txt"
+/usr/bin/python3 - "$shots/log_model_file.txt" <<'PY'
+import json, re, sys
+log = open(sys.argv[1]).read()
+loaded, ran, variant = (json.loads(m) for m in re.findall(r"state (\{.*\})", log))
+note = ("my_depth.onnx: not in the manifest; input 320x320 fixed from the file, mean/std assumed ImageNet "
+        "(--mean/--std to change), output assumed inverse depth (--output to change)")
+fails = []
+def check(name, ok, detail):
+    print(("ok: " if ok else "FAIL: ") + f"{name} ({detail})")
+    if not ok: fails.append(name)
+check("dropped model file chosen, assumptions in the status line", loaded["model"].endswith("/my_depth.onnx")
+      and loaded["model_note"] == note and loaded["status"] == note and loaded["error"] == "", json.dumps(loaded)[:400])
+check("and the photo's depth comes from it", ran["has_depth"] and ran["error"] == "" and ran["model_note"] == note,
+      f"status {ran['status']!r}, error {ran['error']!r}")
+installed = ran["error"] == "" and not variant["error"]
+check("a variant that is not installed: its file and how to get it", variant["variant"] == "fp16" and (
+      "variant 'fp16' of model 'depth-anything-v2-small' (depth_anything_v2_small_fp16.onnx) is not installed: "
+      "run models/fetch depth-anything-v2-small --variant fp16") in variant["error"] or installed, variant["error"])
+sys.exit(1 if fails else 0)
+PY

@@ -264,6 +264,35 @@ open('${forged}', 'wb').write(data)`]);
   }
 }
 
+// A model file the manifest does not list (FastDepth renamed), dropped on the canvas: it becomes
+// the model and the status line says the assumptions made; a variant the site lacks is named with
+// its file.
+async function modelFile(browser, server) {
+  const { context, page } = await open(browser, server.url);
+  await waitReady(page);
+  await dropFile(page, join(shared, 'models/fastdepth.onnx'), 'my_depth.onnx');
+  await waitFor(page, 'the dropped model loaded', () => {
+    const s = depthview.state();
+    return s.model_note !== '' && s.model_loaded && !s.busy;
+  });
+  let s = await state(page);
+  const note = 'my_depth.onnx: not in the manifest; input 320x320 fixed from the file, mean/std assumed ImageNet ' +
+    '(--mean/--std to change), output assumed inverse depth (--output to change)';
+  check('a dropped model file becomes the model, its assumptions in the status line',
+        s.model.endsWith('/my_depth.onnx') && s.model_note === note && s.status === note, `${s.model}: ${s.status}`);
+  await page.setInputFiles('#file', street);
+  await waitDepth(page, 'demo01.jpg');
+  s = await state(page);
+  check('and it runs on a photo', s.has_depth && s.error === '' && s.model_note === note, s.error);
+  await page.evaluate(() => depthview.requestModel('depth-anything-v2-small', 'q4f16'));
+  await waitFor(page, 'the variant refused', () => /not on this site/.test(document.getElementById('status').textContent));
+  const text = await page.evaluate(() => document.getElementById('status').textContent);
+  check('a variant the site lacks: its file named',
+        text === 'Depth Anything V2 Small is not on this site: put depth_anything_v2_small_q4f16.onnx into models/ next to the page', text);
+  check('no page errors with a model file', page.errors.length === 0, page.errors.join(' | '));
+  await context.close();
+}
+
 async function dav2Timing(browser) {
   const seeded = join(root, 'build/models/dav2_small_seeded.onnx');
   const dir = mkdtempSync(join(tmpdir(), 'dv-e2e-models-'));
@@ -295,6 +324,7 @@ try {
   await highDpi(browser, isolated);
   await notIsolated(browser, plain);
   await bigPhotos(browser, isolated);
+  await modelFile(browser, isolated);
   await dav2Timing(browser);
 } catch (e) {
   failures++;

@@ -67,6 +67,11 @@ const char* dv_model_output_name(const dv_model* model, size_t index);
 dv_shape dv_model_input_shape(const dv_model* model, size_t index);
 // Output shape for the current input shapes (rank 0 until every input shape is fixed).
 dv_shape dv_model_output_shape(const dv_model* model, size_t index);
+// What the height and width of input `index` must be multiples of: the patch size of a patch
+// embedding that reads the input (a Conv whose kernel equals its stride, without padding, possibly
+// after elementwise normalisation such as Sub / Div), as in vision transformers (Depth Anything: 14);
+// 1 when the graph has none. 0 for a NULL model or an index out of range.
+int64_t dv_model_input_multiple(const dv_model* model, size_t index);
 
 // Worker threads for the next runs (1 = the calling thread only). Default: 1.
 dv_status dv_model_set_threads(dv_model* model, size_t threads);
