@@ -50,11 +50,15 @@ std::string shape_str(const dv_shape& s) {
 }
 
 // Peak memory in MiB: the wasm heap (it only grows, so its size is the high-water mark), or the
-// process's maximum resident set natively.
+// process's maximum resident set natively: Linux's VmHWM, which starts afresh at exec, where
+// getrusage's ru_maxrss keeps the parent's (a dv_run started by node would report node's size).
 double peak_memory_mib() {
 #ifdef __EMSCRIPTEN__
   return double(emscripten_get_heap_size()) / (1024.0 * 1024.0);
 #else
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:  12345 kB"
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return double(usage.ru_maxrss) / 1024.0;
@@ -139,6 +143,7 @@ void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, co
   check(dv_model_set_input_shape(m, 0, &in_shape), "input shape");
   const double prepare_ms =
       load_ms + std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const double prepared_memory_mib = peak_memory_mib();  // before any run: what loading alone costs
   std::vector<dv_shape> out_shapes;
   size_t out_count = 0;
   for (size_t i = 0; i < dv_model_output_count(m); ++i) {
@@ -162,10 +167,10 @@ void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, co
   const auto [lo, hi] = std::minmax_element(output.begin(), output.end());
   std::printf(
       "model=%s precision=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
-      "output_range=[%g, %g] peak_memory_mib=%.0f\n",
+      "output_range=[%g, %g] load_memory_mib=%.0f peak_memory_mib=%.0f\n",
       o.model.c_str(), o.int8 ? "int8" : "fp32", shape_str(in_shape).c_str(), shapes_str(out_shapes).c_str(), o.threads,
       prepare_ms, times[times.size() / 2], times.front(), times.size(), output.empty() ? 0.0 : double(*lo),
-      output.empty() ? 0.0 : double(*hi), peak_memory_mib());
+      output.empty() ? 0.0 : double(*hi), prepared_memory_mib, peak_memory_mib());
   if (o.profile) std::printf("profile of the last run (operator, ms, share):\n%s", dv_model_profile(m));
   if (!o.input_out.empty()) write_raw(o.input_out + suffix, input);
   if (!o.output_out.empty()) write_raw(o.output_out + suffix, output);
