@@ -31,13 +31,22 @@ size_t element_count(const Shape& s) {
 
 bool is_8bit(DType t) { return t == DType::I8 || t == DType::U8; }
 
-Int8Weights make_int8_weights(size_t rows, size_t cols, const std::vector<int32_t>& codes,
-                              const std::vector<float>& row_scale) {
+namespace {
+
+Int8Weights sized_int8_weights(size_t rows, size_t cols) {
   Int8Weights w;
   w.rows = rows;
   w.cols = cols;
   w.data.resize(rows * cols);
   w.scale.assign(rows + Int8Weights::kScalePadding, 1.0f);
+  return w;
+}
+
+}  // namespace
+
+Int8Weights make_int8_weights(size_t rows, size_t cols, const std::vector<int32_t>& codes,
+                              const std::vector<float>& row_scale) {
+  Int8Weights w = sized_int8_weights(rows, cols);
   for (size_t r = 0; r < rows; ++r) {
     const int32_t* row = codes.data() + r * cols;
     int32_t lo = 0, hi = 0;
@@ -56,11 +65,7 @@ Int8Weights make_int8_weights(size_t rows, size_t cols, const std::vector<int32_
 }
 
 Int8Weights quantize_rows(size_t rows, size_t cols, const std::vector<float>& matrix) {
-  Int8Weights w;
-  w.rows = rows;
-  w.cols = cols;
-  w.data.resize(rows * cols);
-  w.scale.assign(rows + Int8Weights::kScalePadding, 1.0f);
+  Int8Weights w = sized_int8_weights(rows, cols);
   for (size_t r = 0; r < rows; ++r) {
     const float* row = matrix.data() + r * cols;
     float max_abs = 0.0f;
