@@ -1,12 +1,17 @@
 // depthview page: loads the viewer's WebAssembly build and gives it models and photos.
-// Everything runs here: photos never leave the device; the only requests are for this site's own
-// files (the page, the wasm build, models/). Models are kept in Cache Storage, so a second visit
-// works offline.
+// Everything runs here: photos never leave the device. Requests go to this site's own files (the
+// page, the wasm build, models/) and, only when the site lacks the chosen model, to the model hub
+// for that one file (GETs without credentials or referrer: web/model_download.js). Models are kept
+// in Cache Storage (web/model_store.js), so a second visit works offline.
 import { wasmFlavour } from './wasm-flavour.js';
+import { downloadModel, DownloadCanceled, modelSource, NetworkCut, unreachableHelp, webVariant } from './model_download.js';
+import { mb, storedModel, storedText, storeModel, storeText } from './model_store.js';
+import { refreshStored, showDownload, wireStored } from './download_ui.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
-const MODEL_CACHE = 'depthview-models-v1';
+// ?models=URL: another model hub (a mirror, a test server), over the manifest's download_base.
+const hubParam = new URLSearchParams(location.search).get('models') || null;
 
 // Hooks the wasm module calls (src/app/platform.cpp), and the state tests read.
 globalThis.depthview = {
@@ -24,6 +29,7 @@ globalThis.depthview = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   },
+  lastDownload: null,  // { url, resumedFrom, resumes, bytesFetched, total, restarted, persisted, ms }
   requestModel(id, variant) {
     installModel(id, variant).then((name) => {
       status(`${name} ready.`);
@@ -63,11 +69,20 @@ async function openFile(file) {
   $('overlay').classList.add('hidden');
 }
 
+// The download in progress (one at a time: a new one cancels it; what arrived is kept).
+let active = null;
+function startDownload(label) {
+  active?.abort();
+  const controller = new AbortController();
+  active = controller;
+  const bar = showDownload(label, () => controller.abort());
+  return { signal: controller.signal, bar, end: () => { if (active === controller) active = null; } };
+}
+
 // A site file, from Cache Storage when it is there; else downloaded (streamed, with progress) and
 // cached. Returns null when neither has it.
 async function cachedBytes(url, label) {
-  const cache = globalThis.caches ? await caches.open(MODEL_CACHE) : null;
-  const hit = cache && await cache.match(url);
+  const hit = await storedModel(url);
   if (hit) return new Uint8Array(await hit.arrayBuffer());
   let response;
   try { response = await fetch(url); } catch { return null; }
@@ -76,20 +91,24 @@ async function cachedBytes(url, label) {
   const reader = response.body.getReader();
   const chunks = [];
   let received = 0;
-  $('progress').hidden = false;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.length;
-    $('progress').value = total ? received / total : 0;
-    status(`Downloading ${label}: ${(received / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB`);
-  }
-  $('progress').hidden = true;
+  const started = performance.now();
+  const { signal, bar, end } = startDownload(label);
+  signal.onabort = () => reader.cancel();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      bar.update({ done: received, total, rate: (received * 1000) / Math.max(1, performance.now() - started) });
+    }
+  } finally { end(); }
+  if (signal.aborted) { bar.fail(`${label}: download canceled`); throw new DownloadCanceled(`${label}: download canceled`); }
+  bar.done();
   const bytes = new Uint8Array(received);
   let at = 0;
   for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  if (cache) await cache.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } }));
+  await storeModel(url, bytes, '', label).catch((e) => console.warn(`not kept: ${e.message}`));
   return bytes;
 }
 
@@ -97,16 +116,15 @@ let manifest = null;
 
 // The manifest: fresh from the site when reachable, else the cached copy.
 async function loadManifest() {
-  const cache = globalThis.caches ? await caches.open(MODEL_CACHE) : null;
   try {
     const response = await fetch('models/models.json', { cache: 'no-cache' });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const text = await response.text();
-    if (cache) await cache.put('models/models.json', new Response(text));
+    await storeText('models/models.json', text);
     return JSON.parse(text);
   } catch (e) {
-    const hit = cache && await cache.match('models/models.json');
-    if (hit) return JSON.parse(await hit.text());
+    const text = await storedText('models/models.json');
+    if (text) return JSON.parse(text);
     throw new Error(`cannot load models/models.json (${e.message})`);
   }
 }
@@ -126,36 +144,81 @@ function variantFiles(model, variant) {
   }));
 }
 
+const modelLabel = (model, variant) => (Object.keys(model.variants || {}).length > 1 ? `${model.name} (${variant})` : model.name);
+
+// Stores the model's file in the module's file system and tells the viewer.
+function install(name, bytes) {
+  Module.FS.writeFile(`/models/${name}`, bytes);
+  Module._dv_app_models_changed();
+}
+
+// Downloads a variant from the hub (progress in the bar, Cancel keeps what arrived).
+async function fromHub(model, source, tried) {
+  const label = modelLabel(model, source.variant);
+  const sized = `${label}${source.size ? `, ${mb(source.size)} MB` : ''}`;
+  const { signal, bar, end } = startDownload(sized);
+  const record = {};
+  globalThis.depthview.lastDownload = record;
+  try {
+    const bytes = await downloadModel(source, { label, signal, record, onProgress: (p) => bar.update(p) });
+    bar.done();
+    return { bytes, label };
+  } catch (e) {
+    let message = e.message;
+    if (e instanceof DownloadCanceled) {
+      message = `${label}: download canceled; ${mb(record.kept || 0)} MB kept, it continues from there when chosen again or on reload`;
+    } else if (e instanceof NetworkCut) {
+      message = `${model.name} is not on this site (${tried.join(', ')}) and cannot be downloaded: ${e.message}. To use it, ${unreachableHelp(model, source)}`;
+    }
+    bar.fail(message);
+    throw new Error(message);
+  } finally {
+    end();
+    refreshStored();
+  }
+}
+
 // Stores a variant of one model of the manifest in the module's file system ("" or undefined:
-// the default variant, else another one the site has); returns its display name.
-async function installModel(id, variant) {
+// the default variant, else another one the site has); when neither the site nor this browser has
+// it and `download` is set, downloads the variant (or the web default) from the hub. Returns its
+// display name.
+async function installModel(id, variant, { download = true } = {}) {
   const model = manifest.models.find((m) => m.id === id);
   if (!model) throw new Error(`unknown model ${id}`);
   const tried = [];
   for (const v of variantFiles(model, variant)) {
-    const label = Object.keys(model.variants || {}).length > 1 ? `${model.name} (${v.name})` : model.name;
+    const label = modelLabel(model, v.name);
     for (const name of v.files) {
       tried.push(name);
       const bytes = await cachedBytes(`models/${name}`, label);
       if (!bytes) continue;
-      Module.FS.writeFile(`/models/${name}`, bytes);
-      Module._dv_app_models_changed();
+      install(name, bytes);
       return label;
     }
   }
-  throw new Error(`${model.name} is not on this site: put ${tried.length > 1 ? 'one of ' : ''}${tried.join(', ')} into models/ next to the page`);
+  const source = download ? modelSource(manifest, model, variant, hubParam) : null;
+  if (!source) throw new Error(`${model.name} is not on this site: put ${tried.length > 1 ? 'one of ' : ''}${tried.join(', ')} into models/ next to the page`);
+  const { bytes, label } = await fromHub(model, source, tried);
+  install(source.file, bytes);
+  return label;
 }
 
-// The best model the site (or the cache) has, in the manifest's order of preference.
+// The best model the site (or the cache) has, in the manifest's order of preference; when it has
+// none, the first one with a download, from the hub.
 async function loadBestModel() {
   manifest = await loadManifest();
   Module.FS.mkdirTree('/models');
   Module.FS.writeFile('/models/models.json', JSON.stringify(manifest));
   Module._dv_app_models_changed();
   for (const id of manifest.preference) {
-    try { return await installModel(id); } catch { /* try the next one */ }
+    try { return await installModel(id, undefined, { download: false }); } catch { /* try the next one */ }
   }
-  throw new Error('no model on this site: put an .onnx file named in models/models.json into models/ next to the page');
+  const id = manifest.preference.find((i) => {
+    const m = manifest.models.find((x) => x.id === i);
+    return m && modelSource(manifest, m, webVariant(m), hubParam);
+  });
+  if (!id) throw new Error('no model on this site: put an .onnx file named in models/models.json into models/ next to the page');
+  return installModel(id);
 }
 
 function wireInputs() {
@@ -209,6 +272,7 @@ async function start() {
     onRuntimeInitialized() {
       globalThis.depthview.readyMs = performance.now();
       wireInputs();
+      wireStored();
       status('Loading the model…');
       loadBestModel().then((name) => status(`${name} ready. Open a photo.`), (e) => status(`No model: ${e.message}`));
     },

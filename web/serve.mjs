@@ -1,11 +1,14 @@
 // depthview dev server: static files on 127.0.0.1 with the headers threads need.
-//   node web/serve.mjs [--root DIR] [--port N] [--no-isolation] [--models DIR]...
+//   node web/serve.mjs [--root DIR] [--port N] [--no-isolation] [--coep credentialless]
+//                      [--models DIR]... [--hub URL]
 // /models/NAME is looked up in each --models folder in turn (after DIR/models), so the page can
-// find the project's manifest and models in ../shared/models without copying them.
+// find the project's manifest and models in ../shared/models without copying them. --hub: the
+// manifest is served with download_base set to URL (a mirror or a test hub for the page's downloads).
 // COOP same-origin + COEP require-corp make the page cross-origin isolated, which is what gives
-// it SharedArrayBuffer (wasm threads). --no-isolation serves without them (to test the fallback).
+// it SharedArrayBuffer (wasm threads). --no-isolation serves without them (to test the fallback);
+// --coep credentialless sends that COEP instead (isolated too; tests the page under both).
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -13,6 +16,8 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const root = resolve(opt('--root', '.'));
 const port = Number(opt('--port', process.env.PORT || 8080));
 const isolate = !args.includes('--no-isolation');
+const coep = opt('--coep', 'require-corp');
+const hub = opt('--hub', null);
 const modelDirs = args.flatMap((a, i) => (a === '--models' ? [resolve(args[i + 1])] : []));
 
 const types = {
@@ -45,7 +50,7 @@ const server = createServer((req, res) => {
   const headers = { 'Cache-Control': 'no-cache', 'Cross-Origin-Resource-Policy': 'same-origin' };
   if (isolate) {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-    headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    headers['Cross-Origin-Embedder-Policy'] = coep;
   }
   const file = resolvePath(req.url);
   let size = -1;
@@ -55,8 +60,12 @@ const server = createServer((req, res) => {
     res.end('not found\n');
     return;
   }
+  // With --hub, the manifest as the page should see it: download_base set to the hub.
+  const body = hub && file.endsWith(`${sep}models.json`) ?
+    Buffer.from(JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), download_base: hub })) : null;
   res.writeHead(200, { ...headers, 'Content-Type': types[extname(file)] || 'application/octet-stream',
-                       'Content-Length': size });
+                       'Content-Length': body ? body.length : size });
+  if (body) { res.end(req.method === 'HEAD' ? undefined : body); return; }
   if (req.method === 'HEAD') { res.end(); return; }
   createReadStream(file).pipe(res);
 });
