@@ -126,10 +126,10 @@ async function receive(response, part, label, signal, progress) {
   await flush();
 }
 
+// Refuses at once what the site's quota cannot hold (rather than after most of the download).
 async function ensureRoom(total, offset, label) {
   const { usage, quota } = (await globalThis.navigator?.storage?.estimate?.().catch(() => null)) || {};
-  // The pieces and then the finished model are both kept for a moment: twice what is left to fetch.
-  if (quota && quota - usage < 2 * total - offset) throw new QuotaError(await quotaMessage(label, 2 * total - offset));
+  if (quota && quota - usage < total - offset) throw new QuotaError(await quotaMessage(label, total - offset));
 }
 
 // One request and its body into `part`. Throws NetworkCut when the link fails (what arrived is
@@ -194,12 +194,10 @@ async function fetchAndKeep(source, part, { label, signal, onProgress, record, s
                     'what arrived is kept: choose the model again or reload to continue');
   }
   const bytes = await part.bytes();
-  try {
-    await verify(bytes, source, part.meta.total, label);
-    await storeModel(`models/${source.file}`, bytes, source.url, label);
-  } finally {
-    await part.discard();
-  }
+  // The pieces go before the model is stored: storage never holds the file twice.
+  await part.discard();
+  await verify(bytes, source, part.meta.total, label);
+  await storeModel(`models/${source.file}`, bytes, source.url, label);
   record.ms = performance.now() - started;
   return bytes;
 }

@@ -17,19 +17,25 @@ export async function launchChromium() {
   });
 }
 
-async function freePort() {
+// Ends a child process and resolves once it has exited (so its port is free again).
+export function stopProcess(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => { proc.once('exit', resolve); proc.kill(); });
+}
+
+export async function freePort() {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
   });
 }
 
-// Starts web/serve.mjs; resolves with { url, stop } once it listens.
-export async function startServer(root, serveArgs = []) {
-  const port = await freePort();
+// Starts web/serve.mjs (on `port`, else a free one); resolves with { url, origin, port, stop } once it listens.
+export async function startServer(root, serveArgs = [], port = 0) {
+  port ||= await freePort();
   const proc = spawn('node', [join(root, 'web', 'serve.mjs'), '--port', String(port), ...serveArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     proc.stdout.on('data', (d) => { if (String(d).includes('open http')) resolve(); });
     proc.on('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}/`, origin: `http://127.0.0.1:${port}`, stop: () => proc.kill() };
+  return { url: `http://127.0.0.1:${port}/`, origin: `http://127.0.0.1:${port}`, port, stop: () => stopProcess(proc) };
 }

@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { launchChromium, startServer } from './browser.mjs';
+import { freePort, launchChromium, startServer } from './browser.mjs';
+import { check, open, result, state, waitDepth, waitFor, waitReady } from './helpers.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared');
@@ -17,60 +18,10 @@ mkdirSync(shots, { recursive: true });
 const street = join(shared, 'photos/da2/demo01.jpg');
 const other = join(shared, 'photos/da2/demo02.jpg');
 
-let failures = 0;
-const check = (name, ok, detail = '') => {
-  console.log(`${ok ? 'ok' : 'FAIL'}: ${name}${detail ? ` (${detail})` : ''}`);
-  if (!ok) failures++;
-};
-const state = (page) => page.evaluate(() => depthview.state());
-// Waits for a condition in the page; on timeout the error says what the page showed and its state.
-async function waitFor(page, what, fn, arg) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: 120000 });
-  } catch (e) {
-    const shown = await page.evaluate(() => [document.getElementById('status')?.textContent,
-                                             globalThis.Module?._dv_app_state ? JSON.stringify(depthview.state()) : 'no module']);
-    throw new Error(`${what}: ${e.message.split('\n')[0]}; status "${shown[0]}", state ${shown[1]}`);
-  }
-}
-// The page says the model is ready; the viewer has loaded it (so timings measure photos, not models).
-// A preload that never finished (state busy, stage idle: the job's worker thread was constructed
-// before the mutex and condition variable it waits on) was fixed in src/app/depth_job.h; 0 of 45
-// loads hung afterwards (tests/web/reload_stress.mjs). Should a load still hang, the page is
-// reloaded once, as a user would, and the test says so with the worker's state; a second hang fails.
-const readyNow = () => /ready/.test(document.getElementById('status').textContent) && depthview.state().model_loaded && !depthview.state().busy;
-async function waitReady(page) {
-  try {
-    await waitFor(page, 'model ready', readyNow);
-  } catch (e) {
-    console.log(`note: ${e.message}; reloading the page once`);
-    await page.reload();
-    await waitFor(page, 'model ready after a reload', readyNow);
-  }
-}
 // Where the time from photo to first relief frame went (worker: decode, model, pre- and post-processing;
 // main thread: mesh and texture upload; the rest is queueing and drawing).
 const breakdown = (s) => `decode ${s.decode_ms.toFixed(0)}, model ${s.model_ms.toFixed(0)}, pre+post ${(s.depth_ms - s.decode_ms - s.model_ms).toFixed(0)}, ` +
   `upload ${s.upload_ms.toFixed(0)}, other ${(s.open_to_relief_ms - s.depth_ms - s.upload_ms).toFixed(0)} ms`;
-const waitDepth = (page, name) => waitFor(page, `depth of ${name}`, (n) => {
-  const s = depthview.state();
-  return s.has_depth && s.depth_frames > 1 && s.photo.name.endsWith(n);
-}, name);
-
-// Opens the page in a fresh context and records every request and page error.
-async function open(browser, url, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  page.requests = [];
-  page.errors = [];
-  page.on('request', (r) => page.requests.push(r.url()));
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  // Console errors, except failed loads: 404s of models a site does not have, and the requests
-  // the offline test blocks on purpose.
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.errors.push(m.text()); });
-  await page.goto(url);
-  return { context, page };
-}
 
 // Drags on the canvas one step per rendered frame (ImGui sees every move).
 async function drag(page, from, to, steps = 10) {
@@ -265,10 +216,11 @@ open('${forged}', 'wb').write(data)`]);
 }
 
 // A model file the manifest does not list (FastDepth renamed), dropped on the canvas: it becomes
-// the model and the status line says the assumptions made; a variant the site lacks is named with
-// its file.
+// the model and the status line says the assumptions made; a variant the site lacks, with the hub
+// unreachable (?models= a port nothing listens on), is named with its file and what to do.
 async function modelFile(browser, server) {
-  const { context, page } = await open(browser, server.url);
+  const deadHub = `127.0.0.1:${await freePort()}`;
+  const { context, page } = await open(browser, `${server.url}?models=http://${deadHub}`);
   await waitReady(page);
   await dropFile(page, join(shared, 'models/fastdepth.onnx'), 'my_depth.onnx');
   await waitFor(page, 'the dropped model loaded', () => {
@@ -287,8 +239,9 @@ async function modelFile(browser, server) {
   await page.evaluate(() => depthview.requestModel('depth-anything-v2-small', 'q4f16'));
   await waitFor(page, 'the variant refused', () => /not on this site/.test(document.getElementById('status').textContent));
   const text = await page.evaluate(() => document.getElementById('status').textContent);
-  check('a variant the site lacks: its file named',
-        text === 'Depth Anything V2 Small is not on this site: put depth_anything_v2_small_q4f16.onnx into models/ next to the page', text);
+  check('a variant the site lacks and the hub unreachable: its file named, what to do',
+        text.startsWith(`Depth Anything V2 Small is not on this site (depth_anything_v2_small_q4f16.onnx) and cannot be downloaded: cannot reach ${deadHub} `) &&
+        text.includes('put depth_anything_v2_small_q4f16.onnx into models/ next to the page'), text);
   check('no page errors with a model file', page.errors.length === 0, page.errors.join(' | '));
   await context.close();
 }
@@ -327,12 +280,12 @@ try {
   await modelFile(browser, isolated);
   await dav2Timing(browser);
 } catch (e) {
-  failures++;
+  result.failures++;
   console.log(`FAIL: ${e.message}`);
 } finally {
   isolated.stop();
   plain.stop();
   await browser.close();
 }
-console.log(`${failures} failure(s); screenshots in ${shots}`);
-process.exit(failures ? 1 : 0);
+console.log(`${result.failures} failure(s); screenshots in ${shots}`);
+process.exit(result.failures ? 1 : 0);
