@@ -103,7 +103,7 @@ async function cachedBytes(url, label) {
       bar.update({ done: received, total, rate: (received * 1000) / Math.max(1, performance.now() - started) });
     }
   } finally { end(); }
-  if (signal.aborted) { bar.fail(`${label}: download canceled`); throw new DownloadCanceled(`${label}: download canceled`); }
+  if (signal.aborted) { bar.fail(`${label}: download canceled`, 'Download canceled'); throw new DownloadCanceled(`${label}: download canceled`); }
   bar.done();
   const bytes = new Uint8Array(received);
   let at = 0;
@@ -165,12 +165,13 @@ async function fromHub(model, source, tried) {
     return { bytes, label };
   } catch (e) {
     let message = e.message;
-    if (e instanceof DownloadCanceled) {
+    const canceled = e instanceof DownloadCanceled;
+    if (canceled) {
       message = `${label}: download canceled; ${mb(record.kept || 0)} MB kept, it continues from there when chosen again or on reload`;
     } else if (e instanceof NetworkCut) {
       message = `${model.name} is not on this site (${tried.join(', ')}) and cannot be downloaded: ${e.message}. To use it, ${unreachableHelp(model, source)}`;
     }
-    bar.fail(message);
+    bar.fail(message, canceled ? 'Download canceled' : 'Download failed');
     throw new Error(message);
   } finally {
     end();

@@ -27,8 +27,9 @@ export function showDownload(label, onCancel) {
     },
     done() { box.hidden = true; },
     // The error stays in the bar (the overlay with the status line may be hidden by then).
-    fail(message) {
+    fail(message, title = 'Download failed') {
       box.classList.add('failed');
+      $('download-label').textContent = title;
       $('download-text').textContent = message;
       $('download-cancel').textContent = 'Close';
       $('download-cancel').onclick = () => { box.hidden = true; };
@@ -46,7 +47,7 @@ export async function refreshStored() {
     const what = m.partial ? `unfinished download, ${mb(m.bytes)} of ${mb(m.total)} MB` :
       `${mb(m.bytes)} MB, ${m.source ? `from ${new URL(m.source).host}` : 'from this site'}`;
     li.append(Object.assign(document.createElement('span'), { textContent: `${m.file} (${what})` }));
-    const remove = Object.assign(document.createElement('button'), { textContent: 'Remove', title: `Remove ${m.file} from this browser` });
+    const remove = Object.assign(document.createElement('button'), { className: 'small', textContent: 'Remove', title: `Remove ${m.file} from this browser` });
     remove.onclick = async () => { await removeStored(m.file); await refreshStored(); };
     li.append(remove);
     return li;

@@ -25,10 +25,14 @@ export async function askPersistence() {
 }
 
 // The one message for a quota refusal: what the download needs and what the browser allows.
+// A refusal while the browser still reports room: the disk itself is full (quotas are a share of
+// the disk's size, not of its free space), or a limit the estimate does not show.
 export async function quotaMessage(label, needed) {
   const { usage = 0, quota = 0 } = (await globalThis.navigator?.storage?.estimate?.().catch(() => null)) || {};
-  return `Not enough storage for ${label}: it needs ${mb(needed)} MB, this browser lets this site keep ` +
-    `${mb(Math.max(0, quota - usage))} MB more (${mb(usage)} of ${mb(quota)} MB used). ` +
+  const left = Math.max(0, quota - usage);
+  const why = left < needed ? `this browser lets this site keep ${mb(left)} MB more (${mb(usage)} of ${mb(quota)} MB used)` :
+    `the browser refused to keep more although it reports ${mb(left)} MB left for this site (${mb(usage)} of ${mb(quota)} MB used): the disk may be full`;
+  return `Not enough storage for ${label}: it needs ${mb(needed)} MB, ${why}. ` +
     'Free disk space or remove downloaded models (Models kept in this browser), then choose the model again.';
 }
 

@@ -22,12 +22,17 @@ free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 fails=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 
-# Starts scripts/serve with hub $1; waits until the page answers; its output in $work/serve.log.
+# Starts scripts/serve with hub $1 (assembling the site takes a while: brotli); waits until the
+# page answers; its output in $work/serve.log.
 serve() {
   port=$(free_port)
   DEPTHVIEW_MODEL_HUB=$1 "$checkout/scripts/serve" --port "$port" > "$work/serve.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" > /dev/null && return 0; sleep 0.2; done
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$port/" > /dev/null && return 0
+    kill -0 "${pids[-1]}" 2> /dev/null || break
+    sleep 0.5
+  done
   echo "FAIL: the page is not served"; cat "$work/serve.log"; exit 1
 }
 

@@ -99,22 +99,23 @@ async function cutAndResume(browser, server) {
 // Cancel keeps what arrived; a reload continues from there; a reload mid-download continues from
 // the pieces stored.
 async function cancelAndReload(browser, server) {
-  await hub.mode({ rate: 8, cut: 0 });
+  await hub.mode({ rate: 4, cut: 0 });
   const logStart = (await hub.log()).length;
   const b = await openPage(browser, server.url);
-  await progressOver(b.page, 'download at 30%', 0.3);
-  await b.page.click('#download-cancel');
+  await progressOver(b.page, 'download at 20%', 0.2);
+  await b.page.click('#download-cancel', { force: true });  // at once: the numbers beside it keep changing
   await waitFor(b.page, 'canceled', () => /download canceled/.test(document.getElementById('status').textContent));
   const canceled = await lastDownload(b.page);
   const k = await kept(b.page);
   const text = await statusText(b.page);
-  check('Cancel stops the download and keeps what arrived', canceled.kept > 0.3 * pin.size && k.partialBytes === canceled.kept && k.models.length === 0 &&
+  check('Cancel stops the download and keeps what arrived', canceled.kept > 0.2 * pin.size && k.partialBytes === canceled.kept && k.models.length === 0 &&
         text === `No model: ${LABEL}: download canceled; ${mbOf(canceled.kept)} MB kept, it continues from there when chosen again or on reload`, text);
   await b.page.click('#stored-summary');
   await b.page.waitForFunction(() => /unfinished download/.test(document.getElementById('stored-list').textContent));
   await shot(b.page, '3_canceled');
   await b.page.reload();
-  await progressOver(b.page, 'resumed past 70%', 0.7);
+  // Reloaded again once more than a stored piece (1 MiB) has arrived since the resume.
+  await waitFor(b.page, 'resumed, 1.5 MiB more', () => depthview.lastDownload?.bytesFetched > 1.5 * 2 ** 20);
   const resumed = await lastDownload(b.page);
   check('after Cancel, a reload continues from the bytes kept', resumed.resumedFrom === canceled.kept, `from ${resumed.resumedFrom}, kept ${canceled.kept}`);
   await b.page.reload();  // mid-download
@@ -123,7 +124,8 @@ async function cancelAndReload(browser, server) {
   const sent = (await hub.log()).slice(logStart).reduce((n, e) => n + e.sent, 0);
   console.log(`cancel + 2 reloads: requests from ${[0, resumed.resumedFrom, last.resumedFrom].join(', ')}; the hub sent ${sent} bytes for a ${pin.size}-byte file ` +
               `(re-fetched: ${sent - pin.size}, what had arrived but was not yet stored as a piece at the reload)`);
-  check('a reload mid-download continues from the pieces stored', last.resumedFrom > resumed.resumedFrom && last.bytesFetched === last.total - last.resumedFrom,
+  check('a reload mid-download continues from the pieces stored', last.resumedFrom > resumed.resumedFrom && last.resumedFrom < pin.size &&
+        last.bytesFetched === last.total - last.resumedFrom,
         JSON.stringify(last));
   check('after the reloads the model is kept, no pieces left', JSON.stringify(await kept(b.page)) === '{"models":["fastdepth.onnx"],"partialBytes":0}');
   noErrors(b.page, 'cancel and reload');
@@ -148,6 +150,9 @@ async function corrupt(browser, server) {
 }
 
 // A site quota smaller than the model (Chromium's DevTools override): the refusal explained once.
+// The override is enforced on writes but not shown by navigator.storage.estimate(), so the page
+// meets it mid-way (cache.put's QuotaExceededError) and says the browser refused although it
+// reports room, with what was left to fetch.
 async function quota(browser, server) {
   const q = await openPage(browser, server.url, {}, async (context, page) => {
     const cdp = await context.newCDPSession(page);
@@ -155,7 +160,8 @@ async function quota(browser, server) {
   });
   await waitFor(q.page, 'the quota refusal', () => /Not enough storage/.test(document.getElementById('status').textContent));
   const text = await statusText(q.page);
-  const expected = new RegExp(`^No model: Not enough storage for ${LABEL.replace(/[()]/g, '\\$&')}: it needs ${mbOf(pin.size)} MB, this browser lets this site keep [\\d.]+ MB more \\([\\d.]+ of 4\\.0 MB used\\)\\. Free disk space or remove downloaded models`);
+  const expected = new RegExp(`^No model: Not enough storage for ${LABEL.replace(/[()]/g, '\\$&')}: it needs [\\d.]+ MB, the browser refused to keep more ` +
+                              'although it reports [\\d.]+ MB left for this site \\([\\d.]+ of [\\d.]+ MB used\\): the disk may be full\\. Free disk space or remove downloaded models');
   check('quota refusal: one message with the space needed and available', expected.test(text), text);
   check('quota refusal: nothing kept', JSON.stringify(await kept(q.page)) === '{"models":[],"partialBytes":0}');
   await shot(q.page, '5_quota');
