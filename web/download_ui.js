@@ -26,8 +26,10 @@ export function showDownload(label, onCancel) {
       $('download-text').textContent = `${mb(done)} / ${total ? mb(total) : '?'} MB · ${rate > 0 ? mb(rate) : '…'} MB/s · ${left} left`;
     },
     done() { box.hidden = true; },
-    // The error stays in the bar (the overlay with the status line may be hidden by then).
+    // The status line says it while the overlay shows; once a photo hid the overlay, the bar
+    // stays with the message (one place either way).
     fail(message, title = 'Download failed') {
+      if (!$('overlay').classList.contains('hidden')) { box.hidden = true; return; }
       box.classList.add('failed');
       $('download-label').textContent = title;
       $('download-text').textContent = message;

@@ -59,7 +59,8 @@ pinnedManifest(join(tmp, 'site-b'), { id: 'fastdepth', variant: 'fp32', file: 'f
 const mbOf = (n) => (n / 1e6).toFixed(1);
 
 // Progress, a cut link resumed with Range, depth on a photo, the kept-models list. Returns the
-// page for the offline reload at the end.
+// browser context (its storage) for the offline visit at the end; the page is closed so that its
+// rendering does not slow the other cases.
 async function cutAndResume(browser, server) {
   await hub.mode({ rate: 8, cut: 0.5, cutTimes: 1, corrupt: 0 });
   const logStart = (await hub.log()).length;
@@ -93,7 +94,8 @@ async function cutAndResume(browser, server) {
   check('"Models kept in this browser" lists it with its size and source', listed.join() === `fastdepth.onnx (${mbOf(pin.size)} MB, from 127.0.0.1:${hub.port})`, listed.join(' | '));
   await shot(a.page, '2_depth_and_kept_list');
   noErrors(a.page, 'cut and resume');
-  return a;
+  await a.page.close();
+  return a.context;
 }
 
 // Cancel keeps what arrived; a reload continues from there; a reload mid-download continues from
@@ -207,24 +209,24 @@ async function isolations(browser) {
 }
 
 // Offline: the hub stopped, the site restarted serving only the page's own files (no manifest,
-// no models): the reload runs depth from what the browser kept, asking the hub for nothing.
-async function offline(a, server) {
+// no models): the page, opened again in the profile of the first download, runs depth from what
+// the browser kept, asking the hub for nothing.
+async function offline(context, server) {
   await hub.stop();
   await server.stop();
   const own = await startServer(root, ['--root', site], server.port);
   try {
-    a.page.requests.length = 0;
-    await a.page.reload();
+    const a = await openPage(browser, server.url, {}, null, context);
     await waitReady(a.page);
     await a.page.setInputFiles('#file', photo);
     await waitDepth(a.page, 'demo01.jpg');
     const toHub = a.page.requests.filter((u) => u.startsWith(hub.origin));
-    check('offline reload (hub stopped, the site serving only the page): depth from the cache, no request to the hub',
+    check('offline visit (hub stopped, the site serving only the page): depth from the cache, no request to the hub',
           (await state(a.page)).has_depth && toHub.length === 0, `${toHub.length} hub requests, ${a.page.requests.length} in all`);
     await shot(a.page, '7_offline');
     const outside = a.page.requests.filter((u) => !u.startsWith(server.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-    check('offline reload: no request leaves the site', outside.length === 0, outside.slice(0, 3).join(', '));
-    noErrors(a.page, 'offline reload');
+    check('offline visit: no request leaves the site', outside.length === 0, outside.slice(0, 3).join(', '));
+    noErrors(a.page, 'offline visit');
   } finally {
     await own.stop();
   }
@@ -245,15 +247,15 @@ try {
   console.log(`Chromium ${browser.version()}; hub ${hub.url}, site ${server.url}`);
   const onSite = await fetch(`${server.url}models/fastdepth.onnx`);
   check('the site itself has no model file', onSite.status === 404, `HTTP ${onSite.status}`);
-  const a = await cutAndResume(browser, server);
+  const profile = await cutAndResume(browser, server);
   await cancelAndReload(browser, server);
   await corrupt(browser, server);
   await quota(browser, server);
   await unreachable(browser, server);
   await isolations(browser);
+  await offline(profile, server);
   const nonGet = pages.flatMap((p) => p.nonGet);
   check('the page made only GET requests (site and hub)', nonGet.length === 0, nonGet.slice(0, 3).join(', '));
-  await offline(a, server);
   hubSaw();
 } catch (e) {
   result.failures++;

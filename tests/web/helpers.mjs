@@ -40,10 +40,11 @@ export const waitDepth = (page, name) => waitFor(page, `depth of ${name}`, (n) =
   return s.has_depth && s.depth_frames > 1 && s.photo.name.endsWith(n);
 }, name);
 
-// Opens the page in a fresh context and records every request (page.requests: URLs; page.nonGet:
-// requests with another method) and page error. before(context, page) runs ahead of navigation.
-export async function open(browser, url, options = {}, before = null) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
+// Opens the page in a fresh context (or a new page in `context`) and records every request
+// (page.requests: URLs; page.nonGet: requests with another method) and page error.
+// before(context, page) runs ahead of navigation.
+export async function open(browser, url, options = {}, before = null, context = null) {
+  context ||= await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
   const page = await context.newPage();
   page.requests = [];
   page.nonGet = [];
