@@ -29,7 +29,9 @@ globalThis.depthview = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   },
-  lastDownload: null,  // { url, resumedFrom, resumes, bytesFetched, total, restarted, persisted, ms }
+  // The last download from the hub: { url, resumedFrom, resumes, bytesFetched, total, restarted,
+  // persisted, kept, startedAt (performance.now()), receivedMs (to the last byte), ms (to stored) }.
+  lastDownload: null,
   requestModel(id, variant) {
     installModel(id, variant).then((name) => {
       status(`${name} ready.`);

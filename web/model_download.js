@@ -162,7 +162,7 @@ export async function downloadModel(source, { label, signal, onProgress = () => 
   const started = performance.now();
   const part = await PartialFile.open(source.file, source.url);
   Object.assign(record, { url: source.url, resumedFrom: part.offset, resumes: [], bytesFetched: 0, total: part.meta.total || 0,
-                          restarted: false, persisted: await askPersistence(), ms: null });
+                          restarted: false, persisted: await askPersistence(), startedAt: started, receivedMs: null, ms: null });
   try {
     return await fetchAndKeep(source, part, { label, signal, onProgress, record, started });
   } finally {
@@ -193,9 +193,11 @@ async function fetchAndKeep(source, part, { label, signal, onProgress, record, s
     throw new Error(`${label}: the download stopped at ${mb(part.offset)} of ${mb(part.meta.total)} MB (${cut?.message || 'incomplete'}); ` +
                     'what arrived is kept: choose the model again or reload to continue');
   }
-  const bytes = await part.bytes();
-  // The pieces go before the model is stored: storage never holds the file twice.
-  await part.discard();
+  record.receivedMs = performance.now() - started;
+  // The pieces go before the model is stored (storage never holds the file twice), and also
+  // when one of them is missing (else every later try would meet it again).
+  let bytes;
+  try { bytes = await part.bytes(); } finally { await part.discard(); }
   await verify(bytes, source, part.meta.total, label);
   await storeModel(`models/${source.file}`, bytes, source.url, label);
   record.ms = performance.now() - started;

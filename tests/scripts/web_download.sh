@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The page downloading its model from a stand-in hub (tests/web/download_e2e.mjs) in headless
 # Debian Chromium: progress, resume after a cut / Cancel / reload, wrong bytes, quota, unreachable
-# hub, COEP variants, offline reload from the cache, what the hub saw. Screenshots:
-# build/web-shots/download_*.png.
+# hub, COEP variants, offline visit from the cache, what the hub saw. Screenshots:
+# build/web-shots/download/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 if [ ! -f "$ROOT/../shared/photos/da2/demo01.jpg" ] || [ ! -f "$ROOT/../shared/models/fastdepth.onnx" ]; then

@@ -8,7 +8,7 @@
 // hub seeing only GETs of model files, without body, cookie or referrer.
 //   node tests/web/download_e2e.mjs   (after scripts/site; needs ../shared)
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,10 +19,10 @@ import { check, open, result, state, waitDepth, waitFor, waitReady } from './hel
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared');
 const site = join(root, 'build/site');
-const shots = join(root, 'build/web-shots');
+const shots = join(root, 'build/web-shots/download');
+rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
-for (const f of readdirSync(shots)) if (f.startsWith('download_')) rmSync(join(shots, f));
-const shot = (page, name) => page.screenshot({ path: join(shots, `download_${name}.png`) });
+const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) });
 const model = join(shared, 'models/fastdepth.onnx');
 const photo = join(shared, 'photos/da2/demo01.jpg');
 const LABEL = 'FastDepth (test model)';
@@ -266,5 +266,5 @@ try {
   await browser.close();
   rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`${result.failures} failure(s); screenshots in ${shots}/download_*.png`);
+console.log(`${result.failures} failure(s); screenshots in ${shots}`);
 process.exit(result.failures ? 1 : 0);
