@@ -160,9 +160,11 @@ async function attempt(source, part, signal, label, record, meter, onProgress) {
 // (where it resumed, the bytes fetched, the time) goes to `record`.
 export async function downloadModel(source, { label, signal, onProgress = () => {}, record = {} }) {
   const started = performance.now();
+  // Not awaited: Firefox asks the user, and the download need not wait for the answer.
+  askPersistence().then((granted) => { record.persisted = granted; });
   const part = await PartialFile.open(source.file, source.url);
   Object.assign(record, { url: source.url, resumedFrom: part.offset, resumes: [], bytesFetched: 0, total: part.meta.total || 0,
-                          restarted: false, persisted: await askPersistence(), startedAt: started, receivedMs: null, ms: null });
+                          restarted: false, persisted: null, startedAt: started, receivedMs: null, ms: null });
   try {
     return await fetchAndKeep(source, part, { label, signal, onProgress, record, started });
   } finally {

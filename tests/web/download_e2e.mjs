@@ -78,8 +78,10 @@ async function cutAndResume(browser, server) {
   const d = await lastDownload(a.page);
   const log = (await hub.log()).slice(logStart);
   const refetched = d.bytesFetched - (d.total - d.resumedFrom);
-  console.log(`cut: the hub cut its first response after ${log[0]?.sent} bytes; the page had ${d.resumes[0]} and resumed with ` +
-              `"${log[1]?.range}" (HTTP ${log[1]?.status}); bytes re-fetched: ${refetched}; ${d.bytesFetched} of ${d.total} fetched in ${d.ms.toFixed(0)} ms`);
+  const sent = log.reduce((n, e) => n + e.sent, 0);
+  console.log(`cut: the hub cut its first response after ${log[0]?.sent} bytes; the page had received ${d.resumes[0]} and resumed with ` +
+              `"${log[1]?.range}" (HTTP ${log[1]?.status}); bytes re-fetched: ${refetched} by the page (${d.bytesFetched} received for ${d.total}), ` +
+              `${sent - pin.size} by the hub (lost in the cut connection); ${d.ms.toFixed(0)} ms`);
   check('a cut download resumes where it stopped (Range, 206), nothing re-fetched',
         d.resumes.length === 1 && d.resumes[0] > 0 && log.length === 2 && log[0].cut && log[1].range === `bytes=${d.resumes[0]}-` &&
         log[1].status === 206 && refetched === 0 && d.total === pin.size, JSON.stringify(d));
