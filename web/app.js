@@ -216,7 +216,11 @@ async function loadBestModel() {
   Module.FS.writeFile('/models/models.json', JSON.stringify(manifest));
   Module._dv_app_models_changed();
   for (const id of manifest.preference) {
-    try { return await installModel(id, undefined, { download: false }); } catch { /* try the next one */ }
+    try {
+      return await installModel(id, undefined, { download: false });
+    } catch (e) {
+      if (e instanceof DownloadCanceled) throw e;  // Cancel stops; else try the next one
+    }
   }
   const id = manifest.preference.find((i) => {
     const m = manifest.models.find((x) => x.id === i);

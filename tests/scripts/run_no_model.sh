@@ -20,7 +20,11 @@ for f in simd relaxed single; do mkdir -p "$checkout/build/web-$f/src"; cp "$ROO
 [ ! -e "$work/shared" ] || { echo "FAIL: $work/shared exists"; exit 1; }
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 fails=0
-check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
+check() { local name=$1; shift; if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; fails=$((fails + 1)); fi; }
+one_message() { [ "$(grep -c "depthview: no model" "$work/serve.log")" = 1 ]; }
+says() { grep -qF -- "$1" "$work/serve.log"; }
+page_served() { curl -sf "http://127.0.0.1:$port/" | grep -q "<title>depthview"; }
+manifest_has() { curl -sf "http://127.0.0.1:$port/models/models.json" | grep -qF -- "$1"; }
 
 # Starts scripts/serve with hub $1 (assembling the site takes a while: brotli); waits until the
 # page answers; its output in $work/serve.log.
@@ -39,13 +43,12 @@ serve() {
 dead=$(free_port)
 serve "http://127.0.0.1:$dead"
 cat "$work/serve.log"
-message=$(grep 'depthview: no model' "$work/serve.log" || true)
-check "no hub: one message" '[ "$(grep -c "depthview: no model" "$work/serve.log")" = 1 ]'
-check "it says the hub cannot be reached" 'grep -qF "cannot be downloaded from 127.0.0.1:$dead (connection refused)" <<< "$message"'
-check "it says exactly what to do" 'grep -qF "To get Depth Anything V2 Small (fp16, 49.6 MB): put depth_anything_v2_small_fp16.onnx into $checkout/models/ (on a machine with network: models/fetch depth-anything-v2-small --variant fp16" <<< "$message"'
-check "the page is still served" 'curl -sf "http://127.0.0.1:$port/" | grep -q "<title>depthview"'
+check "no hub: one message" one_message
+check "it says the hub cannot be reached" says "cannot be downloaded from 127.0.0.1:$dead (connection refused)"
+check "it says exactly what to do" says "To get Depth Anything V2 Small (fp16, 49.6 MB): put depth_anything_v2_small_fp16.onnx into $checkout/models/ (on a machine with network: models/fetch depth-anything-v2-small --variant fp16"
+check "the page is still served" page_served
 check "and its manifest, with the hub as download_base (the page says the same when it cannot reach it)" \
-  'curl -sf "http://127.0.0.1:$port/models/models.json" | grep -qF "\"download_base\":\"http://127.0.0.1:$dead\""'
+  manifest_has "\"download_base\":\"http://127.0.0.1:$dead\""
 kill "${pids[-1]}"
 
 # A hub that answers: the page downloads the default model on first use.
@@ -57,6 +60,6 @@ for _ in $(seq 50); do grep -q listening "$work/hub.log" && break; sleep 0.1; do
 serve "http://127.0.0.1:$hub_port"
 cat "$work/serve.log"
 check "hub reachable: the page downloads the default model on first use" \
-  'grep -qF "depthview: no model in $checkout/models; the page downloads Depth Anything V2 Small (fp16, 49.6 MB) from 127.0.0.1:$hub_port on first use" "$work/serve.log"'
-check "the page is served" 'curl -sf "http://127.0.0.1:$port/" | grep -q "<title>depthview"'
+  says "depthview: no model in $checkout/models; the page downloads Depth Anything V2 Small (fp16, 49.6 MB) from 127.0.0.1:$hub_port on first use"
+check "the page is served" page_served
 [ "$fails" = 0 ]
