@@ -477,6 +477,30 @@ def _cast_node(src, dst, name, to):
     return helper.make_node("Cast", [src], [dst], name, to=to)
 
 
+def _cast_blocked_edges(g, nodes, n, role, typed):
+    """float16.py's casts around an op kept in fp32: each fp16 input is read through a Cast to
+    fp32 (role "input"); each fp32 output is written under a new name and Cast back to fp16 (role
+    "output"), so the value keeps its name and becomes fp16."""
+    by_name = {}
+    for vi in typed:
+        by_name.setdefault(vi.name, vi)
+    edges = n.input if role == "input" else n.output
+    seen_type = FLOAT16 if role == "input" else FLOAT
+    for i, name in enumerate(edges):
+        vi = by_name.get(name)
+        if vi is None or vi.type.tensor_type.elem_type != seen_type:
+            continue
+        cast_value = f"{n.name}_{role}_cast_{i}"
+        cast_name = f"{n.name}_{role}_cast{i}"
+        g.value_info.append(_retyped_value_info(vi, cast_value, FLOAT))
+        if role == "input":
+            nodes.append(_cast_node(name, cast_value, cast_name, FLOAT))
+        else:
+            vi.type.tensor_type.elem_type = FLOAT16
+            nodes.append(_cast_node(cast_value, name, cast_name, FLOAT16))
+        edges[i] = cast_value
+
+
 def convert_float_to_float16(model, keep_io_types=True, op_block_list=FP16_OP_BLOCK_LIST):
     """float16.py's convert_float_to_float16 (top-level graph) followed by a topological sort."""
     no_subgraphs(model, "convert_float_to_float16")
@@ -517,26 +541,8 @@ def convert_float_to_float16(model, keep_io_types=True, op_block_list=FP16_OP_BL
             vi.type.tensor_type.elem_type = FLOAT16
     # blocked ops: Cast to fp32 before each fp16 input, Cast back to fp16 after each fp32 output
     for n in blocked:
-        typed_inputs = {}
-        for vi in list(g.value_info) + list(g.input):
-            typed_inputs.setdefault(vi.name, vi)
-        for i, name in enumerate(n.input):
-            vi = typed_inputs.get(name)
-            if vi is not None and vi.type.tensor_type.elem_type == FLOAT16:
-                g.value_info.append(_retyped_value_info(vi, f"{n.name}_input_cast_{i}", FLOAT))
-                nodes.append(_cast_node(name, f"{n.name}_input_cast_{i}", f"{n.name}_input_cast{i}", FLOAT))
-                n.input[i] = f"{n.name}_input_cast_{i}"
-        typed_outputs = {}
-        for vi in list(g.value_info) + list(g.output):
-            typed_outputs.setdefault(vi.name, vi)
-        for i, name in enumerate(n.output):
-            vi = typed_outputs.get(name)
-            if vi is not None and vi.type.tensor_type.elem_type == FLOAT:
-                retyped = _retyped_value_info(vi, f"{n.name}_output_cast_{i}", FLOAT)
-                vi.type.tensor_type.elem_type = FLOAT16
-                g.value_info.append(retyped)
-                nodes.append(_cast_node(f"{n.name}_output_cast_{i}", name, f"{n.name}_output_cast{i}", FLOAT16))
-                n.output[i] = f"{n.name}_output_cast_{i}"
+        _cast_blocked_edges(g, nodes, n, "input", list(g.value_info) + list(g.input))
+        _cast_blocked_edges(g, nodes, n, "output", list(g.value_info) + list(g.output))
     # initializers: fp16 unless a blocked op reads them (e.g. Resize's scales)
     read_by_blocked = {i for n in blocked for i in n.input}
     for t in g.initializer:
