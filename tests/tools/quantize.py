@@ -526,6 +526,18 @@ def convert_float_to_float16(model, keep_io_types=True, op_block_list=FP16_OP_BL
                 n.input[:] = [gi.name + "_fp16" if i == gi.name else i for i in n.input]
             nodes.append(_cast_node(gi.name, gi.name + "_fp16", gi.name + "_fp16", FLOAT16))
             g.value_info.append(_retyped_value_info(gi, gi.name + "_fp16", FLOAT16))
+    # the graph's float outputs: written as <name>_fp16 and Cast back to fp32 (before the blocked
+    # ops are handled, so a blocked op that writes an output gets its Cast to fp16 too)
+    if keep_io_types:
+        for go in g.output:
+            if go.type.tensor_type.elem_type != FLOAT:
+                continue
+            producer = next(n for n in nodes if go.name in n.output)
+            producer.output[:] = [go.name + "_fp16" if o == go.name else o for o in producer.output]
+            for n in nodes:
+                n.input[:] = [go.name + "_fp16" if i == go.name else i for i in n.input]
+            nodes.append(_cast_node(go.name + "_fp16", go.name, f"{go.name}_fp16_input_cast{len(producer.output) - 1}", FLOAT))
+            g.value_info.append(_retyped_value_info(go, go.name + "_fp16", FLOAT))
     # constants in attributes, value types: fp16, except what blocked ops and Casts write
     kept_fp32 = {o for n in nodes if n.op_type in op_block_list or n.op_type == "Cast" for o in n.output}
     for n in nodes:
@@ -548,20 +560,7 @@ def convert_float_to_float16(model, keep_io_types=True, op_block_list=FP16_OP_BL
     for t in g.initializer:
         if t.name not in read_by_blocked:
             _tensor_to_float16(t)
-    # the graph's float outputs: written as <name>_fp16 and Cast back to fp32
-    if keep_io_types:
-        for go in g.output:
-            if go.type.tensor_type.elem_type != FLOAT:
-                continue
-            producer = next(n for n in nodes if go.name in n.output)
-            producer.output[:] = [go.name + "_fp16" if o == go.name else o for o in producer.output]
-            for n in nodes:
-                n.input[:] = [go.name + "_fp16" if i == go.name else i for i in n.input]
-            nodes.append(_cast_node(go.name + "_fp16", go.name, f"{go.name}_fp16_input_cast{len(producer.output) - 1}", FLOAT))
-            for vi in g.value_info:
-                if vi.name == go.name:
-                    vi.type.tensor_type.elem_type = FLOAT
-    else:
+    if not keep_io_types:
         for vi in list(g.input) + list(g.output):
             if vi.type.tensor_type.elem_type == FLOAT:
                 vi.type.tensor_type.elem_type = FLOAT16
