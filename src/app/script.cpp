@@ -59,6 +59,9 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
     else if (cmd == "download") {
       if (!app.start_download()) app.report_error("script: download: nothing to download (installed, or no download)");
     } else if (cmd == "wait-download") return download_reached(app, w.size() > 1 ? num(1) : 1.0f);
+    else if (cmd == "cancel-download") {
+      if (app.fetch_) app.fetch_->cancel();  // as its Cancel button does
+    }
 #endif
     else if (cmd == "frames") wait_frames_ = int(num(1));
     else if (cmd == "shot") app.pending_screenshot_ = arg(1);

@@ -7,6 +7,7 @@
 //   download           natively: start downloading the chosen model (as its Download button does)
 //   wait-download [F]  natively: wait until the download is done (its outcome shown), or until it
 //                      has fraction F (0..1) of the file
+//   cancel-download    natively: as the download's Cancel button
 //   frames N           wait N frames
 //   shot PATH          screenshot (PNG) of the frame being drawn; what follows waits for the next one
 //   orbit DX DY        rotate the relief as a mouse drag of DX, DY pixels would
