@@ -37,8 +37,8 @@ bool App::start_download() {
   if (!plan || downloading()) return false;
   if (!fetch_) fetch_ = std::make_unique<ModelFetch>();
   error_.clear();
-  status_ = "downloading " + plan->variant_label + " from " + plan->url;
-  std::printf("depthview: %s\n", status_.c_str());
+  status_ = "downloading from " + plan->url;  // the panel names the model above its progress bar
+  std::printf("depthview: downloading %s from %s\n", plan->variant_label.c_str(), plan->url.c_str());
   std::fflush(stdout);
   return fetch_->start(*plan);
 }
