@@ -153,6 +153,7 @@ TEST_CASE("download plan: the default variant into the user folder; clear refusa
   CHECK(error_of("m", "fp8") == "model 'm' has no variant 'fp8'; its variants: fp32, fp16, q4");
   CHECK(error_of("m", "q4") ==
         "'m' (q4) has no download: put m_q4.onnx into models/ by hand, or name a hub with --hub URL");
-  CHECK(error_of("t", "") == "'t' (fp32) has no download: put t.onnx into models/ by hand, or name a hub with --hub URL");
+  CHECK(error_of("t", "") ==
+        "'t' (fp32) has no download: put t.onnx into models/ by hand, or name a hub with --hub URL");
   fs::remove_all(dir);
 }

@@ -271,10 +271,10 @@ void App::update_ui_scale() {
 //  - continuous (every iteration of the loop, at the display's rate): the first frame, the job just
 //    started or finished, the wiggle animation, a script; and always in the browser, which paces
 //    animation frames itself (and gives hidden tabs none).
-//  - busy: while depth is estimated (or, natively, a model downloads), 20 frames per second, or 2 with software GL (headless
-//    browsers' SwiftShader, llvmpipe), where drawing the relief costs a core: the progress bar
-//    still moves, the cores go to the model (Depth Anything V2 in headless Chromium: model 2.27 s
-//    at 20 frames/s, 1.70 s at 2).
+//  - busy: while depth is estimated (or, natively, a model downloads), 20 frames per second, or 2
+//    with software GL (headless browsers' SwiftShader, llvmpipe), where drawing the relief costs a
+//    core: the progress bar still moves, the cores go to the model (Depth Anything V2 in headless
+//    Chromium: model 2.27 s at 20 frames/s, 1.70 s at 2).
 //  - settling, natively: 20 per second for a moment after the last event, for what ImGui shows
 //    after a delay (tooltips wait 0.15-0.4 s for a still mouse).
 //  - on_events, natively: nothing changes, so nothing is drawn until an event comes; an idle window

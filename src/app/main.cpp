@@ -128,9 +128,11 @@ int main(int argc, char** argv) {
   cli.add_option("--height", height, "window height")->check(CLI::Range(240, 8192));
   cli.add_flag("--no-vsync", no_vsync, "draw as fast as possible (frame-time measurements)");
 #ifndef __EMSCRIPTEN__
-  cli.add_option("--models-json", models_json, "model manifest (default: $DEPTHVIEW_MODELS_JSON, else models/models.json)");
+  cli.add_option("--models-json", models_json,
+                 "model manifest (default: $DEPTHVIEW_MODELS_JSON, else models/models.json)");
   cli.add_option("--hub", hub,
-                 "download models from this base URL + '/' + file (default: $DEPTHVIEW_MODEL_HUB, else the manifest's)");
+                 "download models from this base URL + '/' + file (default: $DEPTHVIEW_MODEL_HUB, else the "
+                 "manifest's)");
 #endif
   CLI11_PARSE(cli, argc, argv);
 

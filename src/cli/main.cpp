@@ -94,8 +94,9 @@ int list_models(const Options& o) {
   for (const auto& m : models.models()) {
     std::printf("%-26s %s\n", m.id.c_str(), m.name.c_str());
     for (const auto& v : m.variants) {
+      const std::string fetch = "depthview models --fetch " + m.id + " --variant " + v.name;
       const std::string where = !v.path.empty()  ? "installed: " + v.path
-                                : v.downloadable ? "not installed (depthview models --fetch " + m.id + " --variant " + v.name + ")"
+                                : v.downloadable ? "not installed (" + fetch + ")"
                                                  : "not installed (put " + v.files.front() + " into models/)";
       std::printf("  %-10s %9s  %s%s\n", v.name.c_str(), size_text(v).c_str(), where.c_str(),
                   v.name == m.default_variant ? "  [default]" : "");

@@ -35,8 +35,8 @@ class ProgressBar {
     if (!enabled_) return;
     constexpr size_t kWidth = 30;
     const size_t filled = size_t(std::clamp(fraction, 0.0, 1.0) * kWidth);
-    std::fprintf(stderr, "\r\033[K[%s%s] %s", std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
-                 text.c_str());
+    std::fprintf(stderr, "\r\033[K[%s%s] %s", std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, '.').c_str(), text.c_str());
     std::fflush(stderr);
     drawn_ = true;
   }

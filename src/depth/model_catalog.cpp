@@ -169,7 +169,8 @@ ModelInfo ModelCatalog::pick(const ModelInfo& model, const std::string& variant)
   const std::string wanted = variant.empty() ? m.default_variant : variant;
   const ModelVariant* v = m.find_variant(wanted);
   if (v == nullptr)
-    throw std::runtime_error("model '" + m.id + "' has no variant '" + wanted + "'; its variants: " + m.variant_names());
+    throw std::runtime_error("model '" + m.id + "' has no variant '" + wanted +
+                             "'; its variants: " + m.variant_names());
   if (v->path.empty() && variant.empty()) {
     const auto installed =
         std::find_if(m.variants.begin(), m.variants.end(), [](const ModelVariant& x) { return !x.path.empty(); });
@@ -203,7 +204,8 @@ ModelInfo ModelCatalog::resolve(const std::string& id_or_path, const std::string
     for (const std::string& id : preference_)
       for (const ModelInfo& m : models_)
         if (m.id == id && !m.path.empty()) return with_overrides(pick(m, variant));
-    throw std::runtime_error("no depth model is installed: run depthview models --fetch (online) or put a model file into models/");
+    throw std::runtime_error(
+        "no depth model is installed: run depthview models --fetch (online) or put a model file into models/");
   }
   if (const ModelInfo* m = find(id_or_path)) return with_overrides(pick(*m, variant));
   if (!fs::is_regular_file(id_or_path))

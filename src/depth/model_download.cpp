@@ -152,7 +152,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   const std::string_view line(data, size * count);
   if (line.substr(0, 5) == "HTTP/") {  // a new response (after a redirect): forget the last one's
     const size_t space = line.find(' ');
-    t.status = space == std::string_view::npos ? 0 : std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
+    const std::string code(space == std::string_view::npos ? "" : line.substr(space + 1, 3));
+    t.status = std::strtol(code.c_str(), nullptr, 10);
     t.content_length = t.range_start = t.range_total = -1;
   } else if (header_is(line, "content-length")) {
     t.content_length = std::strtoll(std::string(header_value(line, "content-length")).c_str(), nullptr, 10);
@@ -241,9 +242,10 @@ std::string host_of(const std::string& url) {
   const uint64_t kept = part.size();
   part.remove_if_empty();
   const std::string file = fs::path(plan.dest).filename().string();
-  const std::string next = kept ? "; " + megabytes(kept) + " kept in " + part.path() + ": run the same download again to resume"
-                           : network ? "; nothing was installed (offline? or name another hub with --hub URL)"
-                                     : "; nothing was installed";
+  const std::string next =
+      kept      ? "; " + megabytes(kept) + " kept in " + part.path() + ": run the same download again to resume"
+      : network ? "; nothing was installed (offline? or name another hub with --hub URL)"
+                : "; nothing was installed";
   throw DownloadError("downloading " + file + " from " + host_of(plan.url) + " failed: " + why + next);
 }
 
@@ -265,7 +267,9 @@ int64_t fetch_into(const DownloadPlan& plan, PartFile& part, Sha256& sha, const 
     t.offset = part.size();
     t.fetched_run = &report.fetched;
     const CURLcode code = perform(plan.url, t, error_text);
-    const bool misfit = code == CURLE_RANGE_ERROR || t.wrong_range || (t.status == 416 && t.range_total != int64_t(t.offset));
+    // The server ignored the range (libcurl refuses a 200 to it), or the .part does not fit the file.
+    const bool misfit =
+        code == CURLE_RANGE_ERROR || t.wrong_range || (t.status == 416 && t.range_total != int64_t(t.offset));
     if (t.offset > 0 && attempt == 0 && misfit) {
       report.refetched = t.offset;
       report.kept = 0;
