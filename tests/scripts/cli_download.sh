@@ -9,21 +9,14 @@
 # with no body, cookie or referer. Then `depthview PHOTO --model fastdepth` runs on the download.
 # Timings are printed, not asserted.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SHARED=$ROOT/../shared
-cli=$ROOT/build/native/src/depthview
+# shellcheck source=../support/script_test.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
+need_shared models/fastdepth.onnx photos/da2/demo01.jpg
 model=$SHARED/models/fastdepth.onnx
 photo=$SHARED/photos/da2/demo01.jpg
-if [ ! -f "$model" ] || [ ! -f "$photo" ]; then echo "SKIPPED: ../shared not found (needs ../shared/models/fastdepth.onnx)"; exit 77; fi
 [ -x "$cli" ] || { echo "FAIL: $cli is not built (scripts/build native)"; exit 1; }
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-fails=0
-ok() { echo "ok: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
-expect() { if eval "$2"; then ok "$1"; else fail "$1 ($2)"; fi; }
+pids=()  # the servers started here, stopped on exit
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 # The hub's folder: the model under three names, one per variant of the test manifest.
 mkdir -p "$work/hub"
@@ -146,7 +139,8 @@ expect "an unknown variant: exit 2, the variants listed" \
   '[ "$(rc badvariant)" = 2 ] && grep -qx "depthview: model '"'"'fastdepth'"'"' has no variant '"'"'fp8'"'"'; its variants: fp32, rounded, wrong" "$work/badvariant.err"'
 
 # 7. What the hub saw: GETs of model files only, no body, no cookie, no referer.
-/usr/bin/python3 - "$work/hub.log" <<'PY' && ok "hub log: GETs of model files only, no body, cookie or referer" || fail "hub log"
+log_rc=0
+/usr/bin/python3 - "$work/hub.log" <<'PY' || log_rc=$?
 import json, sys
 entries = [json.loads(line) for line in open(sys.argv[1])]
 bad = [e for e in entries if e["method"] != "GET" or e["body"] or e["cookie"] or e["referer"]
@@ -155,6 +149,7 @@ print(f"hub log: {len(entries)} requests, {sum(1 for e in entries if e['range'])
 for e in bad: print("  unexpected:", e)
 sys.exit(1 if bad or not entries else 0)
 PY
+expect "hub log: GETs of model files only, no body, cookie or referer" '[ "$log_rc" = 0 ]'
 
 # 8. The downloaded model runs: the catalog finds it in the user models folder.
 fetch final
@@ -165,5 +160,4 @@ rc=0
 cat "$work/run.out"
 expect "depthview PHOTO --model fastdepth runs on the download" '[ "$rc" = 0 ] && grep -q "FastDepth (hub test)" "$work/run.out" && [ -s "$work/out/demo01_depth.png" ]'
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

@@ -4,13 +4,12 @@
 # closed local port, so this test never depends on whether the machine is online (downloads that
 # work are tests/scripts/cli_download.sh, against the stand-in hub).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cli=$ROOT/build/native/src/depthview
+# shellcheck source=../support/script_test.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
 [ -x "$cli" ] || { echo "FAIL: $cli is not built (scripts/build native)"; exit 1; }
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export XDG_DATA_HOME=$work/data  # not the user's downloads
 unset DEPTHVIEW_MODELS_JSON DEPTHVIEW_MODEL_HUB
-fails=0
+# check NAME PATTERN TEXT: PATTERN (grep) is in TEXT.
 check() { if grep -q -- "$2" <<<"$3"; then echo "ok: $1"; else echo "FAIL: $1: expected '$2' in: $3"; fails=$((fails + 1)); fi; }
 
 out=$("$cli" models)
@@ -56,5 +55,4 @@ check "without --variant: the manifest's native default_variant, from its downlo
 out=$(DEPTHVIEW_MODELS_JSON="$work/manifest_q4.json" "$cli" models --fetch depth-anything-v2-small --hub http://127.0.0.1:9/other/ 2>&1) && fails=$((fails + 1))
 check "--hub overrides download_base" "from http://127.0.0.1:9/other/depth_anything_v2_small_q4.onnx -> " "$out"
 if [ -n "$(find "$work" -name '*.onnx*' 2>/dev/null)" ]; then echo "FAIL: files left behind: $(find "$work" -name '*.onnx*')"; fails=$((fails + 1)); fi
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

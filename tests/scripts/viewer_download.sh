@@ -7,17 +7,17 @@
 #    the progress bar runs, then the depth of the open photo comes from the downloaded model.
 # Screenshots stay in build/viewer-download-shots for a person to look at.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SHARED=$ROOT/../shared
+# shellcheck source=../support/script_test.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
+need_shared models/fastdepth.onnx photos/da2/demo01.jpg
 viewer=$ROOT/build/native/src/depthview-viewer
 model=$SHARED/models/fastdepth.onnx
 photo=$SHARED/photos/da2/demo01.jpg
-if [ ! -f "$model" ] || [ ! -f "$photo" ]; then echo "SKIPPED: ../shared not found (needs ../shared/models/fastdepth.onnx)"; exit 77; fi
 [ -x "$viewer" ] || { echo "FAIL: $viewer is not built (scripts/build native)"; exit 1; }
 shots=$ROOT/build/viewer-download-shots
 rm -rf "$shots"; mkdir -p "$shots/hub"
 hub_pid=
-trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true' EXIT
+trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null; rm -rf "$work"' EXIT
 ln -s "$model" "$shots/hub/fastdepth_hub.onnx"
 node "$ROOT/tests/support/hub_server.mjs" --dir "$shots/hub" --port 0 --log "$shots/hub.log" >"$shots/hub.out" 2>&1 &
 hub_pid=$!
