@@ -102,6 +102,8 @@ int list_models(const Options& o) {
                   v.name == m.default_variant ? "  [default]" : "");
     }
   }
+  std::printf("downloads (depthview models --fetch ID [--variant V]) go to %s\n",
+              (o.fetch.dir.empty() ? dv::depth::user_models_dir() : o.fetch.dir).c_str());
   return 0;
 }
 
