@@ -11,6 +11,7 @@
 #include <string>
 
 #include "depthview/engine.h"
+#include "engine/ir/graph.h"
 #include "support/onnx_builder.h"
 
 namespace ob = dv::testing::onnx_build;
@@ -257,6 +258,22 @@ TEST_CASE("engine: resource limits refuse huge tensors and activations with a me
           "Resize node 'grow': resizing a constant to 1x1x8192x8192 is more than the limit of 2^23 elements") !=
           std::string::npos,
       c.error);
+}
+
+TEST_CASE("engine: the activation budget counts what is alive at once, not every step's output") {
+  // A chain of Relus whose outputs add up to more than the budget, while only two are ever alive
+  // (a QDQ file doubles the steps in the same way): accepted.
+  constexpr int64_t kSide = 4096;  // 64 MiB per value
+  const uint64_t per_value = uint64_t(4) * kSide * kSide;
+  const int steps = int(dv::ir::kActivationBudgetBytes / per_value) + 8;
+  auto value = [&](int i) { return i < 0 ? std::string("x") : i + 1 == steps ? std::string("y") : std::to_string(i); };
+  std::vector<std::string> nodes;
+  for (int i = 0; i < steps; ++i) nodes.push_back(ob::node("Relu", {value(i - 1)}, {value(i)}, value(i)));
+  Model chain(ob::model(nodes, {}, {ob::value_info("x", {1, 1, -1, -1})}, {ob::value_info("y", {1, 1, -1, -1})}));
+  REQUIRE(chain.m != nullptr);
+  dv_shape s = dv_model_input_shape(chain.m, 0);
+  s.dims[2] = s.dims[3] = kSide;
+  CHECK_MESSAGE(dv_model_set_input_shape(chain.m, 0, &s) == dv_ok, dv_model_error(chain.m));
 }
 
 TEST_CASE("engine: unused nodes are skipped; an output that is just the input is refused (fuzz findings)") {

@@ -124,7 +124,7 @@ TEST_CASE("catalog: variants in the manifest's order; default_variant picks one 
   CHECK(q4.resolve("m").variant == "fp32");
   CHECK(q4.resolve("m", "fp16").variant == "fp16");
   CHECK(error_of([&] { q4.resolve("m", "bnb4"); }) ==
-        "variant 'bnb4' of model 'm' (m_bnb4.onnx) is not installed: run models/fetch m --variant bnb4");
+        "variant 'bnb4' of model 'm' (m_bnb4.onnx) is not installed: run depthview models --fetch m --variant bnb4");
   CHECK(error_of([&] { q4.resolve("m", "q4"); }) ==
         "variant 'q4' of model 'm' (m_q4.onnx) is not installed: put m_q4.onnx into models/");
   CHECK(error_of([&] { q4.resolve("m", "fp8"); }) ==

@@ -209,6 +209,6 @@ async function fetchAndKeep(source, part, { label, signal, onProgress, record, s
 // A download that never got a response (offline, hub down, no CORS) says what to do instead.
 export function unreachableHelp(model, source, where = 'models/ next to the page') {
   return `put ${source.file} into ${where} (on a machine with network: ` +
-    `models/fetch ${model.id} --variant ${source.variant}, or depthview models --fetch ${model.id} --variant ${source.variant}), ` +
+    `depthview models --fetch ${model.id} --variant ${source.variant}, then copy the file here), ` +
     'or drop an .onnx file on the page';
 }

@@ -16,6 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/platform.h"
+#ifdef DV_APP_DOWNLOADS
+#include "app/model_fetch.h"
+#endif
 #include "depth/colormap.h"
 #include "depth/export.h"
 #include "depth/outputs.h"
@@ -165,6 +168,13 @@ void App::report_error(const std::string& message) {
 
 void App::start_estimate() {
   if (!catalog_) return report_error(catalog_error_);
+#ifdef DV_APP_DOWNLOADS
+  if (const auto offer = download_offer()) {  // not an error: the Download button is shown
+    error_.clear();
+    if (!downloading()) status_ = offer->variant_label + " is not installed: press Download to fetch it";
+    return;
+  }
+#endif
   DepthRequest request;
   try {
     request.model = catalog_->resolve(settings_.model, settings_.variant);
@@ -261,10 +271,10 @@ void App::update_ui_scale() {
 //  - continuous (every iteration of the loop, at the display's rate): the first frame, the job just
 //    started or finished, the wiggle animation, a script; and always in the browser, which paces
 //    animation frames itself (and gives hidden tabs none).
-//  - busy: while depth is estimated, 20 frames per second, or 2 with software GL (headless
-//    browsers' SwiftShader, llvmpipe), where drawing the relief costs a core: the progress bar
-//    still moves, the cores go to the model (Depth Anything V2 in headless Chromium: model 2.27 s
-//    at 20 frames/s, 1.70 s at 2).
+//  - busy: while depth is estimated (or, natively, a model downloads), 20 frames per second, or 2
+//    with software GL (headless browsers' SwiftShader, llvmpipe), where drawing the relief costs a
+//    core: the progress bar still moves, the cores go to the model (Depth Anything V2 in headless
+//    Chromium: model 2.27 s at 20 frames/s, 1.70 s at 2).
 //  - settling, natively: 20 per second for a moment after the last event, for what ImGui shows
 //    after a delay (tooltips wait 0.15-0.4 s for a still mouse).
 //  - on_events, natively: nothing changes, so nothing is drawn until an event comes; an idle window
@@ -278,6 +288,9 @@ App::Pace App::pace() const {
   constexpr double kSettleMs = 500;
   if (frames_ == 0 || job_.busy() != busy_at_frame_) return Pace::continuous;
   if (job_.busy()) return Pace::busy;
+#ifdef DV_APP_DOWNLOADS
+  if (downloading()) return Pace::busy;  // the progress bar moves
+#endif
   if (kDrawWhenIdle || settings_.relief.wiggle || script_.active()) return Pace::continuous;
   if (now_ms() - last_event_ms_ < kSettleMs) return Pace::settling;
   return Pace::on_events;
@@ -317,6 +330,9 @@ void App::frame() {
   time_ = t0 / 1000.0;
   update_ui_scale();
   poll_job();
+#ifdef DV_APP_DOWNLOADS
+  poll_download();
+#endif
   script_.step(*this);
   if (quit_) return;
   refresh_preview();

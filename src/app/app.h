@@ -17,12 +17,25 @@
 #include "app/settings.h"
 #include "depth/model_catalog.h"
 
+#ifndef __EMSCRIPTEN__
+// Natively the viewer downloads models itself (app_download.cpp); in the browser the page does
+// (platform.h request_model_download).
+#define DV_APP_DOWNLOADS 1
+#include <optional>
+
+#include "depth/model_download.h"
+#endif
+
 namespace dv::app {
+
+class ModelFetch;
 
 struct AppPaths {
   std::string models_json;                // the model manifest
   std::vector<std::string> model_dirs;    // where model files are looked for
   std::string export_dir;                 // "" = remembered setting
+  std::string hub;                        // natively: download base URL ("" = the manifest's)
+  std::string download_dir;               // natively: where downloads go ("" = the user models folder)
 };
 
 class App {
@@ -72,6 +85,15 @@ class App {
   void export_outputs(const std::string& dir);
   void save_screenshot(const std::string& path);
   void report_error(const std::string& message);
+#ifdef DV_APP_DOWNLOADS
+  // The chosen model's file when it is not installed but has a download (the Download button).
+  std::optional<depth::DownloadPlan> download_offer() const;
+  bool start_download();                  // false: nothing to download, or one is running
+  void poll_download();
+  void draw_download();
+  bool downloading() const;               // running, or its outcome not handled yet
+  std::unique_ptr<ModelFetch> fetch_;
+#endif
 
   GLFWwindow* window_;
   AppPaths paths_;

@@ -9,6 +9,9 @@
 
 #include "app/app.h"
 #include "app/platform.h"
+#ifdef DV_APP_DOWNLOADS
+#include "app/model_fetch.h"
+#endif
 #include "depth/colormap.h"
 #include "depth/export.h"
 #include "depth/outputs.h"
@@ -20,8 +23,13 @@ namespace dv::app {
 namespace {
 ImTextureID texture_id(GLuint tex) { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)); }
 
+// Natively a model or variant with a download can be chosen too: the Download button fetches it.
+bool downloadable(const depth::ModelInfo& m) {
+  return std::any_of(m.variants.begin(), m.variants.end(), [](const depth::ModelVariant& v) { return v.downloadable; });
+}
+
 std::string model_label(const depth::ModelInfo& m) {
-  if (m.path.empty()) return m.name + (exports_to_folder() ? " (not installed)" : " (download)");
+  if (m.path.empty()) return m.name + (exports_to_folder() && !downloadable(m) ? " (not installed)" : " (download)");
   std::error_code ec;
   const auto size = fs::file_size(m.path, ec);
   char text[256];
@@ -32,7 +40,7 @@ std::string model_label(const depth::ModelInfo& m) {
 std::string variant_label(const depth::ModelVariant& v) {
   std::error_code ec;
   const double bytes = v.size ? double(v.size) : v.path.empty() ? 0.0 : double(fs::file_size(v.path, ec));
-  const char* where = !v.path.empty() ? "" : exports_to_folder() ? ", not installed" : ", download";
+  const char* where = !v.path.empty() ? "" : exports_to_folder() && !v.downloadable ? ", not installed" : ", download";
   char text[128];
   std::snprintf(text, sizeof text, "%s (%.1f MB%s)", v.name.c_str(), ec ? 0.0 : bytes / 1e6, where);
   return text;
@@ -91,13 +99,16 @@ void App::draw_model_section() {
   if (ImGui::BeginCombo("model", current.c_str())) {
     if (ImGui::Selectable("best installed", settings_.model.empty())) set_model("");
     for (const auto& m : catalog_->models()) {
-      ImGui::BeginDisabled(m.path.empty() && exports_to_folder());  // the browser can download it
+      ImGui::BeginDisabled(m.path.empty() && exports_to_folder() && !downloadable(m));  // the browser can download it
       if (ImGui::Selectable(model_label(m).c_str(), m.id == settings_.model)) set_model(m.id);
       ImGui::EndDisabled();
     }
     ImGui::EndCombo();
   }
   if (chosen && chosen->variants.size() > 1) draw_variant_menu(*chosen);
+#ifdef DV_APP_DOWNLOADS
+  draw_download();
+#endif
   // How a model file the manifest does not list is run: said in the status line when it loads,
   // kept here after the status line moves on.
   if (!model_note_.empty() && status_ != model_note_) {
@@ -119,7 +130,7 @@ void App::draw_variant_menu(const depth::ModelInfo& model) {
   if (!ImGui::BeginCombo("variant", settings_.variant.empty() ? by_default.c_str() : settings_.variant.c_str())) return;
   if (ImGui::Selectable(by_default.c_str(), settings_.variant.empty())) set_model(model.id, "");
   for (const auto& v : model.variants) {
-    ImGui::BeginDisabled(v.path.empty() && exports_to_folder());  // the page may have it
+    ImGui::BeginDisabled(v.path.empty() && exports_to_folder() && !v.downloadable);  // the page may have it
     if (ImGui::Selectable(variant_label(v).c_str(), v.name == settings_.variant)) set_model(model.id, v.name);
     ImGui::EndDisabled();
   }
@@ -295,6 +306,13 @@ std::string App::state_json() const {
                       {"max_frame_draw_ms_during_inference", stats_.during_inference.max_ms},
                       {"gl_renderer", gl_renderer_},
                       {"software_gl", software_gl_}};
+#ifdef DV_APP_DOWNLOADS
+  if (fetch_) {
+    const depth::DownloadProgress p = fetch_->progress();
+    j["download"] = {{"running", fetch_->running()}, {"label", fetch_->label()}, {"bytes", p.bytes},
+                     {"total", p.total}, {"bytes_per_s", p.bytes_per_s}};
+  }
+#endif
   if (result_) {
     // Mean normalised depth of the top and bottom tenth of the photo (bright = near).
     const auto& d = result_->estimate.depth;

@@ -3,7 +3,7 @@
 //
 //   depthview-viewer [PHOTO] [--model ID|FILE] [--variant V] [--export-dir DIR] [--script "open a.jpg; wait-depth; shot
 //   a.png; quit"]
-//                    [--width W] [--height H] [--no-vsync]
+//                    [--width W] [--height H] [--no-vsync] [--models-json FILE] [--hub URL]
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -17,6 +17,9 @@
 
 #include "app/app.h"
 #include "app/gl.h"
+#ifndef __EMSCRIPTEN__
+#include "depth/model_download.h"
+#endif
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
@@ -78,11 +81,13 @@ void main_loop(void* window_ptr) {
   g_app->frame_presented();
 }
 
-dv::app::AppPaths default_paths() {
+dv::app::AppPaths default_paths(const std::string& models_json, const std::string& hub) {
 #ifdef __EMSCRIPTEN__
-  return {"/models/models.json", {"/models"}, ""};  // the page stores models there
+  (void)models_json, (void)hub;
+  return {"/models/models.json", {"/models"}, "", "", ""};  // the page stores models there
 #else
-  return {DV_MODELS_DIR "/models.json", {DV_MODELS_DIR, DV_SHARED_MODELS_DIR}, ""};
+  const std::string manifest = dv::depth::native_manifest_path(models_json);
+  return {manifest, dv::depth::native_model_dirs(manifest), "", hub, ""};
 #endif
 }
 
@@ -111,7 +116,7 @@ DV_EXPORT const char* dv_app_state() {
 
 int main(int argc, char** argv) {
   CLI::App cli{"depthview viewer: photo -> depth map and 3D relief"};
-  std::string photo, model, variant, script, export_dir;
+  std::string photo, model, variant, script, export_dir, models_json, hub;
   int width = 1280, height = 800;
   bool no_vsync = false;
   cli.add_option("photo", photo, "photo to open");
@@ -122,6 +127,13 @@ int main(int argc, char** argv) {
   cli.add_option("--width", width, "window width")->check(CLI::Range(320, 8192));
   cli.add_option("--height", height, "window height")->check(CLI::Range(240, 8192));
   cli.add_flag("--no-vsync", no_vsync, "draw as fast as possible (frame-time measurements)");
+#ifndef __EMSCRIPTEN__
+  cli.add_option("--models-json", models_json,
+                 "model manifest (default: $DEPTHVIEW_MODELS_JSON, else models/models.json)");
+  cli.add_option("--hub", hub,
+                 "download models from this base URL + '/' + file (default: $DEPTHVIEW_MODEL_HUB, else the "
+                 "manifest's)");
+#endif
   CLI11_PARSE(cli, argc, argv);
 
   glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "GLFW error %d: %s\n", code, text); });
@@ -157,7 +169,7 @@ int main(int argc, char** argv) {
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init(glsl_version);
 
-  dv::app::AppPaths paths = default_paths();
+  dv::app::AppPaths paths = default_paths(models_json, hub);
   paths.export_dir = export_dir;
   auto app = std::make_unique<dv::app::App>(window, paths);
   std::string error;

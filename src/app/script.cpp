@@ -4,6 +4,9 @@
 #include <sstream>
 
 #include "app/app.h"
+#ifdef DV_APP_DOWNLOADS
+#include "app/model_fetch.h"
+#endif
 
 namespace dv::app {
 
@@ -34,6 +37,15 @@ void ScriptRunner::step(App& app) {
   }
 }
 
+#ifdef DV_APP_DOWNLOADS
+bool ScriptRunner::download_reached(const App& app, float fraction) {
+  if (!app.downloading()) return true;
+  if (fraction >= 1.0f || !app.fetch_->running()) return false;
+  const depth::DownloadProgress p = app.fetch_->progress();
+  return p.total > 0 && double(p.bytes) >= double(fraction) * double(p.total);
+}
+#endif
+
 bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
   const std::string& cmd = w[0];
   auto arg = [&](size_t i) { return i < w.size() ? w[i] : std::string(); };
@@ -43,6 +55,14 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
     else if (cmd == "drop") app.open_files(std::vector<std::string>(w.begin() + 1, w.end()));
     else if (cmd == "model") app.set_model(arg(1), arg(2));
     else if (cmd == "wait-depth") return !app.job_.busy() && app.frames_ > 0;
+#ifdef DV_APP_DOWNLOADS
+    else if (cmd == "download") {
+      if (!app.start_download()) app.report_error("script: download: nothing to download (installed, or no download)");
+    } else if (cmd == "wait-download") return download_reached(app, w.size() > 1 ? num(1) : 1.0f);
+    else if (cmd == "cancel-download") {
+      if (app.fetch_) app.fetch_->cancel();  // as its Cancel button does
+    }
+#endif
     else if (cmd == "frames") wait_frames_ = int(num(1));
     else if (cmd == "shot") app.pending_screenshot_ = arg(1);
     else if (cmd == "orbit") app.camera_.orbit(num(1), num(2));

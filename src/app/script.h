@@ -4,6 +4,10 @@
 //   drop PATH...       as files dropped on the window: a model file (.onnx) among them, else a photo
 //   model ID [VARIANT] choose a model of the manifest (and its variant), or a model file
 //   wait-depth         wait until no depth job runs (and a frame was drawn)
+//   download           natively: start downloading the chosen model (as its Download button does)
+//   wait-download [F]  natively: wait until the download is done (its outcome shown), or until it
+//                      has fraction F (0..1) of the file
+//   cancel-download    natively: as the download's Cancel button
 //   frames N           wait N frames
 //   shot PATH          screenshot (PNG) of the frame being drawn; what follows waits for the next one
 //   orbit DX DY        rotate the relief as a mouse drag of DX, DY pixels would
@@ -33,6 +37,7 @@ class ScriptRunner {
 
  private:
   bool run(App& app, const std::vector<std::string>& words);  // false: wait for the next frame
+  static bool download_reached(const App& app, float fraction);
   std::vector<std::vector<std::string>> commands_;
   size_t next_ = 0;
   int wait_frames_ = 0;

@@ -4,7 +4,7 @@
 //             [--format png,png16,color,pfm,exr,ply,obj,glb,points] [--colormap NAME] [--threads N]
 //             [--precision fp32|int8] [--size N] [--mean R,G,B] [--std R,G,B] [--output depth|inverse-depth]
 //             [--invert] [--edge-aware] [--fov DEG] [--cut T]
-//   depthview models
+//   depthview models [--fetch [ID] [--variant V] [--hub URL] [--dir DIR] [--timeout S]]
 //   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH] [--variant V]
 //
 // A model file that models/models.json does not list runs by what the file says (model_file.h);
@@ -23,11 +23,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/fetch.h"
 #include "cli/progress.h"
 #include "depth/colormap.h"
 #include "depth/evaluate.h"
 #include "depth/image.h"
 #include "depth/model_catalog.h"
+#include "depth/model_download.h"
 #include "depth/outputs.h"
 #include "depth/pipeline.h"
 
@@ -42,6 +44,7 @@ struct Options {
   dv::depth::EngineOptions engine{2, false};
   dv::depth::EstimateOptions estimate;
   dv::depth::OutputOptions output;
+  dv::cli::FetchOptions fetch;  // depthview models --fetch
 };
 
 bool is_image(const fs::path& p) {
@@ -70,11 +73,10 @@ std::vector<std::string> expand(const std::vector<std::string>& inputs) {
   return photos;
 }
 
+// Model files are searched where depth/model_download.h says (a --dir of `models --fetch` first).
 dv::depth::ModelCatalog catalog(const Options& o) {
-  const char* env = std::getenv("DEPTHVIEW_MODELS_JSON");
-  const std::string manifest = !o.models_json.empty() ? o.models_json : env ? env : DV_MODELS_DIR "/models.json";
-  return dv::depth::ModelCatalog(manifest,
-                                 {fs::path(manifest).parent_path().string(), DV_MODELS_DIR, DV_SHARED_MODELS_DIR});
+  const std::string manifest = dv::depth::native_manifest_path(o.models_json);
+  return dv::depth::ModelCatalog(manifest, dv::depth::native_model_dirs(manifest, o.fetch.dir));
 }
 
 std::string size_text(const dv::depth::ModelVariant& v) {
@@ -92,13 +94,16 @@ int list_models(const Options& o) {
   for (const auto& m : models.models()) {
     std::printf("%-26s %s\n", m.id.c_str(), m.name.c_str());
     for (const auto& v : m.variants) {
+      const std::string fetch = "depthview models --fetch " + m.id + " --variant " + v.name;
       const std::string where = !v.path.empty()  ? "installed: " + v.path
-                                : v.downloadable ? "not installed (models/fetch " + m.id + " --variant " + v.name + ")"
+                                : v.downloadable ? "not installed (" + fetch + ")"
                                                  : "not installed (put " + v.files.front() + " into models/)";
       std::printf("  %-10s %9s  %s%s\n", v.name.c_str(), size_text(v).c_str(), where.c_str(),
                   v.name == m.default_variant ? "  [default]" : "");
     }
   }
+  std::printf("downloads (depthview models --fetch ID [--variant V]) go to %s\n",
+              (o.fetch.dir.empty() ? dv::depth::user_models_dir() : o.fetch.dir).c_str());
   return 0;
 }
 
@@ -238,14 +243,28 @@ int main(int argc, char** argv) {
   app.add_option("--fov", o.output.points.fov_degrees, "points: horizontal field of view of the photo, degrees")
       ->check(CLI::Range(1.0, 179.0));
   app.add_option("--models-json", o.models_json, "model manifest (default: models/models.json)");
-  CLI::App* models = app.add_subcommand("models", "list the known models and where they are installed");
+  CLI::App* models = app.add_subcommand("models", "list the known models and where they are installed, or fetch one");
+  models->fallthrough();  // --models-json after `models` too
+  CLI::Option* fetch =
+      models->add_option("--fetch", o.fetch.id,
+                         "download a model (default: the first of the manifest's preference) into the user models "
+                         "folder (" + dv::depth::user_models_dir() + "), resumed and verified")
+          ->expected(0, 1);
+  models->add_option("--variant", o.fetch.variant, "which file of the model (default: the manifest's default)");
+  models->add_option("--hub", o.fetch.hub,
+                     "download from this base URL + '/' + file instead (a mirror; default: $DEPTHVIEW_MODEL_HUB, else "
+                     "the manifest's download_base, else each file's url)");
+  models->add_option("--dir", o.fetch.dir, "download into this folder instead (it is searched first)");
+  models->add_option("--timeout", o.fetch.stall_timeout_s,
+                     "give up when the hub sends less than 1 kB/s for this many seconds (default 30)")
+      ->check(CLI::Range(1, 3600));
   CLI::App* eval =
       app.add_subcommand("eval", "AbsRel and d1 on an evaluation set (protocol of ../shared/eval/README.md)");
   eval->add_option("--manifest", o.eval_manifest, "evaluation manifest (JSON list of rgb/depth pairs)")->required();
   add_model_options(*eval, o);
   CLI11_PARSE(app, argc, argv);
   try {
-    if (models->parsed()) return list_models(o);
+    if (models->parsed()) return fetch->count() > 0 ? dv::cli::fetch_model(catalog(o), o.fetch) : list_models(o);
     return eval->parsed() ? run_eval(o) : run_batch(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "depthview: %s\n", e.what());

@@ -1,6 +1,7 @@
 #include "depth/model_catalog.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,12 @@ const ModelVariant* ModelInfo::find_variant(const std::string& wanted) const {
   for (const ModelVariant& v : variants)
     if (v.name == wanted) return &v;
   return nullptr;
+}
+
+std::string ModelInfo::variant_names() const {
+  std::string names;
+  for (const ModelVariant& v : variants) names += (names.empty() ? "" : ", ") + v.name;
+  return names;
 }
 
 std::string ModelInfo::label() const { return variants.size() > 1 ? name + " (" + variant + ")" : name; }
@@ -51,29 +58,37 @@ OutputKind output_kind(const std::string& s) {
 
 // The manifest's "local_names" are other names of the fp32 file (a local export, a test model
 // without a download), so they belong to the fp32 variant, made for them when there is none.
-std::vector<ModelVariant> parse_variants(const nlohmann::ordered_json& j) {
+std::string string_or_empty(const nlohmann::ordered_json& j, const char* key) {
+  return j.contains(key) && j.at(key).is_string() ? j.at(key).get<std::string>() : "";
+}
+
+std::vector<ModelVariant> parse_variants(const nlohmann::ordered_json& j, bool has_download_base) {
   std::vector<ModelVariant> variants;
   for (const auto& [name, v] : j.at("variants").items()) {
-    ModelVariant variant{name, {v.at("file").get<std::string>()}, 0, false, ""};
+    ModelVariant variant{name, {v.at("file").get<std::string>()}, 0, false, "", "", ""};
     if (v.contains("size") && v.at("size").is_number()) variant.size = v.at("size").get<uint64_t>();
-    variant.downloadable = v.contains("url") && v.at("url").is_string();
+    variant.url = string_or_empty(v, "url");
+    variant.sha256 = string_or_empty(v, "sha256");
+    std::transform(variant.sha256.begin(), variant.sha256.end(), variant.sha256.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    variant.downloadable = !variant.url.empty() || has_download_base;
     variants.push_back(variant);
   }
   const auto local_names = j.value("local_names", std::vector<std::string>{});
   if (local_names.empty()) return variants;
   auto fp32 = std::find_if(variants.begin(), variants.end(), [](const ModelVariant& v) { return v.name == "fp32"; });
-  if (fp32 == variants.end()) fp32 = variants.insert(variants.begin(), ModelVariant{"fp32", {}, 0, false, ""});
+  if (fp32 == variants.end()) fp32 = variants.insert(variants.begin(), ModelVariant{"fp32", {}, 0, false, "", "", ""});
   for (const std::string& f : local_names)
     if (std::find(fp32->files.begin(), fp32->files.end(), f) == fp32->files.end()) fp32->files.push_back(f);
   return variants;
 }
 
-ModelInfo parse_model(const nlohmann::ordered_json& j, const std::string& platform) {
+ModelInfo parse_model(const nlohmann::ordered_json& j, const std::string& platform, bool has_download_base) {
   ModelInfo m;
   m.id = j.at("id");
   m.name = j.at("name");
   m.license = j.value("license", "");
-  m.variants = parse_variants(j);
+  m.variants = parse_variants(j, has_download_base);
   m.default_variant = j.contains("default_variant") ? j.at("default_variant").value(platform, "fp32") : "fp32";
   if (!m.find_variant(m.default_variant))
     throw std::runtime_error("model '" + m.id + "': its default variant '" + m.default_variant + "' (" + platform +
@@ -98,12 +113,6 @@ std::string find_file(const std::vector<std::string>& names, const std::vector<s
     for (const std::string& f : names)
       if (fs::is_regular_file(fs::path(dir) / f)) return (fs::path(dir) / f).lexically_normal().string();
   return "";
-}
-
-std::string variant_names(const ModelInfo& m) {
-  std::string names;
-  for (const ModelVariant& v : m.variants) names += (names.empty() ? "" : ", ") + v.name;
-  return names;
 }
 
 // A file the manifest does not list: settled from the graph when loaded (DepthEstimator).
@@ -133,7 +142,8 @@ ModelCatalog::ModelCatalog(const std::string& manifest_path, const std::vector<s
   if (!in) throw std::runtime_error("cannot open the model manifest '" + manifest_path + "'");
   try {
     const auto j = nlohmann::ordered_json::parse(in);
-    for (const auto& m : j.at("models")) models_.push_back(parse_model(m, platform));
+    download_base_ = string_or_empty(j, "download_base");
+    for (const auto& m : j.at("models")) models_.push_back(parse_model(m, platform, !download_base_.empty()));
     preference_ = j.at("preference").get<std::vector<std::string>>();
   } catch (const nlohmann::ordered_json::exception& e) {
     throw std::runtime_error("the model manifest '" + manifest_path + "' is malformed: " + e.what());
@@ -159,14 +169,15 @@ ModelInfo ModelCatalog::pick(const ModelInfo& model, const std::string& variant)
   const std::string wanted = variant.empty() ? m.default_variant : variant;
   const ModelVariant* v = m.find_variant(wanted);
   if (v == nullptr)
-    throw std::runtime_error("model '" + m.id + "' has no variant '" + wanted + "'; its variants: " + variant_names(m));
+    throw std::runtime_error("model '" + m.id + "' has no variant '" + wanted +
+                             "'; its variants: " + m.variant_names());
   if (v->path.empty() && variant.empty()) {
     const auto installed =
         std::find_if(m.variants.begin(), m.variants.end(), [](const ModelVariant& x) { return !x.path.empty(); });
     if (installed != m.variants.end()) v = &*installed;
   }
   if (v->path.empty()) {
-    const std::string how = v->downloadable ? "run models/fetch " + m.id + " --variant " + v->name
+    const std::string how = v->downloadable ? "run depthview models --fetch " + m.id + " --variant " + v->name
                                             : "put " + v->files.front() + " into models/";
     if (variant.empty()) throw std::runtime_error("model '" + m.id + "' is not installed: " + how);
     throw std::runtime_error("variant '" + v->name + "' of model '" + m.id + "' (" + v->files.front() +
@@ -175,6 +186,12 @@ ModelInfo ModelCatalog::pick(const ModelInfo& model, const std::string& variant)
   m.variant = v->name;
   m.path = v->path;
   return m;
+}
+
+const ModelInfo* ModelCatalog::find(const std::string& id) const {
+  for (const ModelInfo& m : models_)
+    if (m.id == id) return &m;
+  return nullptr;
 }
 
 ModelInfo ModelCatalog::resolve(const std::string& id_or_path, const std::string& variant,
@@ -187,10 +204,10 @@ ModelInfo ModelCatalog::resolve(const std::string& id_or_path, const std::string
     for (const std::string& id : preference_)
       for (const ModelInfo& m : models_)
         if (m.id == id && !m.path.empty()) return with_overrides(pick(m, variant));
-    throw std::runtime_error("no depth model is installed: run models/fetch (online) or put a model file into models/");
+    throw std::runtime_error(
+        "no depth model is installed: run depthview models --fetch (online) or put a model file into models/");
   }
-  for (const ModelInfo& m : models_)
-    if (m.id == id_or_path) return with_overrides(pick(m, variant));
+  if (const ModelInfo* m = find(id_or_path)) return with_overrides(pick(*m, variant));
   if (!fs::is_regular_file(id_or_path))
     throw std::runtime_error("no model named '" + id_or_path + "' and no such file");
   if (!variant.empty())

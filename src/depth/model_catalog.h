@@ -17,8 +17,10 @@ struct ModelVariant {
   std::string name;                // "fp32", "fp16", "quantized", "q4", ...
   std::vector<std::string> files;  // its file name first; for fp32 also the manifest's "local_names"
   uint64_t size = 0;               // bytes as published (0 = not known)
-  bool downloadable = false;       // has a URL: models/fetch can get it
+  bool downloadable = false;       // has a URL (or the manifest a download_base): it can be fetched
   std::string path;                // where it was found ("" = not installed)
+  std::string url;                 // the manifest's "url" ("" = none)
+  std::string sha256;              // pinned lowercase hex digest ("" = not pinned; then size is rounded)
 };
 
 struct ModelInfo {
@@ -39,6 +41,7 @@ struct ModelInfo {
   std::string assumptions;  // one line; "" for manifest models
 
   const ModelVariant* find_variant(const std::string& name) const;
+  std::string variant_names() const;  // "fp32, fp16, q4"
   // The name, with the variant when the model has several: "Depth Anything V2 Small (fp16)".
   std::string label() const;
   // The user's settings over the manifest's (or the file's).
@@ -59,6 +62,11 @@ class ModelCatalog {
 
   // Each model with `path` / `variant` set to what resolve(id) picks.
   const std::vector<ModelInfo>& models() const { return models_; }
+  const ModelInfo* find(const std::string& id) const;
+  // Model ids in the order the default model is chosen (the manifest's "preference").
+  const std::vector<std::string>& preference() const { return preference_; }
+  // The manifest's "download_base" ("" = none): a mirror that serves every file by its name.
+  const std::string& download_base() const { return download_base_; }
   // A model id, or a path to an .onnx file: one the manifest lists (by file name) gets its
   // settings, another one is run by what the file says (see model_file.h). "" = default: the
   // first installed model in the manifest's preference order. `variant` ("" = the default
@@ -70,6 +78,7 @@ class ModelCatalog {
   ModelInfo pick(const ModelInfo& model, const std::string& variant) const;
   std::vector<ModelInfo> models_;
   std::vector<std::string> preference_;
+  std::string download_base_;
 };
 
 }  // namespace dv::depth

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "engine/ir/graph.h"
+#include "engine/ops/conv.h"
 #include "engine/ops/registry.h"
 #include "engine/thread_pool.h"
 #include "engine/xnn/runtime.h"
@@ -151,26 +152,6 @@ void prepare(dv_model* m) {
   m->current = it->second.runtime.get();
 }
 
-// The patch size of a Conv that embeds patches (kernel == stride, no padding or dilation), else 1.
-int64_t patch_size(const dv::ir::Graph& g, const dv::ir::Op& op) {
-  const int w = op.input(1);
-  if (w < 0 || !g.values[size_t(w)].shape_known || g.values[size_t(w)].shape.size() != 4) return 1;
-  const dv::ir::Shape& ws = g.values[size_t(w)].shape;
-  std::vector<int64_t> kernel = op.attr_ints("kernel_shape");
-  if (kernel.empty()) kernel = {ws[2], ws[3]};  // exporters may leave it to the weight
-  const std::vector<int64_t> strides = op.attr_ints("strides"), pads = op.attr_ints("pads"),
-                             dilations = op.attr_ints("dilations");
-  const std::string auto_pad = op.attr_string("auto_pad", "NOTSET");
-  auto all = [](const std::vector<int64_t>& v, int64_t x) {
-    return std::all_of(v.begin(), v.end(), [&](int64_t a) { return a == x; });
-  };
-  auto sane = [](int64_t k) { return k >= 1 && k <= (int64_t(1) << 20); };  // attributes come from the file
-  if (kernel.size() != 2 || !sane(kernel[0]) || !sane(kernel[1]) || strides != kernel || !all(pads, 0) ||
-      !all(dilations, 1) || (auto_pad != "NOTSET" && auto_pad != "VALID"))
-    return 1;
-  return std::lcm(kernel[0], kernel[1]);
-}
-
 // Follows the input through elementwise ops (normalisation) to the Convs that read it.
 int64_t input_multiple(const dv::ir::Graph& g, int input) {
   static constexpr std::string_view kPassThrough[] = {"Add", "Sub", "Mul", "Div", "Cast", "Identity"};
@@ -182,7 +163,7 @@ int64_t input_multiple(const dv::ir::Graph& g, int input) {
         !std::any_of(op.inputs.begin(), op.inputs.end(), [&](int v) { return v >= 0 && reaches[size_t(v)]; }))
       continue;
     if (op.type == "Conv" && op.input(0) >= 0 && reaches[size_t(op.input(0))]) {
-      multiple = std::lcm(multiple, patch_size(g, op));
+      multiple = std::lcm(multiple, dv::ops::patch_size(g, op));
     } else if (std::find(std::begin(kPassThrough), std::end(kPassThrough), op.type) != std::end(kPassThrough)) {
       for (int v : op.outputs)
         if (v >= 0) reaches[size_t(v)] = true;

@@ -3,18 +3,14 @@
 # name): it runs, says its assumptions in one line, and with FastDepth's settings (from a
 # preprocessor_config.json beside it and --output) writes exactly the depth map of the manifest's
 # FastDepth. Variants: `depthview models` lists them with sizes; one that is not installed is
-# refused naming its file and the models/fetch command.
+# refused naming its file and the `depthview models --fetch` command.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SHARED=$ROOT/../shared
-cli=$ROOT/build/native/src/depthview
-if [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKIPPED: ../shared/models not found"; exit 77; fi
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+# shellcheck source=../support/script_test.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
+need_shared models/fastdepth.onnx
 mkdir -p "$work/mine"
 cp "$SHARED/models/fastdepth.onnx" "$work/mine/my_depth.onnx"
 photo=$SHARED/eval/slambook2/ch5/rgbd/color/1.png
-fails=0
-expect() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 
 "$cli" "$photo" -o "$work/assumed" --model "$work/mine/my_depth.onnx" > "$work/stdout"
 cat "$work/stdout"
@@ -44,12 +40,11 @@ expect "two values for --mean refused" '[ "$rc" != 0 ] && grep -q -- "--mean" "$
 
 "$cli" models > "$work/models"
 cat "$work/models"
-expect "variants listed with their sizes" 'grep -qE "^  q4f16 +19\.1 MB  (installed|not installed \(models/fetch depth-anything-v2-small --variant q4f16\))" "$work/models"'
+expect "variants listed with their sizes" 'grep -qE "^  q4f16 +19\.1 MB  (installed|not installed \(depthview models --fetch depth-anything-v2-small --variant q4f16\))" "$work/models"'
 expect "the default variant marked" 'grep -qE "^  [a-z0-9]+ .*\[default\]$" "$work/models"'
 if ! grep -qE "^  fp16 .*installed: " "$work/models"; then
   rc=0
   "$cli" "$photo" -o "$work/v" --model depth-anything-v2-small --variant fp16 > /dev/null 2> "$work/stderr2" || rc=$?
-  expect "a variant that is not installed: exit 2, its file and how to get it" '[ "$rc" = 2 ] && grep -qxF "depthview: variant '"'"'fp16'"'"' of model '"'"'depth-anything-v2-small'"'"' (depth_anything_v2_small_fp16.onnx) is not installed: run models/fetch depth-anything-v2-small --variant fp16" "$work/stderr2"'
+  expect "a variant that is not installed: exit 2, its file and how to get it" '[ "$rc" = 2 ] && grep -qxF "depthview: variant '"'"'fp16'"'"' of model '"'"'depth-anything-v2-small'"'"' (depth_anything_v2_small_fp16.onnx) is not installed: run depthview models --fetch depth-anything-v2-small --variant fp16" "$work/stderr2"'
 fi
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

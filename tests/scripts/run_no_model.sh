@@ -15,7 +15,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; rm -
 trap cleanup EXIT
 mkdir -p "$checkout/models" "$checkout/build"
 cp -r "$ROOT/scripts" "$ROOT/web" "$checkout/"
-cp "$ROOT/models/models.json" "$ROOT/models/fetch" "$checkout/models/"
+cp "$ROOT/models/models.json" "$checkout/models/"
+export XDG_DATA_HOME=$work/data  # no models downloaded by the CLI on this machine
 for f in simd relaxed single; do mkdir -p "$checkout/build/web-$f/src"; cp "$ROOT/build/web-$f/src/depthview_viewer."{js,wasm} "$checkout/build/web-$f/src/"; done
 [ ! -e "$work/shared" ] || { echo "FAIL: $work/shared exists"; exit 1; }
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
@@ -45,7 +46,7 @@ serve "http://127.0.0.1:$dead"
 cat "$work/serve.log"
 check "no hub: one message" one_message
 check "it says the hub cannot be reached" says "cannot be downloaded from 127.0.0.1:$dead (connection refused)"
-check "it says exactly what to do" says "To get Depth Anything V2 Small (fp16, 49.6 MB): put depth_anything_v2_small_fp16.onnx into $checkout/models/ (on a machine with network: models/fetch depth-anything-v2-small --variant fp16"
+check "it says exactly what to do" says "To get Depth Anything V2 Small (fp16, 49.6 MB): put depth_anything_v2_small_fp16.onnx into $checkout/models/ (on a machine with network: depthview models --fetch depth-anything-v2-small --variant fp16"
 check "the page is still served" page_served
 check "and its manifest, with the hub as download_base (the page says the same when it cannot reach it)" \
   manifest_has "\"download_base\":\"http://127.0.0.1:$dead\""

@@ -477,6 +477,30 @@ def _cast_node(src, dst, name, to):
     return helper.make_node("Cast", [src], [dst], name, to=to)
 
 
+def _cast_blocked_edges(g, nodes, n, role, typed):
+    """float16.py's casts around an op kept in fp32: each fp16 input is read through a Cast to
+    fp32 (role "input"); each fp32 output is written under a new name and Cast back to fp16 (role
+    "output"), so the value keeps its name and becomes fp16."""
+    by_name = {}
+    for vi in typed:
+        by_name.setdefault(vi.name, vi)
+    edges = n.input if role == "input" else n.output
+    seen_type = FLOAT16 if role == "input" else FLOAT
+    for i, name in enumerate(edges):
+        vi = by_name.get(name)
+        if vi is None or vi.type.tensor_type.elem_type != seen_type:
+            continue
+        cast_value = f"{n.name}_{role}_cast_{i}"
+        cast_name = f"{n.name}_{role}_cast{i}"
+        g.value_info.append(_retyped_value_info(vi, cast_value, FLOAT))
+        if role == "input":
+            nodes.append(_cast_node(name, cast_value, cast_name, FLOAT))
+        else:
+            vi.type.tensor_type.elem_type = FLOAT16
+            nodes.append(_cast_node(cast_value, name, cast_name, FLOAT16))
+        edges[i] = cast_value
+
+
 def convert_float_to_float16(model, keep_io_types=True, op_block_list=FP16_OP_BLOCK_LIST):
     """float16.py's convert_float_to_float16 (top-level graph) followed by a topological sort."""
     no_subgraphs(model, "convert_float_to_float16")
@@ -502,6 +526,18 @@ def convert_float_to_float16(model, keep_io_types=True, op_block_list=FP16_OP_BL
                 n.input[:] = [gi.name + "_fp16" if i == gi.name else i for i in n.input]
             nodes.append(_cast_node(gi.name, gi.name + "_fp16", gi.name + "_fp16", FLOAT16))
             g.value_info.append(_retyped_value_info(gi, gi.name + "_fp16", FLOAT16))
+    # the graph's float outputs: written as <name>_fp16 and Cast back to fp32 (before the blocked
+    # ops are handled, so a blocked op that writes an output gets its Cast to fp16 too)
+    if keep_io_types:
+        for go in g.output:
+            if go.type.tensor_type.elem_type != FLOAT:
+                continue
+            producer = next(n for n in nodes if go.name in n.output)
+            producer.output[:] = [go.name + "_fp16" if o == go.name else o for o in producer.output]
+            for n in nodes:
+                n.input[:] = [go.name + "_fp16" if i == go.name else i for i in n.input]
+            nodes.append(_cast_node(go.name + "_fp16", go.name, f"{go.name}_fp16_input_cast{len(producer.output) - 1}", FLOAT))
+            g.value_info.append(_retyped_value_info(go, go.name + "_fp16", FLOAT))
     # constants in attributes, value types: fp16, except what blocked ops and Casts write
     kept_fp32 = {o for n in nodes if n.op_type in op_block_list or n.op_type == "Cast" for o in n.output}
     for n in nodes:
@@ -517,45 +553,14 @@ def convert_float_to_float16(model, keep_io_types=True, op_block_list=FP16_OP_BL
             vi.type.tensor_type.elem_type = FLOAT16
     # blocked ops: Cast to fp32 before each fp16 input, Cast back to fp16 after each fp32 output
     for n in blocked:
-        typed_inputs = {}
-        for vi in list(g.value_info) + list(g.input):
-            typed_inputs.setdefault(vi.name, vi)
-        for i, name in enumerate(n.input):
-            vi = typed_inputs.get(name)
-            if vi is not None and vi.type.tensor_type.elem_type == FLOAT16:
-                g.value_info.append(_retyped_value_info(vi, f"{n.name}_input_cast_{i}", FLOAT))
-                nodes.append(_cast_node(name, f"{n.name}_input_cast_{i}", f"{n.name}_input_cast{i}", FLOAT))
-                n.input[i] = f"{n.name}_input_cast_{i}"
-        typed_outputs = {}
-        for vi in list(g.value_info) + list(g.output):
-            typed_outputs.setdefault(vi.name, vi)
-        for i, name in enumerate(n.output):
-            vi = typed_outputs.get(name)
-            if vi is not None and vi.type.tensor_type.elem_type == FLOAT:
-                retyped = _retyped_value_info(vi, f"{n.name}_output_cast_{i}", FLOAT)
-                vi.type.tensor_type.elem_type = FLOAT16
-                g.value_info.append(retyped)
-                nodes.append(_cast_node(f"{n.name}_output_cast_{i}", name, f"{n.name}_output_cast{i}", FLOAT16))
-                n.output[i] = f"{n.name}_output_cast_{i}"
+        _cast_blocked_edges(g, nodes, n, "input", list(g.value_info) + list(g.input))
+        _cast_blocked_edges(g, nodes, n, "output", list(g.value_info) + list(g.output))
     # initializers: fp16 unless a blocked op reads them (e.g. Resize's scales)
     read_by_blocked = {i for n in blocked for i in n.input}
     for t in g.initializer:
         if t.name not in read_by_blocked:
             _tensor_to_float16(t)
-    # the graph's float outputs: written as <name>_fp16 and Cast back to fp32
-    if keep_io_types:
-        for go in g.output:
-            if go.type.tensor_type.elem_type != FLOAT:
-                continue
-            producer = next(n for n in nodes if go.name in n.output)
-            producer.output[:] = [go.name + "_fp16" if o == go.name else o for o in producer.output]
-            for n in nodes:
-                n.input[:] = [go.name + "_fp16" if i == go.name else i for i in n.input]
-            nodes.append(_cast_node(go.name + "_fp16", go.name, f"{go.name}_fp16_input_cast{len(producer.output) - 1}", FLOAT))
-            for vi in g.value_info:
-                if vi.name == go.name:
-                    vi.type.tensor_type.elem_type = FLOAT
-    else:
+    if not keep_io_types:
         for vi in list(g.input) + list(g.output):
             if vi.type.tensor_type.elem_type == FLOAT:
                 vi.type.tensor_type.elem_type = FLOAT16

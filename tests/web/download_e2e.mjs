@@ -179,7 +179,7 @@ async function unreachable(browser, server) {
   await waitFor(u.page, 'the unreachable hub explained', () => /cannot be downloaded/.test(document.getElementById('status').textContent));
   const text = await statusText(u.page);
   check('hub unreachable: the page says what to do', text.startsWith(`No model: ${LABEL} is not on this site (fastdepth.onnx) and cannot be downloaded: cannot reach 127.0.0.1:${deadPort} (`) &&
-        text.includes('To use it, put fastdepth.onnx into models/ next to the page (on a machine with network: models/fetch fastdepth'), text);
+        text.includes('To use it, put fastdepth.onnx into models/ next to the page (on a machine with network: depthview models --fetch fastdepth'), text);
   await shot(u.page, '6_unreachable');
   noErrors(u.page, 'unreachable hub');
   await u.context.close();

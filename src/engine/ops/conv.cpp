@@ -1,6 +1,9 @@
 // Conv and ConvTranspose (2-D, NHWC inside XNNPACK). Weights are re-laid once per model; int8 mode
 // quantizes non-grouped Conv filters per output channel.
 #include <algorithm>
+#include <numeric>
+#include <string>
+#include <vector>
 
 #include "engine/ops/conv.h"
 #include "engine/ops/infer_helpers.h"
@@ -9,8 +12,27 @@
 #include "engine/xnn/layout.h"
 
 namespace dv::ops {
-namespace {
 
+int64_t patch_size(const Graph& g, const Op& op) {
+  const int w = op.input(1);
+  if (w < 0 || !g.values[size_t(w)].shape_known || g.values[size_t(w)].shape.size() != 4) return 1;
+  const Shape& ws = g.values[size_t(w)].shape;
+  std::vector<int64_t> kernel = op.attr_ints("kernel_shape");
+  if (kernel.empty()) kernel = {ws[2], ws[3]};  // exporters may leave it to the weight
+  const std::vector<int64_t> strides = op.attr_ints("strides"), pads = op.attr_ints("pads"),
+                             dilations = op.attr_ints("dilations");
+  const std::string auto_pad = op.attr_string("auto_pad", "NOTSET");
+  auto all = [](const std::vector<int64_t>& v, int64_t x) {
+    return std::all_of(v.begin(), v.end(), [&](int64_t a) { return a == x; });
+  };
+  auto sane = [](int64_t k) { return k >= 1 && k <= (int64_t(1) << 20); };  // attributes come from the file
+  if (kernel.size() != 2 || !sane(kernel[0]) || !sane(kernel[1]) || strides != kernel || !all(pads, 0) ||
+      !all(dilations, 1) || (auto_pad != "NOTSET" && auto_pad != "VALID"))
+    return 1;
+  return std::lcm(kernel[0], kernel[1]);
+}
+
+namespace {
 
 struct Window {
   std::vector<int64_t> strides, dilations, pads, output_padding;
@@ -45,13 +67,12 @@ Shape conv_output(const Graph& g, const Op& op, bool transposed) {
   Shape o = {x[0], transposed ? w[1] * group : w[0], 0, 0};
   const int64_t want = transposed ? w[0] : w[1] * group;
   if (x[1] != want) fail(op, "input has " + std::to_string(x[1]) + " channels, weights expect " + std::to_string(want));
-  // A patch embedding (kernel == stride, no padding: ViTs such as Depth Anything) needs sides that
-  // are whole multiples of the patch; say so instead of failing later in a reshape.
-  if (!transposed && win.strides[0] == w[2] && win.strides[1] == w[3] && w[2] > 1 &&
-      win.pads == std::vector<int64_t>{0, 0, 0, 0} && (x[2] % w[2] != 0 || x[3] % w[3] != 0))
+  // A patch embedding (ViTs such as Depth Anything) needs sides that are whole multiples of the
+  // patch; say so instead of failing later in a reshape.
+  if (const int64_t patch = transposed ? 1 : patch_size(g, op); patch > 1 && (x[2] % patch != 0 || x[3] % patch != 0))
     fail(op, "the input size " + std::to_string(x[2]) + "x" + std::to_string(x[3]) +
-                 " is not a multiple of the patch size " + std::to_string(w[2]) +
-                 " (this model needs height and width that are multiples of " + std::to_string(w[2]) + ")");
+                 " is not a multiple of the patch size " + std::to_string(patch) +
+                 " (this model needs height and width that are multiples of " + std::to_string(patch) + ")");
   for (size_t k = 0; k < 2; ++k) {
     const int64_t kernel = (w[2 + k] - 1) * win.dilations[k] + 1;
     if (transposed) {

@@ -1,5 +1,5 @@
-// What the Resize lowering needs of the convolution family (a 1x1 Conv run before the upsampling
-// that feeds it, see ir/fuse.h).
+// What others need of the convolution family: the Resize lowering (a 1x1 Conv run before the
+// upsampling that feeds it, see ir/fuse.h) and the model's input size rule (patch embeddings).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,10 @@ class Emitter;
 }
 
 namespace dv::ops {
+
+// The patch size of a Conv that embeds patches (kernel == stride, no padding or dilation), else 1:
+// such a Conv needs input sides that are multiples of it.
+int64_t patch_size(const ir::Graph& g, const ir::Op& op);
 
 // Emits Conv `op` from NHWC tensor `in` (of NCHW shape xs) into NHWC tensor `out` (shape ys),
 // clamped to [lo, hi].
