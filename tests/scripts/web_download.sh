@@ -4,10 +4,9 @@
 # hub, COEP variants, offline visit from the cache, what the hub saw. Screenshots:
 # build/web-shots/download/.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [ ! -f "$ROOT/../shared/photos/da2/demo01.jpg" ] || [ ! -f "$ROOT/../shared/models/fastdepth.onnx" ]; then
-  echo "SKIPPED: ../shared not found"; exit 77
-fi
+# shellcheck source=../support/script_test.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
+need_shared photos/da2/demo01.jpg models/fastdepth.onnx
 # shellcheck source=/dev/null
 source "$ROOT/scripts/env.sh"
 "$ROOT/scripts/site" "$ROOT/build/site"

@@ -3,10 +3,9 @@
 # the three wasm builds, then loads, opens and drops photos, rotates, exports, goes offline, runs
 # without cross-origin isolation and at devicePixelRatio 2. Screenshots: build/web-shots.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [ ! -f "$ROOT/../shared/photos/da2/demo01.jpg" ] || [ ! -f "$ROOT/../shared/models/fastdepth.onnx" ]; then
-  echo "SKIPPED: ../shared not found"; exit 77
-fi
+# shellcheck source=../support/script_test.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
+need_shared photos/da2/demo01.jpg models/fastdepth.onnx
 # shellcheck source=/dev/null
 source "$ROOT/scripts/env.sh"
 "$ROOT/scripts/site" "$ROOT/build/site"
