@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { nodeModules, requireTool, root, servedFolders } from './common.mjs';
 
 // folders: more { name: local folder } to serve beside the models' ("shared", "seeded").
+// jsFlags: V8 flags for Chromium (e.g. --no-enable-avx-vnni, to play a CPU without AVX-VNNI).
 // run(query) opens a fresh page with bench.html's query (see there) and returns its window.result.
-export async function openBenchSite({ port = 8765, folders = {} } = {}) {
+export async function openBenchSite({ port = 8765, folders = {}, jsFlags = '' } = {}) {
   const site = join(root, 'build/bench-site');
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
@@ -24,7 +25,8 @@ export async function openBenchSite({ port = 8765, folders = {} } = {}) {
   await new Promise((ok) => server.stdout.on('data', (d) => String(d).includes('open http') && ok()));
   const { chromium } = requireTool('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      ...(jsFlags ? [`--js-flags=${jsFlags}`] : [])] });
   return {
     has: (path) => existsSync(join(site, path)),
     version: browser.version(),

@@ -1,6 +1,7 @@
 // depthview wasm vs onnxruntime-web (wasm backend) in headless Debian Chromium, side by side:
 // the same page runs both on the same input tensor (bench/web/bench.html).
 //   node bench/web_vs_ort.mjs [--runs 5] [--threads 1,2] [--flavour relaxed|simd] [--models fastdepth,pydnet,midas,dav2] [--int8 1] [--profile 1]
+//   [--js-flags --no-enable-avx-vnni]
 // --int8 1 runs depthview in its int8 mode (ORT stays fp32). --profile 1 prints depthview's time per
 // XNNPACK operator kind in the browser (the last timed run).
 // Needs scripts/setup (ORT-web, playwright-core, chromium) and scripts/build web-simd web-relaxed;
@@ -12,9 +13,9 @@ const args = parseOptions();
 const runs = args.runs ?? '5', flavour = args.flavour ?? 'relaxed';
 const threadList = (args.threads ?? '1,2').split(',');
 
-const site = await openBenchSite({ port: Number(args.port ?? 8765) });
+const site = await openBenchSite({ port: Number(args.port ?? 8765), jsFlags: args['js-flags'] });
 try {
-  console.log(`depthview wasm (${flavour}${args.int8 ? ', int8' : ''}) vs onnxruntime-web in Chromium ${site.version}: median of ${runs} runs after 2 warm-ups (ms)`);
+  console.log(`depthview wasm (${flavour}${args.int8 ? ', int8' : ''}) vs onnxruntime-web in Chromium ${site.version}${args['js-flags'] ? ' ' + args['js-flags'] : ''}: median of ${runs} runs after 2 warm-ups (ms)`);
   console.log(['model', 'threads', 'depthview', 'ORT-web', 'ratio', 'dv heap MiB'].map((s) => s.padEnd(13)).join(''));
   for (const name of (args.models ?? Object.keys(benchModels).join(',')).split(',')) {
     const { file, photo, norm } = benchModels[name];

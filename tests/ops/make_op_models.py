@@ -10,7 +10,8 @@ model with the engine and with ONNX Runtime and compares.
 A manifest entry: name, file, ops (the ONNX operators the case tests: every node type except the
 helper nodes that only make an operand, e.g. an NHWC activation), input (x's shape), outputs,
 nmse (bound on sum((ours-ref)^2) / sum(ref^2)), int8_nmse (present when the case has a
-quantizable operator, MatMul with a constant 2-D right operand or a non-grouped Conv: it runs in
+quantizable operator, MatMul with a constant 2-D right operand or of two activations, or a
+non-grouped Conv: it runs in
 int8 too), unsupported (a regular expression the engine's refusal must match: the engine refuses
 it on purpose, and the test is that it says so clearly), invalid (a regular expression the
 engine's error must match: the model is broken, ONNX Runtime refuses it too, and the test is one
@@ -73,11 +74,14 @@ def positive(src, dst, offset=0.1):
 
 
 def quantizable(node, inits):
-    """What dv_precision_int8 quantizes: MatMul with a constant 2-D right operand, non-grouped Conv."""
+    """What dv_precision_int8 quantizes: MatMul with a constant 2-D right operand or of two
+    activations (the engine's int8 batch matmul), non-grouped Conv."""
     attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
     if node.op_type == "Conv":
         return attrs.get("group", 1) == 1 and node.input[1] in inits
-    return node.op_type == "MatMul" and node.input[1] in inits and len(inits[node.input[1]].dims) == 2
+    if node.op_type != "MatMul":
+        return False
+    return len(inits[node.input[1]].dims) == 2 if node.input[1] in inits else node.input[0] not in inits
 
 
 def op_name(node):

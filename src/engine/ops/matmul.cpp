@@ -1,6 +1,7 @@
 // MatMul: by a constant 2-D right operand, a fully-connected layer (with a bias the fusion pass
 // found, see ir/fuse.h; int8 mode quantizes its weights per output column); of two activations, a
-// batched matrix multiply.
+// batched matrix multiply (in int8 mode the engine's kernel, both sides quantized on every run).
+#include "engine/kernels/int8_batch_matmul.h"
 #include "engine/ops/infer_helpers.h"
 #include "engine/ops/registry.h"
 #include "engine/xnn/emitter.h"
@@ -59,8 +60,20 @@ void lower_matmul(xnn::Emitter& e, const ir::FusedOp& op) {
              &op, "the fully-connected layer");
 }
 
+std::unique_ptr<kernels::Kernel> int8_batch_matmul(const Graph& g, const ir::FusedOp& op, bool int8) {
+  const Value& a = in(g, op, 0);
+  const Value& b = in(g, op, 1);
+  if (!int8 || a.is_const || b.is_const || a.dtype != DType::F32 || b.dtype != DType::F32) return nullptr;
+  return kernels::make_int8_batch_matmul(a.shape, b.shape);
+}
+
 }  // namespace
 
-void add_matmul_ops(std::vector<OpDef>& table) { table.push_back({"MatMul", infer_matmul, lower_matmul, int8_matmul}); }
+void add_matmul_ops(std::vector<OpDef>& table) {
+  OpDef matmul{"MatMul", infer_matmul, lower_matmul};
+  matmul.int8_weights = int8_matmul;
+  matmul.kernel = int8_batch_matmul;
+  table.push_back(matmul);
+}
 
 }  // namespace dv::ops

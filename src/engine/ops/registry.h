@@ -4,6 +4,7 @@
 // place: its shapes, its constant folding, its lowering and whether int8 mode quantizes it.
 #pragma once
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,9 @@
 
 namespace dv::xnn {
 class Emitter;
+}
+namespace dv::kernels {
+class Kernel;
 }
 
 namespace dv::ops {
@@ -35,6 +39,9 @@ struct OpDef {
   void (*rewrite)(ir::Graph& g, int op_index) = nullptr;
   // Whether it reads 8-bit integer tensors (quantized codes and zero points); other ops refuse them.
   bool reads_8bit = false;
+  // An engine kernel computing the op at its inferred shapes, run between XNNPACK segments
+  // (kernels/kernel.h); nullptr, or a null result: it is lowered into XNNPACK.
+  std::unique_ptr<kernels::Kernel> (*kernel)(const ir::Graph& g, const ir::FusedOp& op, bool int8) = nullptr;
 };
 
 // The entry for an ONNX operator type, or nullptr.

@@ -1,5 +1,7 @@
 #include "engine/xnn/emitter.h"
 
+#include <algorithm>
+
 #include "engine/xnn/layout.h"
 
 namespace dv::xnn {
@@ -14,15 +16,19 @@ void check(xnn_status s, const Op* op, const char* what) {
   throw ModelError(op ? op->label() + ": " + msg : msg);
 }
 
-Emitter::Emitter(const ir::Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared,
-                 bool int8)
-    : g_(g),
-      sg_(sg),
-      owned_(owned),
-      shared_(shared),
-      int8_(int8),
-      id_(g.values.size(), XNN_INVALID_VALUE_ID),
-      nhwc_(g.values.size(), false) {}
+Emitter::Emitter(const ir::Graph& g, std::vector<std::vector<float>>& owned, SharedWeights& shared, bool int8)
+    : g_(g), sg_(nullptr), owned_(owned), shared_(shared), int8_(int8) {}
+
+void Emitter::begin_segment(xnn_subgraph_t sg) {
+  sg_ = sg;
+  id_.assign(g_.values.size(), XNN_INVALID_VALUE_ID);
+  nhwc_.assign(g_.values.size(), false);
+  written_direct_.assign(g_.values.size(), false);
+  nchw_copy_.clear();
+  nhwc_copy_.clear();
+  quantized_.clear();
+  direct_.clear();
+}
 
 uint32_t Emitter::tensor_value(const Shape& shape, const float* data, uint32_t external, uint32_t flags) {
   uint32_t id = 0;
@@ -60,6 +66,23 @@ uint32_t Emitter::define_output(int v, uint32_t external) {
     check(xnn_define_static_transpose(sg_, 4, kNhwcToNchw, id_[size_t(v)], ext, 0), nullptr, "the output transpose");
   else check(xnn_define_copy(sg_, id_[size_t(v)], ext, 0), nullptr, "the output copy");
   return ext;
+}
+
+void Emitter::import(int v, uint32_t external) {
+  if (std::find(g_.inputs.begin(), g_.inputs.end(), v) != g_.inputs.end()) {
+    define_input(v, external);
+    return;
+  }
+  id_[size_t(v)] = tensor_value(val(v).shape, nullptr, external, XNN_VALUE_FLAG_EXTERNAL_INPUT);
+}
+
+void Emitter::finish_export(int v) {
+  if (written_direct_[size_t(v)]) return;
+  if (id_[size_t(v)] == XNN_INVALID_VALUE_ID) throw ModelError("value '" + val(v).name + "' was not computed");
+  const uint32_t ext = tensor_value(val(v).shape, nullptr, direct_.at(v), XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
+  if (nhwc_[size_t(v)])
+    check(xnn_define_static_transpose(sg_, 4, kNhwcToNchw, id_[size_t(v)], ext, 0), nullptr, "a layout change");
+  else check(xnn_define_copy(sg_, id_[size_t(v)], ext, 0), nullptr, "a copy between segments");
 }
 
 uint32_t Emitter::computed(const Op& op, int v) const {
@@ -108,6 +131,10 @@ uint32_t Emitter::output(const Op& op, bool nhwc, size_t i) {
   const int v = op.outputs.at(i);
   const Shape& s = val(v).shape;
   nhwc_[size_t(v)] = nhwc && s.size() == 4;
+  if (auto it = direct_.find(v); it != direct_.end() && !nhwc_[size_t(v)]) {
+    written_direct_[size_t(v)] = true;
+    return id_[size_t(v)] = tensor_value(s, nullptr, it->second, XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
+  }
   return id_[size_t(v)] = tensor(nhwc_[size_t(v)] ? to_nhwc(s) : s);
 }
 

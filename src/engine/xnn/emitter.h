@@ -25,8 +25,11 @@ void check(xnn_status s, const ir::Op* op, const char* what);
 class Emitter {
  public:
   // `owned`: weights and constants made for this runtime (they must live as long as it does).
-  Emitter(const ir::Graph& g, xnn_subgraph_t sg, std::vector<std::vector<float>>& owned, SharedWeights& shared,
-          bool int8);
+  Emitter(const ir::Graph& g, std::vector<std::vector<float>>& owned, SharedWeights& shared, bool int8);
+
+  // Starts emitting into `sg`, one segment of the runtime (xnn/segments.h): values of earlier
+  // segments are known only once imported.
+  void begin_segment(xnn_subgraph_t sg);
 
   const ir::Graph& graph() const { return g_; }
   const ir::Value& val(int v) const { return g_.values[size_t(v)]; }
@@ -36,6 +39,12 @@ class Emitter {
   // Graph inputs (NCHW; 4-D ones transposed to NHWC) and outputs (back to NCHW).
   uint32_t define_input(int v, uint32_t external);
   uint32_t define_output(int v, uint32_t external);
+  // A value another step computed (a graph input as define_input does), in plain layout.
+  void import(int v, uint32_t external);
+  // Value v goes to another step, in plain layout: the op computing it writes there when it can
+  // (call before lowering the segment's ops); finish_export adds the layout change or copy else.
+  void plan_export(int v, uint32_t external) { direct_[v] = external; }
+  void finish_export(int v);
 
   // A new fp32 tensor; static when `data` is given (it must outlive the runtime).
   uint32_t tensor(const ir::Shape& shape, const float* data = nullptr);
@@ -81,6 +90,8 @@ class Emitter {
   std::vector<bool> nhwc_;                         // value → lives in NHWC
   std::map<int, uint32_t> nchw_copy_, nhwc_copy_;  // value → the same data in the other layout
   std::map<std::pair<uint32_t, size_t>, uint32_t> quantized_;  // (f32 tensor, nonbatch dims) → its int8 copy
+  std::map<int, uint32_t> direct_;                 // exported value → its external id
+  std::vector<bool> written_direct_;               // value → its op wrote the external tensor
 
   uint32_t tensor_value(const ir::Shape& shape, const float* data, uint32_t external, uint32_t flags);
   uint32_t computed(const ir::Op& op, int v) const;

@@ -1,5 +1,7 @@
 #include "engine/xnn/runtime.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include <xnnpack.h>
@@ -17,86 +19,191 @@ using onnx::ModelError;
 // xnn_create_runtime passes on to its subgraph optimisation.
 constexpr uint32_t kNoOperatorFusion = 0x80000000;
 
-void lower(const ir::Graph& g, Emitter& e, std::vector<uint32_t>& input_ids, std::vector<uint32_t>& output_ids) {
-  uint32_t external = 0;
-  for (int v : g.inputs) input_ids.push_back(e.define_input(v, external++));
-  for (const ir::FusedOp& op : ir::fuse(g)) {
-    const ops::OpDef* def = ops::find(op.type);
-    if (def == nullptr || def->lower == nullptr)
-      throw onnx::UnsupportedError(op.label() + ": computing it on activations is not supported");
-    def->lower(e, op);
+bool is_graph_output(const ir::Graph& g, int v) { return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end(); }
+
+// Which ops run as engine kernels. None when a value that would cross between steps is not fp32
+// (8-bit tensors of quantized models stay inside XNNPACK).
+std::vector<std::unique_ptr<kernels::Kernel>> choose_kernels(const ir::Graph& g, const std::vector<ir::FusedOp>& ops,
+                                                             const RuntimeOptions& options, std::vector<Step>& steps) {
+  std::vector<std::unique_ptr<kernels::Kernel>> made(ops.size());
+  std::vector<bool> is_kernel(ops.size(), false);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const ops::OpDef* def = ops::find(ops[i].type);
+    if (def != nullptr && def->kernel != nullptr) made[i] = def->kernel(g, ops[i], options.int8);
+    is_kernel[i] = made[i] != nullptr;
   }
-  for (int v : g.outputs) output_ids.push_back(e.define_output(v, external++));
+  steps = plan_steps(g, ops, is_kernel);
+  for (const Step& s : steps)
+    for (int v : s.exports)
+      if (g.values[size_t(v)].dtype != ir::DType::F32) {
+        steps = plan_steps(g, ops, std::vector<bool>(ops.size(), false));
+        return std::vector<std::unique_ptr<kernels::Kernel>>(ops.size());
+      }
+  return made;
+}
+
+void lower_op(Emitter& e, const ir::FusedOp& op) {
+  const ops::OpDef* def = ops::find(op.type);
+  if (def == nullptr || def->lower == nullptr)
+    throw onnx::UnsupportedError(op.label() + ": computing it on activations is not supported");
+  def->lower(e, op);
 }
 
 }  // namespace
 
-Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options) {
-  // No XNNPACK subgraph fusion: ir/fuse.h does the fusions, and this snapshot's clamp fusion writes
-  // the clamp's bounds over a convolution's padding.
-  const uint32_t flags = kNoOperatorFusion | (options.profile ? XNN_FLAG_BASIC_PROFILING : 0);
-  const auto externals = uint32_t(g.inputs.size() + g.outputs.size());
-  check(xnn_create_subgraph(externals, 0, &subgraph_), nullptr, "subgraph creation");
+Runtime::Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options)
+    : inputs_(g.inputs), outputs_(g.outputs), pool_(pool), profiling_(options.profile) {
   try {
-    Emitter emitter(g, subgraph_, owned_, shared, options.int8);
-    lower(g, emitter, input_ids_, output_ids_);
-    // Packed weights come from (or go into) the model's shared cache; a later size that needs
-    // weights the sealed cache lacks gets private ones instead.
-    if (xnn_create_runtime_v3(subgraph_, shared.cache(), pool, flags, &runtime_) != xnn_status_success) {
-      runtime_ = nullptr;
-      if (!shared.sealed()) throw ModelError("XNNPACK could not create the runtime (out of memory?)");
-      check(xnn_create_runtime_v3(subgraph_, nullptr, pool, flags, &runtime_), nullptr,
-            "runtime creation (out of memory?)");
-    }
-    shared.seal();
-    check(xnn_reshape_runtime(runtime_), nullptr, "runtime reshape");
+    build(g, pool, shared, options);
   } catch (...) {
-    if (runtime_) xnn_delete_runtime(runtime_);
-    xnn_delete_subgraph(subgraph_);
-    subgraph_ = nullptr;
-    runtime_ = nullptr;
+    release();
     throw;
   }
   for (int v : g.inputs)
     input_copies_.emplace_back(ir::element_count(g.values[size_t(v)].shape) + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
+  for (int v : g.outputs) {
+    const bool is_input = std::find(g.inputs.begin(), g.inputs.end(), v) != g.inputs.end();
+    copied_.push_back(is_input || where_[size_t(v)] ? ir::element_count(g.values[size_t(v)].shape) : 0);
+  }
 }
 
-Runtime::~Runtime() {
-  if (runtime_) xnn_delete_runtime(runtime_);
-  if (subgraph_) xnn_delete_subgraph(subgraph_);
+void Runtime::build(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options) {
+  // No XNNPACK subgraph fusion: ir/fuse.h does the fusions, and this snapshot's clamp fusion writes
+  // the clamp's bounds over a convolution's padding.
+  const uint32_t flags = kNoOperatorFusion | (options.profile ? XNN_FLAG_BASIC_PROFILING : 0);
+  const std::vector<ir::FusedOp> ops = ir::fuse(g);
+  std::vector<Step> steps;
+  std::vector<std::unique_ptr<kernels::Kernel>> made = choose_kernels(g, ops, options, steps);
+  const BufferPlan buffers = plan_buffers(g, steps);
+  for (size_t floats : buffers.floats) buffers_.emplace_back(floats, 0.0f);
+  where_.assign(g.values.size(), nullptr);
+  for (size_t v = 0; v < g.values.size(); ++v)
+    if (buffers.buffer[v] >= 0) where_[v] = buffers_[size_t(buffers.buffer[v])].data();
+  check(xnn_create_workspace(&workspace_), nullptr, "workspace creation");
+
+  Emitter emitter(g, owned_, shared, options.int8);
+  for (Step& step : steps) {
+    if (step.kernel) {
+      const ir::FusedOp& op = ops[step.ops[0]];
+      order_.push_back({true, kernels_.size()});
+      kernels_.push_back({std::move(made[step.ops[0]]), op.inputs, op.outputs});
+      continue;
+    }
+    order_.push_back({false, segments_.size()});
+    Segment& seg = segments_.emplace_back();
+    check(xnn_create_subgraph(uint32_t(step.imports.size() + step.exports.size()), 0, &seg.subgraph), nullptr,
+          "subgraph creation");
+    emitter.begin_segment(seg.subgraph);
+    uint32_t external = 0;
+    for (int v : step.imports) {
+      emitter.import(v, external);
+      seg.externals.emplace_back(external++, v);
+    }
+    std::vector<std::pair<int, uint32_t>> exports;
+    for (int v : step.exports) {
+      if (!is_graph_output(g, v)) emitter.plan_export(v, external);
+      exports.emplace_back(v, external);
+      seg.externals.emplace_back(external++, v);
+    }
+    for (size_t i : step.ops) lower_op(emitter, ops[i]);
+    for (const auto& [v, ext] : exports)
+      is_graph_output(g, v) ? void(emitter.define_output(v, ext)) : emitter.finish_export(v);
+    // Packed weights come from (or go into) the model's shared cache; a later size that needs
+    // weights the sealed cache lacks gets private ones instead.
+    if (xnn_create_runtime_v4(seg.subgraph, shared.cache(), workspace_, pool, flags, &seg.runtime) !=
+        xnn_status_success) {
+      seg.runtime = nullptr;
+      if (!shared.sealed()) throw ModelError("XNNPACK could not create the runtime (out of memory?)");
+      check(xnn_create_runtime_v4(seg.subgraph, nullptr, workspace_, pool, flags, &seg.runtime), nullptr,
+            "runtime creation (out of memory?)");
+    }
+  }
+  // Sealing may move the cache's memory: reshape (which plans pointers into it) comes after.
+  shared.seal();
+  for (Segment& seg : segments_) check(xnn_reshape_runtime(seg.runtime), nullptr, "runtime reshape");
 }
+
+void Runtime::release() {
+  for (Segment& s : segments_) {
+    if (s.runtime) xnn_delete_runtime(s.runtime);
+    if (s.subgraph) xnn_delete_subgraph(s.subgraph);
+  }
+  segments_.clear();
+  kernels_.clear();
+  if (workspace_) xnn_release_workspace(workspace_);
+  workspace_ = nullptr;
+}
+
+Runtime::~Runtime() { release(); }
 
 void Runtime::run(const std::vector<const float*>& inputs, const std::vector<float*>& outputs) {
-  if (inputs.size() != input_ids_.size() || outputs.size() != output_ids_.size())
+  if (inputs.size() != inputs_.size() || outputs.size() != outputs_.size())
     throw ModelError("wrong number of inputs or outputs for this model");
-  std::vector<xnn_external_value> ext;
   for (size_t i = 0; i < inputs.size(); ++i) {
     std::vector<float>& copy = input_copies_[i];  // XNNPACK may read past the end: use a padded copy
     std::copy(inputs[i], inputs[i] + copy.size() - XNN_EXTRA_BYTES / sizeof(float), copy.begin());
-    ext.push_back({input_ids_[i], copy.data()});
+    where_[size_t(inputs_[i])] = copy.data();
   }
-  for (size_t i = 0; i < outputs.size(); ++i) ext.push_back({output_ids_[i], outputs[i]});
-  check(xnn_setup_runtime_v2(runtime_, ext.size(), ext.data()), nullptr, "runtime setup");
-  check(xnn_invoke_runtime(runtime_), nullptr, "inference");
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (copied_[i] == 0) where_[size_t(outputs_[i])] = outputs[i];
+  std::vector<xnn_external_value> ext;
+  for (const Order& o : order_) {
+    if (o.kernel) {
+      KernelStep& k = kernels_[o.index];
+      std::vector<const float*> in;
+      std::vector<float*> out;
+      for (int v : k.inputs) in.push_back(where_[size_t(v)]);
+      for (int v : k.outputs) out.push_back(where_[size_t(v)]);
+      const auto start = std::chrono::steady_clock::now();
+      k.kernel->run(in, out, pool_);
+      if (profiling_)
+        k.last_us = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+      continue;
+    }
+    const Segment& s = segments_[o.index];
+    ext.clear();
+    for (const auto& [id, v] : s.externals) ext.push_back({id, where_[size_t(v)]});
+    check(xnn_setup_runtime_v2(s.runtime, ext.size(), ext.data()), nullptr, "runtime setup");
+    check(xnn_invoke_runtime(s.runtime), nullptr, "inference");
+  }
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (copied_[i] > 0) std::copy(where_[size_t(outputs_[i])], where_[size_t(outputs_[i])] + copied_[i], outputs[i]);
 }
 
-std::vector<std::pair<std::string, uint64_t>> Runtime::profile() const {
+namespace {
+
+std::vector<std::pair<std::string, uint64_t>> segment_profile(xnn_runtime* runtime) {
   size_t count = 0, size = 0;
-  if (xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_num_operators, sizeof count, &count, &size) !=
+  if (xnn_get_runtime_profiling_info(runtime, xnn_profile_info_num_operators, sizeof count, &count, &size) !=
           xnn_status_success ||
       count == 0)
     return {};
-  xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, 0, nullptr, &size);
+  xnn_get_runtime_profiling_info(runtime, xnn_profile_info_operator_name, 0, nullptr, &size);
   std::vector<char> names(size);
   std::vector<uint64_t> times(count);
-  if (xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, names.size(), names.data(), &size) !=
+  if (xnn_get_runtime_profiling_info(runtime, xnn_profile_info_operator_name, names.size(), names.data(), &size) !=
           xnn_status_success ||
-      xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_timing, times.size() * sizeof(uint64_t),
+      xnn_get_runtime_profiling_info(runtime, xnn_profile_info_operator_timing, times.size() * sizeof(uint64_t),
                                      times.data(), &size) != xnn_status_success)
     return {};
   std::vector<std::pair<std::string, uint64_t>> result;
   const char* name = names.data();
   for (size_t i = 0; i < count; ++i, name += std::strlen(name) + 1) result.emplace_back(name, times[i]);
+  return result;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, uint64_t>> Runtime::profile() const {
+  std::vector<std::pair<std::string, uint64_t>> result;
+  if (!profiling_) return result;
+  for (const Order& o : order_) {
+    if (o.kernel) {
+      result.emplace_back(kernels_[o.index].kernel->name(), kernels_[o.index].last_us);
+      continue;
+    }
+    for (auto& entry : segment_profile(segments_[o.index].runtime)) result.push_back(std::move(entry));
+  }
   return result;
 }
 

@@ -1,17 +1,22 @@
-// One XNNPACK runtime for an IR graph at fixed (inferred) shapes.
+// One runtime for an IR graph at fixed (inferred) shapes: XNNPACK subgraph segments and, between
+// them, the engine kernels of ops XNNPACK cannot run as wanted (xnn/segments.h).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/ir/graph.h"
+#include "engine/kernels/kernel.h"
+#include "engine/xnn/segments.h"
 #include "engine/xnn/weights.h"
 
 struct pthreadpool;
 struct xnn_runtime;
 struct xnn_subgraph;
+struct xnn_workspace;
 
 namespace dv::xnn {
 
@@ -22,9 +27,9 @@ struct RuntimeOptions {
 
 class Runtime {
  public:
-  // Fuses `g`'s ops (shapes inferred; ir/fuse.h), lowers them to an XNNPACK subgraph through the
-  // op registry and creates its runtime on `pool`. Throws onnx::ModelError naming the node it
-  // cannot lower.
+  // Fuses `g`'s ops (shapes inferred; ir/fuse.h), lowers them to XNNPACK subgraphs and engine
+  // kernels through the op registry and creates their runtimes on `pool`. Throws
+  // onnx::ModelError naming the node it cannot lower.
   Runtime(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options = {});
   ~Runtime();
   Runtime(const Runtime&) = delete;
@@ -36,11 +41,41 @@ class Runtime {
   // (operator name, microseconds) of the last run; empty unless created with profile = true.
   std::vector<std::pair<std::string, uint64_t>> profile() const;
 
+  // How many XNNPACK segments and engine kernels it runs.
+  size_t segment_count() const { return segments_.size(); }
+  size_t kernel_count() const { return kernels_.size(); }
+
  private:
-  xnn_subgraph* subgraph_ = nullptr;
-  xnn_runtime* runtime_ = nullptr;
+  struct Segment {
+    xnn_subgraph* subgraph = nullptr;
+    xnn_runtime* runtime = nullptr;
+    std::vector<std::pair<uint32_t, int>> externals;  // (external id, value)
+  };
+  struct KernelStep {
+    std::unique_ptr<kernels::Kernel> kernel;
+    std::vector<int> inputs, outputs;
+    uint64_t last_us = 0;
+  };
+  struct Order {
+    bool kernel;
+    size_t index;
+  };
+
+  void build(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options);
+  void release();
+
+  std::vector<int> inputs_, outputs_;  // the graph's (value ids)
+  std::vector<size_t> copied_;        // output index → floats copied to the caller after a run (an
+                                      // output that is an input or is read again); else 0
+  pthreadpool* pool_;
+  bool profiling_;
+  xnn_workspace* workspace_ = nullptr;  // shared by the segments, which run one after another
+  std::vector<Segment> segments_;
+  std::vector<KernelStep> kernels_;
+  std::vector<Order> order_;
   std::vector<std::vector<float>> owned_;  // weights in XNNPACK layouts; live as long as the runtime
-  std::vector<uint32_t> input_ids_, output_ids_;
+  std::vector<std::vector<float>> buffers_;  // values crossing between steps (plan_buffers)
+  std::vector<float*> where_;                // value → its memory during a run (crossing ones)
   std::vector<std::vector<float>> input_copies_;  // inputs padded by XNN_EXTRA_BYTES
 };
 
