@@ -25,6 +25,7 @@ try {
         ...(args.int8 ? { int8: 1 } : {}), ...(args.profile ? { profile: 1 } : {}) });
       if (r.error || r.ortError) { console.log(`${name} ${threads}: ERROR ${r.error ?? r.ortError}`); continue; }
       console.log([name, threads, r.dvMs.toFixed(1), r.ortMs.toFixed(1), (r.dvMs / r.ortMs).toFixed(2) + 'x', r.peak].map((s) => String(s).padEnd(13)).join(''));
+      if (r.int8) console.log('    ' + r.int8);
       if (args.profile) for (const line of r.profile) console.log('    ' + line.replaceAll('\t', '  '));
     }
   }

@@ -80,15 +80,17 @@ TEST_CASE("segments: values whose steps do not overlap share a buffer") {
       if (p.graph.values[v].name == name) return plan.buffer[v];
     return -2;
   };
-  // xt lives in steps 0-1, s in 1-2, p in 2-3, o in 3-4: two buffers, reused alternately.
-  CHECK(plan.floats.size() == 2);
+  // xt lives in steps 0-1, s in 1-2, p in 2-3, o in 3-4. p ([1,2,5,5]) does not fit in xt's
+  // buffer and gets its own (no buffer grows); o takes the smallest free one that fits, xt's.
+  CHECK(plan.floats.size() == 3);
   CHECK(buffer_of("xt") != buffer_of("s"));
-  CHECK(buffer_of("p") == buffer_of("xt"));
-  CHECK(buffer_of("o") == buffer_of("s"));
+  CHECK(buffer_of("o") == buffer_of("xt"));
+  CHECK(buffer_of("p") != buffer_of("xt"));
+  CHECK(buffer_of("p") != buffer_of("s"));
   CHECK(buffer_of("x") == -1);  // the caller's
   CHECK(buffer_of("y") == -1);
-  // s is [1,2,5,5] (50 floats) and shares with o ([1,2,5,4]): the buffer fits the larger one.
   CHECK(plan.floats[size_t(buffer_of("s"))] >= 50);
+  CHECK(plan.floats[size_t(buffer_of("xt"))] < 50);
 }
 
 TEST_CASE("segments: int8 mode runs attention's products as engine kernels, close to fp32") {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/int8_kernels.h"
 #include "engine/ir/graph.h"
 #include "engine/ops/conv.h"
 #include "engine/ops/registry.h"
@@ -310,6 +311,13 @@ dv_status set_option(dv_model* m, bool dv::xnn::RuntimeOptions::* field, bool va
 dv_status dv_model_set_profiling(dv_model* m, int enabled) {
   return set_option(m, &dv::xnn::RuntimeOptions::profile, enabled != 0, false);
 }
+
+const char* dv_int8_kernels(void) {
+  dv::xnnpack_ready(nullptr);
+  return dv::choose_int8_kernels().name.c_str();
+}
+
+double dv_int8_speedup(void) { return dv::xnnpack_ready(nullptr) ? dv::int8_speedup() : 0.0; }
 
 dv_status dv_model_set_precision(dv_model* m, dv_precision precision) {
   if (m == nullptr) return dv_error_invalid_argument;

@@ -171,6 +171,7 @@ void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, co
       o.model.c_str(), o.int8 ? "int8" : "fp32", shape_str(in_shape).c_str(), shapes_str(out_shapes).c_str(), o.threads,
       prepare_ms, times[times.size() / 2], times.front(), times.size(), output.empty() ? 0.0 : double(*lo),
       output.empty() ? 0.0 : double(*hi), prepared_memory_mib, peak_memory_mib());
+  if (o.int8) std::printf("int8_kernels=\"%s\" int8_speedup=%.2f\n", dv_int8_kernels(), dv_int8_speedup());
   if (o.profile) std::printf("profile of the last run (operator, ms, share):\n%s", dv_model_profile(m));
   if (!o.input_out.empty()) write_raw(o.input_out + suffix, input);
   if (!o.output_out.empty()) write_raw(o.output_out + suffix, output);

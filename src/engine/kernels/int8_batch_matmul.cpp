@@ -43,6 +43,8 @@ void quantize_column_tile(void* context, size_t batch, size_t tile) {
     for (size_t j = 0; j < width; ++j) q[k * c.n + j] = int8_t(std::nearbyint(b[k * c.n + j] * inverse[j]));
 }
 
+size_t aligned(size_t bytes) { return (bytes + kScratchAlignment - 1) / kScratchAlignment * kScratchAlignment; }
+
 size_t product(const std::vector<size_t>& dims) {
   size_t p = 1;
   for (size_t d : dims) p *= d;
@@ -64,10 +66,10 @@ class Int8BatchMatmul final : public Kernel {
     std::copy(a.begin(), a.end() - 2, batch_a_.end() - long(a.size() - 2));
     std::copy(b.begin(), b.end() - 2, batch_b_.end() - long(b.size() - 2));
     rows_a_ = product(batch_a_) * m_;
-    a_codes_.resize(rows_a_ * k_ + XNN_EXTRA_BYTES);
-    a_params_.resize(rows_a_ + XNN_EXTRA_QUANTIZATION_PARAMS);
-    b_codes_.resize(product(batch_b_) * k_ * n_);
-    b_scales_.resize(product(batch_b_) * n_);
+    a_params_at_ = aligned(rows_a_ * k_ + XNN_EXTRA_BYTES);
+    b_codes_at_ = aligned(a_params_at_ + (rows_a_ + XNN_EXTRA_QUANTIZATION_PARAMS) * sizeof(xnn_quantization_params));
+    b_scales_at_ = aligned(b_codes_at_ + product(batch_b_) * k_ * n_);
+    scratch_ = b_scales_at_ + product(batch_b_) * n_ * sizeof(float);
     xnn_operator_t convert = nullptr;
     check(xnn_create_convert_nc_f32_qd8(0, &convert), nullptr, "the int8 batch matmul's quantization");
     convert_.reset(convert);
@@ -75,27 +77,35 @@ class Int8BatchMatmul final : public Kernel {
 
   const char* name() const override { return "int8 Batch Matrix Multiply (engine)"; }
 
-  void run(const std::vector<const float*>& inputs, const std::vector<float*>& outputs, pthreadpool* pool) override {
+  size_t scratch_bytes() const override { return scratch_; }
+
+  void run(const std::vector<const float*>& inputs, const std::vector<float*>& outputs, void* scratch,
+           pthreadpool* pool) override {
+    auto* base = static_cast<char*>(scratch);
+    auto* a_codes = reinterpret_cast<int8_t*>(base);
+    auto* a_params = reinterpret_cast<xnn_quantization_params*>(base + a_params_at_);
+    auto* b_codes = reinterpret_cast<int8_t*>(base + b_codes_at_);
+    auto* b_scales = reinterpret_cast<float*>(base + b_scales_at_);
     check(xnn_reshape_convert_nc_f32_qd8(convert_.get(), rows_a_, k_, k_, k_, pool), nullptr,
           "the int8 batch matmul's quantization");
-    check(xnn_setup_convert_nc_f32_qd8(convert_.get(), inputs[0], a_codes_.data(), a_params_.data()), nullptr,
+    check(xnn_setup_convert_nc_f32_qd8(convert_.get(), inputs[0], a_codes, a_params), nullptr,
           "the int8 batch matmul's quantization");
     check(xnn_run_operator(convert_.get(), pool), nullptr, "the int8 batch matmul's quantization");
 
     const size_t batches_b = product(batch_b_);
-    ColumnQuantization columns{inputs[1], b_codes_.data(), b_scales_.data(), k_, n_};
+    ColumnQuantization columns{inputs[1], b_codes, b_scales, k_, n_};
     pthreadpool_parallelize_2d(pool, quantize_column_tile, &columns, batches_b, (n_ + kColumnTile - 1) / kColumnTile, 0);
 
     // B changes every run and XNNPACK packs it when the operator is made: one operator per run.
     xnn_operator_t made = nullptr;
-    check(xnn_create_batch_matrix_multiply_nc_qd8_f32_qc8w(batches_b, k_, n_, b_codes_.data(), b_scales_.data(), 0,
+    check(xnn_create_batch_matrix_multiply_nc_qd8_f32_qc8w(batches_b, k_, n_, b_codes, b_scales, 0,
                                                            &made),
           nullptr, "the int8 batch matmul");
     const Operator op(made);
     check(xnn_reshape_batch_matrix_multiply_nc_qd8_f32_qc8w(op.get(), batch_a_.size(), batch_a_.data(),
                                                             batch_b_.data(), m_, k_, n_, pool),
           nullptr, "the int8 batch matmul");
-    check(xnn_setup_batch_matrix_multiply_nc_qd8_f32_qc8w(op.get(), a_codes_.data(), a_params_.data(), outputs[0]),
+    check(xnn_setup_batch_matrix_multiply_nc_qd8_f32_qc8w(op.get(), a_codes, a_params, outputs[0]),
           nullptr, "the int8 batch matmul");
     check(xnn_run_operator(op.get(), pool), nullptr, "the int8 batch matmul");
   }
@@ -103,9 +113,8 @@ class Int8BatchMatmul final : public Kernel {
  private:
   size_t m_, k_, n_, rows_a_ = 0;
   std::vector<size_t> batch_a_, batch_b_;  // same rank, 1 where broadcast
-  std::vector<int8_t> a_codes_, b_codes_;
-  std::vector<xnn_quantization_params> a_params_;
-  std::vector<float> b_scales_;
+  // Where A's codes (at 0), A's row parameters, B's codes and B's column scales lie in the scratch.
+  size_t a_params_at_ = 0, b_codes_at_ = 0, b_scales_at_ = 0, scratch_ = 0;
   Operator convert_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <memory>
 
 #include <xnnpack.h>
 
@@ -120,6 +121,9 @@ void Runtime::build(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared
   }
   // Sealing may move the cache's memory: reshape (which plans pointers into it) comes after.
   shared.seal();
+  size_t scratch = 0;
+  for (const KernelStep& k : kernels_) scratch = std::max(scratch, k.kernel->scratch_bytes());
+  scratch_.resize(scratch + kernels::kScratchAlignment);
   for (Segment& seg : segments_) check(xnn_reshape_runtime(seg.runtime), nullptr, "runtime reshape");
 }
 
@@ -155,7 +159,7 @@ void Runtime::run(const std::vector<const float*>& inputs, const std::vector<flo
       for (int v : k.inputs) in.push_back(where_[size_t(v)]);
       for (int v : k.outputs) out.push_back(where_[size_t(v)]);
       const auto start = std::chrono::steady_clock::now();
-      k.kernel->run(in, out, pool_);
+      k.kernel->run(in, out, scratch_aligned(), pool_);
       if (profiling_)
         k.last_us = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
       continue;
@@ -168,6 +172,12 @@ void Runtime::run(const std::vector<const float*>& inputs, const std::vector<flo
   }
   for (size_t i = 0; i < outputs.size(); ++i)
     if (copied_[i] > 0) std::copy(where_[size_t(outputs_[i])], where_[size_t(outputs_[i])] + copied_[i], outputs[i]);
+}
+
+void* Runtime::scratch_aligned() {
+  void* p = scratch_.data();
+  size_t space = scratch_.size();
+  return std::align(kernels::kScratchAlignment, 1, p, space);
 }
 
 namespace {

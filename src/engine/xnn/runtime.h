@@ -2,6 +2,7 @@
 // them, the engine kernels of ops XNNPACK cannot run as wanted (xnn/segments.h).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,6 +64,7 @@ class Runtime {
 
   void build(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared, const RuntimeOptions& options);
   void release();
+  void* scratch_aligned();
 
   std::vector<int> inputs_, outputs_;  // the graph's (value ids)
   std::vector<size_t> copied_;        // output index → floats copied to the caller after a run (an
@@ -76,6 +78,7 @@ class Runtime {
   std::vector<std::vector<float>> owned_;  // weights in XNNPACK layouts; live as long as the runtime
   std::vector<std::vector<float>> buffers_;  // values crossing between steps (plan_buffers)
   std::vector<float*> where_;                // value → its memory during a run (crossing ones)
+  std::vector<std::byte> scratch_;           // the kernels' working memory (one at a time)
   std::vector<std::vector<float>> input_copies_;  // inputs padded by XNN_EXTRA_BYTES
 };
 

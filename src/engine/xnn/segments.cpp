@@ -68,20 +68,19 @@ BufferPlan plan_buffers(const ir::Graph& g, const std::vector<Step>& steps) {
     for (int v : steps[s].exports) {
       if (caller[size_t(v)]) continue;
       const size_t need = ir::element_count(g.values[size_t(v)].shape) + XNN_EXTRA_BYTES / sizeof(float);
-      int best = -1;  // the smallest free buffer that fits, else the largest free one (grown)
+      // The smallest free buffer that fits, and is at most twice the size: growing buffers, or
+      // parking small values in large ones, ends with every buffer the size of the largest value.
+      int best = -1;
       for (size_t b = 0; b < busy_until.size(); ++b) {
-        if (busy_until[b] >= s) continue;
-        const bool fits = plan.floats[b] >= need;
-        if (best < 0) { best = int(b); continue; }
-        const size_t have = plan.floats[size_t(best)];
-        if (fits ? (have < need || plan.floats[b] < have) : (have < need && plan.floats[b] > have)) best = int(b);
+        const size_t have = plan.floats[b];
+        if (busy_until[b] < s && have >= need && have <= 2 * need && (best < 0 || have < plan.floats[size_t(best)]))
+          best = int(b);
       }
       if (best < 0) {
         best = int(busy_until.size());
         busy_until.push_back(0);
-        plan.floats.push_back(0);
+        plan.floats.push_back(need);
       }
-      plan.floats[size_t(best)] = std::max(plan.floats[size_t(best)], need);
       busy_until[size_t(best)] = last_read[size_t(v)];
       plan.buffer[size_t(v)] = best;
     }

@@ -88,6 +88,14 @@ dv_status dv_model_run(dv_model* model, const float* const* inputs, float* const
 typedef enum dv_precision { dv_precision_fp32 = 0, dv_precision_int8 = 1 } dv_precision;
 dv_status dv_model_set_precision(dv_model* model, dv_precision precision);
 
+// How int8 mode runs on this CPU, measured once per process (the first call of either takes about
+// 20 ms; the kernels are chosen when the first model loads). dv_int8_kernels: which int8 kernels
+// XNNPACK uses (a static string); dv_int8_speedup: fp32 time / int8 time of a matrix product as
+// XNNPACK runs them here (0 if unknown). Below DV_INT8_WORTH_IT, int8 mode is not worth offering.
+#define DV_INT8_WORTH_IT 1.3
+const char* dv_int8_kernels(void);
+double dv_int8_speedup(void);
+
 // Per-operator timing: when enabled, dv_model_profile() describes the last run, one line per
 // XNNPACK operator kind, slowest first: "name<TAB>milliseconds<TAB>share%". Enabling it rebuilds
 // the runtimes on the next run.
