@@ -67,6 +67,7 @@ App::App(GLFWwindow* window, AppPaths paths) : window_(window), paths_(std::move
   last_event_ms_ = now_ms();  // the window's first moments settle like input (ImGui sizes its windows)
   settings_ = settings_from_json(load_settings_text());
   if (!paths_.export_dir.empty()) settings_.export_dir = paths_.export_dir;
+  if (!depth::int8_support().worth_it) settings_.int8 = false;  // the "fast" mode would not be faster
   reload_models();
 }
 

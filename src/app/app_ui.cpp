@@ -13,6 +13,7 @@
 #include "app/model_fetch.h"
 #endif
 #include "depth/colormap.h"
+#include "depth/pipeline.h"
 #include "depth/export.h"
 #include "depth/outputs.h"
 
@@ -118,10 +119,14 @@ void App::draw_model_section() {
   }
   if (ImGui::Checkbox("edge-aware (guided filter)", &settings_.edge_aware))
     set_model(settings_.model, settings_.variant);
-  if (ImGui::Checkbox("fast (int8)", &settings_.int8)) set_model(settings_.model, settings_.variant);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(
-        "int8 weights and activations (XNNPACK qd8): up to 2x faster on the larger models, slightly less exact");
+  // Offered only where int8 is faster on this CPU (measured at start-up, depth::int8_support).
+  const depth::Int8Support& int8 = depth::int8_support();
+  ImGui::BeginDisabled(!int8.worth_it);
+  if (ImGui::Checkbox(int8.worth_it ? "fast (int8)" : "fast (int8): not faster on this CPU", &settings_.int8))
+    set_model(settings_.model, settings_.variant);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("int8 weights and activations (XNNPACK qd8), slightly less exact.\n%s", int8.summary.c_str());
 }
 
 // The model's published files: fp32, fp16, 8- and 4-bit (smaller downloads, a little less exact).

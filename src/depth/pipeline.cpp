@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 
 #include "depth/guided_filter.h"
@@ -91,6 +92,20 @@ DepthEstimate DepthEstimator::run(const Image& photo, const EstimateOptions& opt
     est.depth = guided_filter(est.depth, photo, {std::max(2, factor), 1e-3f});
   }
   return est;
+}
+
+const Int8Support& int8_support() {
+  static const Int8Support support = [] {
+    Int8Support s;
+    s.speedup = dv_int8_speedup();
+    s.worth_it = s.speedup >= DV_INT8_WORTH_IT;
+    char line[160];
+    std::snprintf(line, sizeof line, "int8 matrix products %.1fx as fast as fp32 here (%s)", s.speedup,
+                  dv_int8_kernels());
+    s.summary = line;
+    return s;
+  }();
+  return support;
 }
 
 }  // namespace dv::depth

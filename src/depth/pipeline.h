@@ -25,6 +25,15 @@ struct EngineOptions {
   bool int8 = false;
 };
 
+// Whether int8 mode pays on this CPU (measured once per process, ~20 ms; see
+// dv_int8_speedup): `summary` says which kernels and how much faster a matrix product runs.
+struct Int8Support {
+  bool worth_it = false;
+  double speedup = 0.0;
+  std::string summary;  // "int8 matrix products 2.9x faster than fp32 here (relaxed-SIMD dot product)"
+};
+const Int8Support& int8_support();
+
 struct DepthEstimate {
   DepthMap depth;                  // normalised, photo resolution
   DepthMap model_output;           // the model's raw output (its own units and resolution)

@@ -314,7 +314,7 @@ dv_status dv_model_set_profiling(dv_model* m, int enabled) {
 
 const char* dv_int8_kernels(void) {
   dv::xnnpack_ready(nullptr);
-  return dv::choose_int8_kernels().name.c_str();
+  return dv::int8_kernels().c_str();
 }
 
 double dv_int8_speedup(void) { return dv::xnnpack_ready(nullptr) ? dv::int8_speedup() : 0.0; }

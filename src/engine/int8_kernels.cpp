@@ -36,71 +36,22 @@ double best_seconds(int tries, F&& f) {
 
 #if defined(__wasm_relaxed_simd__)
 
-// Each pass multiplies 1 KiB of int8 by a 7-bit vector, 16 products per instruction group, on
-// four independent accumulators: the inner loop of either kind of XNNPACK kernel, without memory.
-constexpr int kVectors = 64, kPasses = 2000;
-volatile int32_t g_sink;
-
-double relaxed_dot_seconds(const int8_t* data, v128_t w) {
-  return best_seconds(3, [&] {
-    v128_t acc[4] = {wasm_i32x4_splat(0), wasm_i32x4_splat(0), wasm_i32x4_splat(0), wasm_i32x4_splat(0)};
-    for (int p = 0; p < kPasses; ++p)
-      for (int i = 0; i < kVectors; i += 4)
-        for (int j = 0; j < 4; ++j)
-          acc[j] = wasm_i32x4_relaxed_dot_i8x16_i7x16_add(wasm_v128_load(data + 16 * (i + j)), w, acc[j]);
-    g_sink = wasm_i32x4_extract_lane(wasm_i32x4_add(wasm_i32x4_add(acc[0], acc[1]), wasm_i32x4_add(acc[2], acc[3])), 0);
-  });
-}
-
-double dot16_seconds(const int8_t* data, v128_t w) {
-  const v128_t w_lo = wasm_i16x8_extend_low_i8x16(w), w_hi = wasm_i16x8_extend_high_i8x16(w);
-  return best_seconds(3, [&] {
-    v128_t acc[4] = {wasm_i32x4_splat(0), wasm_i32x4_splat(0), wasm_i32x4_splat(0), wasm_i32x4_splat(0)};
-    for (int p = 0; p < kPasses; ++p)
-      for (int i = 0; i < kVectors; i += 4)
-        for (int j = 0; j < 4; ++j) {
-          const v128_t a = wasm_v128_load(data + 16 * (i + j));
-          acc[j] = wasm_i32x4_add(acc[j], wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(a), w_lo));
-          acc[j] = wasm_i32x4_add(acc[j], wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(a), w_hi));
-        }
-    g_sink = wasm_i32x4_extract_lane(wasm_i32x4_add(wasm_i32x4_add(acc[0], acc[1]), wasm_i32x4_add(acc[2], acc[3])), 0);
-  });
-}
-
-// Below this the relaxed kernels lost to the 16-bit ones on real models (bench/web_vs_ort.mjs
-// with --js-flags --no-enable-avx-vnni; the README has the figures).
-constexpr double kRelaxedWorthIt = 2.5;
-
-Int8Kernels measure() {
-  std::vector<int8_t> data(16 * kVectors);
-  for (size_t i = 0; i < data.size(); ++i) data[i] = int8_t((i * 37) % 255 - 127);
-  volatile int8_t seven_bit = 63;  // unknown to the compiler: the loops are not folded
-  const v128_t w = wasm_i8x16_splat(seven_bit);
-  relaxed_dot_seconds(data.data(), w);  // warm-up (V8 tiers the code up)
-  const double relaxed = relaxed_dot_seconds(data.data(), w), dot16 = dot16_seconds(data.data(), w);
-  Int8Kernels k;
-  k.dot_ratio = relaxed > 0 ? dot16 / relaxed : 0.0;
-  auto* config = const_cast<xnn_hardware_config*>(xnn_init_hardware_config());
-  const bool relaxed_kernels = config != nullptr && (config->use_wasm_sdot || config->use_wasm_usdot);
-  if (relaxed_kernels && k.dot_ratio < kRelaxedWorthIt) {
-    config->use_wasm_sdot = false;
-    config->use_wasm_usdot = false;
-    k.name = "16-bit dot product (relaxed one too slow here)";
-  } else {
-    k.name = relaxed_kernels ? "relaxed-SIMD dot product" : "16-bit dot product (no relaxed one)";
-  }
-  return k;
+std::string kernel_name() {
+  const xnn_hardware_config* config = xnn_init_hardware_config();
+  if (config != nullptr && config->use_wasm_sdot) return "relaxed-SIMD dot product (signed)";
+  if (config != nullptr && config->use_wasm_usdot) return "relaxed-SIMD dot product (unsigned x signed)";
+  return "16-bit dot product (this CPU's relaxed-SIMD dot product rounds differently)";
 }
 
 #else
 
-Int8Kernels measure() {
+std::string kernel_name() {
 #if defined(__wasm_simd128__)
-  return {"16-bit dot product (SIMD128 build)", 0.0};
+  return "16-bit dot product (SIMD128 build)";
 #elif defined(__EMSCRIPTEN__)
-  return {"scalar (no SIMD build)", 0.0};
+  return "scalar (no SIMD build)";
 #else
-  return {"XNNPACK's choice for this CPU (native)", 0.0};
+  return "XNNPACK's choice for this CPU (native)";
 #endif
 }
 
@@ -155,11 +106,9 @@ double measure_speedup() {
 
 }  // namespace
 
-const Int8Kernels& choose_int8_kernels() {
-  static std::once_flag once;
-  static Int8Kernels kernels;
-  std::call_once(once, [] { kernels = measure(); });
-  return kernels;
+const std::string& int8_kernels() {
+  static const std::string name = kernel_name();
+  return name;
 }
 
 double int8_speedup() {

@@ -1,24 +1,18 @@
-// How int8 mode runs on this CPU, decided once per process.
+// How int8 mode runs on this CPU.
 //
-// In the relaxed-SIMD wasm build XNNPACK picks its int8 GEMM kernels by what relaxed SIMD's
-// integer dot product computes, not by how fast it is: on x86 V8 turns it into one instruction
-// only with AVX-VNNI, and without it XNNPACK's 16-bit-dot kernels (those of the SIMD128 build) can
-// be faster. choose_int8_kernels times both dot products and, where the relaxed one does not pay,
-// tells XNNPACK to use the 16-bit ones. It must run before XNNPACK creates its first operator.
-// int8_speedup then times an fp32 and an int8 matrix product as XNNPACK runs them.
+// In the relaxed-SIMD wasm build XNNPACK checks what relaxed SIMD's integer dot product computes:
+// V8 on x86 gives it XNNPACK's expected rounding only with AVX-VNNI (one instruction), and without
+// it XNNPACK takes the 16-bit-dot kernels of the SIMD128 build, which are barely faster than fp32.
+// So whether int8 pays is measured: int8_speedup times an fp32 and an int8 matrix product as
+// XNNPACK runs them here, and the viewer offers int8 only where it wins.
 #pragma once
 
 #include <string>
 
 namespace dv {
 
-struct Int8Kernels {
-  std::string name;        // e.g. "relaxed-SIMD dot product (4x8c8)"
-  double dot_ratio = 0.0;  // time of the 16-bit dot / time of the relaxed one (0: not measured)
-};
-
-// Measured on the first call (a few ms in the relaxed-SIMD build; nothing to choose elsewhere).
-const Int8Kernels& choose_int8_kernels();
+// Which int8 GEMM kernels XNNPACK uses here (what its hardware flags select).
+const std::string& int8_kernels();
 
 // fp32 time / int8 time of a [128 x 256] x [256 x 256] product (quantizing the activations
 // included), single-threaded, best of a few runs; measured on the first call (~20 ms). Needs

@@ -6,17 +6,12 @@
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
-#include "engine/int8_kernels.h"
-
 namespace dv {
 
 bool xnnpack_ready(std::string* error) {
   static std::once_flag once;
   static xnn_status status = xnn_status_uninitialized;
-  std::call_once(once, [] {
-    choose_int8_kernels();  // before XNNPACK picks kernels by its hardware flags
-    status = xnn_initialize(/*allocator=*/nullptr);
-  });
+  std::call_once(once, [] { status = xnn_initialize(/*allocator=*/nullptr); });
   if (status != xnn_status_success && error != nullptr) {
     *error = status == xnn_status_unsupported_hardware
                  ? "XNNPACK does not support this CPU/browser (SIMD128 is required)"
