@@ -16,7 +16,7 @@ const threadList = (args.threads ?? '1,2').split(',');
 const site = await openBenchSite({ port: Number(args.port ?? 8765), jsFlags: args['js-flags'] });
 try {
   console.log(`depthview wasm (${flavour}${args.int8 ? ', int8' : ''}) vs onnxruntime-web in Chromium ${site.version}${args['js-flags'] ? ' ' + args['js-flags'] : ''}: median of ${runs} runs after 2 warm-ups (ms)`);
-  console.log(['model', 'threads', 'depthview', 'ORT-web', 'ratio', 'dv heap MiB'].map((s) => s.padEnd(13)).join(''));
+  console.log(['model', 'threads', 'depthview', 'ORT-web', 'ratio', 'dv heap MiB', 'dv min-max'].map((s) => s.padEnd(13)).join(''));
   for (const name of (args.models ?? Object.keys(benchModels).join(',')).split(',')) {
     const { file, photo, norm } = benchModels[name];
     if (!site.has(file)) { console.log(`${name}: SKIPPED (${file} not found)`); continue; }
@@ -24,7 +24,8 @@ try {
       const r = await site.run({ model: file, photo, norm, threads, runs, flavour,
         ...(args.int8 ? { int8: 1 } : {}), ...(args.profile ? { profile: 1 } : {}) });
       if (r.error || r.ortError) { console.log(`${name} ${threads}: ERROR ${r.error ?? r.ortError}`); continue; }
-      console.log([name, threads, r.dvMs.toFixed(1), r.ortMs.toFixed(1), (r.dvMs / r.ortMs).toFixed(2) + 'x', r.peak].map((s) => String(s).padEnd(13)).join(''));
+      console.log([name, threads, r.dvMs.toFixed(1), r.ortMs.toFixed(1), (r.dvMs / r.ortMs).toFixed(2) + 'x', r.peak,
+        `${r.dvMinMs.toFixed(1)}-${r.dvMaxMs.toFixed(1)}`].map((s) => String(s).padEnd(13)).join(''));
       if (r.int8) console.log('    ' + r.int8);
       if (args.profile) for (const line of r.profile) console.log('    ' + line.replaceAll('\t', '  '));
     }

@@ -1,13 +1,14 @@
 // Parity of the depthview engine with ONNX Runtime (onnxruntime-node) on one model and photo.
 //   node parity.mjs --ort DIR --model M --photo P [--size HxW[,HxW...]] [--norm unit|imagenet]
-//                   [--threads N] [--tolerance 1e-3] [--fp32 MODEL] -- RUNNER...
+//                   [--threads N] [--tolerance 1e-3] [--fp32 MODEL] [--int8] -- RUNNER...
 // RUNNER is the dv_run command (native binary, or `node [flags] dv_run.js`). It writes the input
 // tensor it built from the photo and its output; ORT runs on the same input. Several sizes run on
 // one load of the model in dv_run (weights are not reloaded), each compared. Passes when
 // max |ours - ORT| <= tolerance * (max - min of ORT's output). Exit 77 (skipped) when the
 // model or photo is absent. --fp32: the float model a quantized or fp16 MODEL was made from; then
 // ORT's and depthview's distances to it are printed too (how far each quantized arithmetic is from
-// float, which bounds how close the two can be to each other).
+// float, which bounds how close the two can be to each other). --int8: depthview runs in its int8 mode
+// (dv_run --int8) against ORT's float result.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,8 @@ import { runDv } from './run_dv.mjs';
 
 const { values: opts, positionals: runner } = parseArgs({
   allowPositionals: true,
-  options: Object.fromEntries(['ort', 'model', 'photo', 'size', 'norm', 'threads', 'tolerance', 'fp32'].map((k) => [k, { type: 'string' }])),
+  options: { ...Object.fromEntries(['ort', 'model', 'photo', 'size', 'norm', 'threads', 'tolerance', 'fp32'].map((k) => [k, { type: 'string' }])),
+             int8: { type: 'boolean' } },
 });
 const tolerance = Number(opts.tolerance ?? 1e-3);
 
@@ -43,6 +45,7 @@ try {
   const args = [opts.model, '--photo', opts.photo, '--norm', opts.norm ?? 'unit', '--threads', opts.threads ?? '1',
                 '--input-out', join(dir, 'in.f32'), '--output-out', join(dir, 'ours.f32')];
   if (opts.size) args.push('--size', opts.size);
+  if (opts.int8) args.push('--int8');
   const lines = runDv(runner, args).trim().split('\n').filter((l) => / input=/.test(l));
   const session = await ort.InferenceSession.create(opts.model, { intraOpNumThreads: 1 });
   const float = opts.fp32 ? await ort.InferenceSession.create(opts.fp32, { intraOpNumThreads: 1 }) : null;

@@ -166,10 +166,10 @@ void run_size(dv_model* m, const Options& o, const std::pair<int, int>* size, co
   std::sort(times.begin(), times.end());
   const auto [lo, hi] = std::minmax_element(output.begin(), output.end());
   std::printf(
-      "model=%s precision=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f runs=%zu "
+      "model=%s precision=%s input=%s output=%s threads=%zu load+prepare_ms=%.1f median_ms=%.2f min_ms=%.2f max_ms=%.2f runs=%zu "
       "output_range=[%g, %g] load_memory_mib=%.0f peak_memory_mib=%.0f\n",
       o.model.c_str(), o.int8 ? "int8" : "fp32", shape_str(in_shape).c_str(), shapes_str(out_shapes).c_str(), o.threads,
-      prepare_ms, times[times.size() / 2], times.front(), times.size(), output.empty() ? 0.0 : double(*lo),
+      prepare_ms, times[times.size() / 2], times.front(), times.back(), times.size(), output.empty() ? 0.0 : double(*lo),
       output.empty() ? 0.0 : double(*hi), prepared_memory_mib, peak_memory_mib());
   if (o.int8) std::printf("int8_kernels=\"%s\" int8_speedup=%.2f\n", dv_int8_kernels(), dv_int8_speedup());
   if (o.profile) std::printf("profile of the last run (operator, ms, share):\n%s", dv_model_profile(m));

@@ -61,6 +61,7 @@ uint32_t Emitter::define_output(int v, uint32_t external) {
   const Shape& s = val(v).shape;
   if (val(v).is_const) throw ModelError("graph output '" + val(v).name + "' is a constant");
   if (id_[size_t(v)] == XNN_INVALID_VALUE_ID) throw ModelError("graph output '" + val(v).name + "' was not computed");
+  if (written_direct_[size_t(v)]) return id_[size_t(v)];
   const uint32_t ext = tensor_value(s, nullptr, external, XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
   if (nhwc_[size_t(v)])
     check(xnn_define_static_transpose(sg_, 4, kNhwcToNchw, id_[size_t(v)], ext, 0), nullptr, "the output transpose");
@@ -131,11 +132,15 @@ uint32_t Emitter::output(const Op& op, bool nhwc, size_t i) {
   const int v = op.outputs.at(i);
   const Shape& s = val(v).shape;
   nhwc_[size_t(v)] = nhwc && s.size() == 4;
-  if (auto it = direct_.find(v); it != direct_.end() && !nhwc_[size_t(v)]) {
+  const Shape dims = nhwc_[size_t(v)] ? to_nhwc(s) : s;
+  // An exported value is written where the next step (or the caller) reads it, when its bytes
+  // are the same in both layouts: plain, or NHWC with one channel or one pixel.
+  const bool same_bytes = !nhwc_[size_t(v)] || s[1] == 1 || s[2] * s[3] == 1;
+  if (auto it = direct_.find(v); it != direct_.end() && same_bytes) {
     written_direct_[size_t(v)] = true;
-    return id_[size_t(v)] = tensor_value(s, nullptr, it->second, XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
+    return id_[size_t(v)] = tensor_value(dims, nullptr, it->second, XNN_VALUE_FLAG_EXTERNAL_OUTPUT);
   }
-  return id_[size_t(v)] = tensor(nhwc_[size_t(v)] ? to_nhwc(s) : s);
+  return id_[size_t(v)] = tensor(dims);
 }
 
 uint32_t Emitter::quantized_output(const Op& op, bool nhwc, bool is_signed, int32_t zero_point, float scale) {

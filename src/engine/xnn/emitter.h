@@ -36,7 +36,8 @@ class Emitter {
   xnn_subgraph_t subgraph() const { return sg_; }
   bool int8() const { return int8_; }
 
-  // Graph inputs (NCHW; 4-D ones transposed to NHWC) and outputs (back to NCHW).
+  // Graph inputs (NCHW; 4-D ones transposed to NHWC) and outputs (back to NCHW, unless the op
+  // wrote the output itself: plan_export).
   uint32_t define_input(int v, uint32_t external);
   uint32_t define_output(int v, uint32_t external);
   // A value another step computed (a graph input as define_input does), in plain layout.

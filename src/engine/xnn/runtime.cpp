@@ -102,7 +102,7 @@ void Runtime::build(const ir::Graph& g, pthreadpool* pool, SharedWeights& shared
     }
     std::vector<std::pair<int, uint32_t>> exports;
     for (int v : step.exports) {
-      if (!is_graph_output(g, v)) emitter.plan_export(v, external);
+      emitter.plan_export(v, external);
       exports.emplace_back(v, external);
       seg.externals.emplace_back(external++, v);
     }
