@@ -28,11 +28,15 @@ inline int fuzz_onnx_one(const uint8_t* data, size_t size) {
   char error[256];
   dv_model* m = dv_model_load_bytes(data, size, error, sizeof error);
   if (m == nullptr) return 0;
-  // Dynamic inputs get small sizes, so the runtime is built (that is where XNNPACK is reached).
-  for (size_t i = 0; i < dv_model_input_count(m); ++i) {
-    dv_shape s = dv_model_input_shape(m, i);
-    for (size_t k = 0; k < s.rank; ++k) s.dims[k] = s.dims[k] < 0 ? 4 : std::min<int64_t>(s.dims[k], 64);
-    dv_model_set_input_shape(m, i, &s);
+  // Dynamic inputs get small sizes, so the runtime is built (that is where XNNPACK is reached), in
+  // fp32 and then in int8 (engine kernels between XNNPACK segments: xnn/segments.h).
+  for (const dv_precision precision : {dv_precision_fp32, dv_precision_int8}) {
+    dv_model_set_precision(m, precision);
+    for (size_t i = 0; i < dv_model_input_count(m); ++i) {
+      dv_shape s = dv_model_input_shape(m, i);
+      for (size_t k = 0; k < s.rank; ++k) s.dims[k] = s.dims[k] < 0 ? 4 : std::min<int64_t>(s.dims[k], 64);
+      dv_model_set_input_shape(m, i, &s);
+    }
   }
   dv_model_free(m);
   return 0;
