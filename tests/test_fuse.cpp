@@ -91,6 +91,33 @@ TEST_CASE("fuse: MatMul + Add of a constant [N] bias becomes one MatMul with a b
   }
 }
 
+TEST_CASE("fuse: a MatMul of two activations read only by a Softmax takes it as its partner (attention's scores)") {
+  const auto t = [](const std::string& out) {
+    return ob::node("Transpose", {"x"}, {out}, "t_" + out, {ob::attr_ints("perm", {0, 2, 1})});
+  };
+  SUBCASE("applies") {
+    const auto f = fused({t("xt"), ob::node("MatMul", {"x", "xt"}, {"s"}), ob::node("Softmax", {"s"}, {"y"})}, {},
+                         {2, 5, 4});
+    CHECK(f.types() == "Transpose MatMul+Softmax");
+    CHECK(f.graph.values[size_t(f.ops[1].link)].name == "s");
+    CHECK(f.graph.values[size_t(f.ops[1].outputs[0])].name == "y");
+  }
+  SUBCASE("not when the scores are read elsewhere too, or are an output") {
+    CHECK(fused({t("xt"), ob::node("MatMul", {"x", "xt"}, {"s"}), ob::node("Softmax", {"s"}, {"p"}),
+                 ob::node("Add", {"p", "s"}, {"y"})},
+                {}, {2, 5, 4})
+              .types() == "Transpose MatMul Softmax Add");
+    CHECK(fused({t("xt"), ob::node("MatMul", {"x", "xt"}, {"s"}), ob::node("Softmax", {"s"}, {"y"})}, {}, {2, 5, 4},
+                {"y", "s"})
+              .types() == "Transpose MatMul Softmax");
+  }
+  SUBCASE("not for a MatMul by constant weights") {
+    CHECK(fused({ob::node("MatMul", {"x", "w"}, {"s"}), ob::node("Softmax", {"s"}, {"y"})},
+                {ob::float_tensor("w", {4, 3}, filled(12))}, {2, 5, 4})
+              .types() == "MatMul Softmax");
+  }
+}
+
 TEST_CASE("fuse: the Erf pattern becomes Gelu") {
   SUBCASE("applies, the Muls in either order") {
     CHECK(fused(gelu_nodes(true), gelu_constants(), {1, 3, 4}).types() == "Gelu");

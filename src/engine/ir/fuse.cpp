@@ -76,7 +76,7 @@ class Fuser {
     else if (t == "ConvTranspose") with_clamp({i}, plain(g_.ops[size_t(i)]));
     else if (t == "Erf") gelu(i);
     else if (t == "ReduceMean") layer_norm(i);
-    else if (t == "MatMul") matmul_bias(i);
+    else if (t == "MatMul" && !matmul_bias(i)) matmul_softmax(i);
     else if (t == "Resize" && !resize_elementwise(i)) resize_pointwise_conv(i);
   }
 
@@ -229,18 +229,29 @@ class Fuser {
   // MatMul by a constant [K, N] matrix whose only reader adds a constant [N] bias. (A clamp after it
   // stays a node of its own: XNNPACK's relaxed-SIMD fully-connected kernels computed wrong results
   // with a clamp minimum above 0, see tests/ops matmul_bias_clip_positive_min.)
-  void matmul_bias(int index) {
+  bool matmul_bias(int index) {
     const Op& mm = g_.ops[size_t(index)];
     const int b = mm.input(1);
-    if (b < 0 || !val(b).is_const || val(b).shape.size() != 2) return;
+    if (b < 0 || !val(b).is_const || val(b).shape.size() != 2) return false;
     const int add = sole_reader_of_type(out(mm), "Add");
-    if (add < 0) return;
+    if (add < 0) return false;
     const int bias = other_input(g_.ops[size_t(add)], out(mm));
-    if (!is(bias) || bias == out(mm) || !val(bias).is_const || val(bias).shape != Shape{val(b).shape[1]}) return;
+    if (!is(bias) || bias == out(mm) || !val(bias).is_const || val(bias).shape != Shape{val(b).shape[1]}) return false;
     FusedOp f = plain(mm);
     f.bias = bias;
     f.outputs = g_.ops[size_t(add)].outputs;
     replace({index, add}, std::move(f));
+    return true;
+  }
+
+  // Attention's scores: a MatMul of two activations whose only reader is a Softmax (the engine's
+  // Softmax is over the last axis, the scores' rows).
+  void matmul_softmax(int index) {
+    const Op& mm = g_.ops[size_t(index)];
+    if (!is(mm.input(0)) || !is(mm.input(1)) || val(mm.input(0)).is_const || val(mm.input(1)).is_const) return;
+    const int softmax = sole_reader_of_type(out(mm), "Softmax");
+    if (softmax >= 0 && g_.ops[size_t(softmax)].input(0) == out(mm))
+      with_partner(index, softmax, FusedOp::Partner::softmax_after);
   }
 
   // A Conv without bias whose only reader adds a constant per channel ([1, O, 1, 1] or [O, 1, 1]: how

@@ -12,6 +12,9 @@
 //                                               → Conv with that bias (input 2)
 //   - Conv or ConvTranspose read only by Clip/Relu (a chain of them)
 //                                               → the op with `clamp_min`/`clamp_max`
+//   - MatMul of two activations read only by a Softmax (attention's scores)
+//                                               → MatMul with `partner` (in int8 mode the engine's
+//                                                 kernel applies it in place: the scores never cross)
 // Ops no graph output needs are dropped (XNNPACK refuses values nobody reads). XNNPACK's own
 // subgraph fusion is switched off (xnn/runtime.cpp): in this snapshot, fusing a clamp into a
 // convolution writes the clamp's bounds over the convolution's padding (a Clip with min > 0 gave a
@@ -28,13 +31,13 @@ namespace dv::ir {
 // An op as the lowering sees it: one op of the graph, or a pattern of them fused into one. Its
 // inputs and outputs are those of the whole pattern; `type` is an ONNX operator type.
 struct FusedOp : Op {
-  enum class Partner { none, elementwise_after, pointwise_conv_first };
+  enum class Partner { none, elementwise_after, pointwise_conv_first, softmax_after };
   int bias = -1;                     // MatMul: the fused Add's constant [N] operand
   float clamp_min = -std::numeric_limits<float>::infinity();  // Conv, ConvTranspose:
   float clamp_max = std::numeric_limits<float>::infinity();   //   a fused Clip/Relu
   Partner partner_kind = Partner::none;
-  Op partner;                        // Resize: the op fused with it (see above)
-  int link = -1;                     // Resize: the value it wrote, which its partner read
+  Op partner;                        // Resize, MatMul: the op fused with it (see above)
+  int link = -1;                     // the value it wrote, which its partner read
 };
 
 // The ops to lower, in an order where every input is computed before it is read. Shapes must

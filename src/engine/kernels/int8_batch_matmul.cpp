@@ -58,7 +58,7 @@ using Operator = std::unique_ptr<xnn_operator, OperatorDeleter>;
 
 class Int8BatchMatmul final : public Kernel {
  public:
-  Int8BatchMatmul(const ir::Shape& a, const ir::Shape& b)
+  Int8BatchMatmul(const ir::Shape& a, const ir::Shape& b, bool softmax)
       : m_(size_t(a[a.size() - 2])), k_(size_t(a.back())), n_(size_t(b.back())) {
     const size_t rank = std::max(a.size(), b.size()) - 2;
     batch_a_.assign(rank, 1);
@@ -73,9 +73,18 @@ class Int8BatchMatmul final : public Kernel {
     xnn_operator_t convert = nullptr;
     check(xnn_create_convert_nc_f32_qd8(0, &convert), nullptr, "the int8 batch matmul's quantization");
     convert_.reset(convert);
+    rows_c_ = m_;
+    for (size_t i = 0; i < rank; ++i) rows_c_ *= std::max(batch_a_[i], batch_b_[i]);
+    if (softmax) {
+      xnn_operator_t made = nullptr;
+      check(xnn_create_softmax_nc_f32(0, &made), nullptr, "the int8 batch matmul's softmax");
+      softmax_.reset(made);
+    }
   }
 
-  const char* name() const override { return "int8 Batch Matrix Multiply (engine)"; }
+  const char* name() const override {
+    return softmax_ ? "int8 Batch Matrix Multiply + Softmax (engine)" : "int8 Batch Matrix Multiply (engine)";
+  }
 
   size_t scratch_bytes() const override { return scratch_; }
 
@@ -108,20 +117,25 @@ class Int8BatchMatmul final : public Kernel {
     check(xnn_setup_batch_matrix_multiply_nc_qd8_f32_qc8w(op.get(), a_codes, a_params, outputs[0]),
           nullptr, "the int8 batch matmul");
     check(xnn_run_operator(op.get(), pool), nullptr, "the int8 batch matmul");
+    if (!softmax_) return;
+    // XNNPACK's softmax reads each part of a row before writing it: in place is safe.
+    check(xnn_reshape_softmax_nc_f32(softmax_.get(), n_, n_, n_, rows_c_, pool), nullptr, "the softmax");
+    check(xnn_setup_softmax_nc_f32(softmax_.get(), outputs[0], outputs[0]), nullptr, "the softmax");
+    check(xnn_run_operator(softmax_.get(), pool), nullptr, "the softmax");
   }
 
  private:
-  size_t m_, k_, n_, rows_a_ = 0;
+  size_t m_, k_, n_, rows_a_ = 0, rows_c_ = 0;
   std::vector<size_t> batch_a_, batch_b_;  // same rank, 1 where broadcast
   // Where A's codes (at 0), A's row parameters, B's codes and B's column scales lie in the scratch.
   size_t a_params_at_ = 0, b_codes_at_ = 0, b_scales_at_ = 0, scratch_ = 0;
-  Operator convert_;
+  Operator convert_, softmax_;
 };
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_int8_batch_matmul(const ir::Shape& a, const ir::Shape& b) {
-  return std::make_unique<Int8BatchMatmul>(a, b);
+std::unique_ptr<Kernel> make_int8_batch_matmul(const ir::Shape& a, const ir::Shape& b, bool softmax) {
+  return std::make_unique<Int8BatchMatmul>(a, b, softmax);
 }
 
 }  // namespace dv::kernels

@@ -11,7 +11,8 @@
 
 namespace dv::kernels {
 
-// a: [..., M, K], b: [..., K, N], batch dimensions broadcast as in ONNX MatMul.
-std::unique_ptr<Kernel> make_int8_batch_matmul(const ir::Shape& a, const ir::Shape& b);
+// a: [..., M, K], b: [..., K, N], batch dimensions broadcast as in ONNX MatMul. softmax: then a
+// softmax over each row of the product, in place (attention's scores, ir/fuse.h).
+std::unique_ptr<Kernel> make_int8_batch_matmul(const ir::Shape& a, const ir::Shape& b, bool softmax);
 
 }  // namespace dv::kernels

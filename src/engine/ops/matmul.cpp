@@ -47,8 +47,10 @@ void lower_matmul(xnn::Emitter& e, const ir::FusedOp& op) {
   const Value& b = e.val(op.input(1));
   if (!b.is_const) {
     const uint32_t bid = e.plain(op, 1);
-    xnn::check(xnn_define_batch_matrix_multiply(e.subgraph(), a, bid, e.output(op, false), 0), &op,
-               "the batch matrix multiply");
+    const bool softmax = op.partner_kind == ir::FusedOp::Partner::softmax_after;
+    const uint32_t product = softmax ? e.tensor(e.val(op.link).shape) : e.output(op, false);
+    xnn::check(xnn_define_batch_matrix_multiply(e.subgraph(), a, bid, product, 0), &op, "the batch matrix multiply");
+    if (softmax) xnn::check(xnn_define_softmax(e.subgraph(), product, e.output(op, false), 0), &op, "the softmax");
     return;
   }
   const bool int8 = b.int8 || (e.int8() && int8_matmul(e.graph(), op));
@@ -64,7 +66,7 @@ std::unique_ptr<kernels::Kernel> int8_batch_matmul(const Graph& g, const ir::Fus
   const Value& a = in(g, op, 0);
   const Value& b = in(g, op, 1);
   if (!int8 || a.is_const || b.is_const || a.dtype != DType::F32 || b.dtype != DType::F32) return nullptr;
-  return kernels::make_int8_batch_matmul(a.shape, b.shape);
+  return kernels::make_int8_batch_matmul(a.shape, b.shape, op.partner_kind == ir::FusedOp::Partner::softmax_after);
 }
 
 }  // namespace
