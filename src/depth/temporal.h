@@ -14,7 +14,7 @@
 namespace dv::depth {
 
 struct StabiliserOptions {
-  int history = 8;                 // frames averaged at most where the scene is static (1 = no averaging)
+  int history = 12;                // frames averaged at most where the scene is static (1 = no averaging)
   float motion_threshold = 0.03f;  // blurred luminance change (0..1) above which a pixel moved; it
                                    // takes the new frame's value fully at twice this
   int blur_radius = 2;             // box blur of the luminance before differencing (sensor noise)
