@@ -51,8 +51,11 @@ Image frame(const Image& photo, int x0, int w, float gain, float noise, std::mt1
 }
 
 double robust_range(std::vector<float> v) {
-  std::sort(v.begin(), v.end());
-  return double(v[v.size() * 99 / 100]) - double(v[v.size() / 100]);
+  const auto at = [&](size_t k) {
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return double(v[k]);
+  };
+  return at(v.size() * 99 / 100) - at(v.size() / 100);
 }
 
 // (a): per-pixel temporal std of the frames aligned to their mean, relative to the mean's range.

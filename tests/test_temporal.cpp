@@ -138,8 +138,9 @@ TEST_CASE("temporal: a scene cut starts afresh") {
   std::mt19937 rng(11);
   const auto flipped = [](int x, int y) { return texture(W - 1 - x, H - 1 - y); };  // same histogram
   const auto darker = [](int x, int y) { return 0.3f * texture(x, y); };
-  auto cut_after_still_frames = [&](auto second_scene) {
-    Stabiliser stab;
+  // Each case with the other criterion off, so that each criterion is shown to work alone.
+  auto cut_after_still_frames = [&](auto second_scene, const dv::depth::StabiliserOptions& options) {
+    Stabiliser stab(options);
     for (int t = 0; t < 10; ++t) {
       stab.push(photo(texture, rng), depth_map(scene_depth, rng, 1.0f, 0.0f, 0.02f));
       CHECK(stab.last().reset == (t == 0));
@@ -152,8 +153,8 @@ TEST_CASE("temporal: a scene cut starts afresh") {
     stab.push(photo(second_scene, rng), depth_map(other_depth, rng, 2.5f, 1.0f, 0.02f));
     CHECK_FALSE(stab.last().reset);
   };
-  SUBCASE("new content, same histogram") { cut_after_still_frames(flipped); }
-  SUBCASE("new histogram") { cut_after_still_frames(darker); }
+  SUBCASE("new content, same histogram") { cut_after_still_frames(flipped, {.cut_histogram = 2.0f}); }
+  SUBCASE("new histogram") { cut_after_still_frames(darker, {.cut_min_change = 2.0f}); }
   SUBCASE("reset()") {
     Stabiliser stab;
     stab.push(photo(texture, rng), depth_map(scene_depth, rng));

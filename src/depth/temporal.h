@@ -3,6 +3,12 @@
 // output, moved by the camera's global translation) by a robust scale + shift fit over pixels that
 // did not move, then averaged per pixel with the reference where the photo did not change; a scene
 // cut starts afresh.
+//
+// Measured with bench/flicker.cpp (dv_flicker, FastDepth, 640x320, 30 frames, noise σ 3, exposure
+// ±3%, pan 4 px/frame), flicker stabilised / raw: (a) still camera 0.27 with history 12 (0.31 at 8,
+// 0.40 at 4, 0.26 at 16); (b) pan 0.11 (0.32 without the translation search: the reference would
+// sit where the content was). The fit is a Deming regression because least squares, fed the
+// noisy frame as x, shrinks the scale a little every frame (tests: +15% in 40 frames).
 #pragma once
 
 #include <span>
