@@ -165,6 +165,18 @@ TEST_CASE("temporal: a scene cut starts afresh") {
   }
 }
 
+TEST_CASE("temporal: a new frame size starts afresh") {
+  std::mt19937 rng(2);
+  Stabiliser stab;
+  stab.push(photo(texture, rng), depth_map(scene_depth, rng));
+  const DepthMap small{W / 2, H / 2, std::vector<float>(size_t(W / 2 * H / 2), 0.5f)};
+  const Image small_photo{W / 2, H / 2, std::vector<uint8_t>(size_t(W / 2 * H / 2 * 3), 128)};
+  CHECK(stab.push(small_photo, small).values == small.values);
+  CHECK(stab.last().reset);
+  stab.push(small_photo, small);
+  CHECK_FALSE(stab.last().reset);
+}
+
 TEST_CASE("temporal: bad input is refused with a clear message") {
   std::mt19937 rng(1);
   Stabiliser stab;
