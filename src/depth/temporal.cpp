@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -28,10 +29,16 @@ void check_inputs(const Image& photo, const DepthMap& depth) {
                                 ") and the depth map (" + size_text(depth.width, depth.height) + ") differ in size");
 }
 
+// Of about 64k pixels: enough to tell scenes apart, and a float increment per pixel of a large
+// frame cost a fifth of push().
 std::vector<float> histogram(const std::vector<float>& luma) {
-  std::vector<float> bins(kHistogramBins, 0.0f);
-  for (float v : luma) bins[size_t(std::clamp(int(v * kHistogramBins), 0, kHistogramBins - 1))] += 1.0f;
-  for (float& b : bins) b /= float(luma.size());
+  std::vector<uint32_t> counts(kHistogramBins, 0);
+  const size_t step = std::max<size_t>(1, luma.size() / 65536);
+  for (size_t i = 0; i < luma.size(); i += step)
+    ++counts[size_t(std::clamp(int(luma[i] * kHistogramBins), 0, kHistogramBins - 1))];
+  const float n = float((luma.size() + step - 1) / step);
+  std::vector<float> bins(kHistogramBins);
+  for (size_t b = 0; b < bins.size(); ++b) bins[b] = float(counts[b]) / n;
   return bins;
 }
 
@@ -41,19 +48,22 @@ double histogram_distance(const std::vector<float>& a, const std::vector<float>&
   return d / 2;
 }
 
+// A pyramid level: the frame's pixels (not copied), or a reduced level's own (moving a Plane keeps
+// its vector's buffer, so v stays valid).
 struct Plane {
   int w = 0, h = 0;
-  std::vector<float> v;
+  std::span<const float> v;
+  std::vector<float> own;
   float at(int x, int y) const { return v[size_t(y) * size_t(w) + size_t(x)]; }
 };
 
 Plane half(const Plane& p) {
-  Plane out{p.w / 2, p.h / 2, {}};
-  out.v.resize(size_t(out.w) * size_t(out.h));
+  Plane out{p.w / 2, p.h / 2, {}, std::vector<float>(size_t(p.w / 2) * size_t(p.h / 2))};
   for (int y = 0; y < out.h; ++y)
     for (int x = 0; x < out.w; ++x)
-      out.v[size_t(y) * size_t(out.w) + size_t(x)] =
+      out.own[size_t(y) * size_t(out.w) + size_t(x)] =
           (p.at(2 * x, 2 * y) + p.at(2 * x + 1, 2 * y) + p.at(2 * x, 2 * y + 1) + p.at(2 * x + 1, 2 * y + 1)) / 4;
+  out.v = out.own;
   return out;
 }
 
@@ -86,7 +96,8 @@ std::pair<int, int> best_shift(const Plane& prev, const Plane& cur, int cx, int 
 std::pair<int, int> estimate_translation(const std::vector<float>& prev, const std::vector<float>& cur, int w, int h,
                                          int max_shift) {
   if (max_shift <= 0) return {0, 0};
-  std::vector<std::pair<Plane, Plane>> levels{{Plane{w, h, prev}, Plane{w, h, cur}}};
+  std::vector<std::pair<Plane, Plane>> levels;
+  levels.emplace_back(Plane{w, h, prev, {}}, Plane{w, h, cur, {}});
   while ((max_shift >> (levels.size() - 1)) > 4 && levels.back().first.w >= 64 && levels.back().first.h >= 64)
     levels.emplace_back(half(levels.back().first), half(levels.back().second));
   const int top = int(levels.size()) - 1;
