@@ -165,6 +165,38 @@ double noise_ratio(const std::vector<float>& weight, int history) {
   return n ? sum / double(n) : 1.0;
 }
 
+// How the photo changed since the previous frame: the camera's translation, then per pixel the
+// blurred luminance change once the exposure is matched (NaN where the moved previous frame does
+// not reach), and its mean.
+struct PhotoChange {
+  int dx = 0, dy = 0;
+  std::vector<float> change;
+  double mean = 0;
+};
+
+PhotoChange photo_change(const std::vector<float>& prev, const std::vector<float>& cur, int w, int h,
+                         int max_translation, int samples) {
+  PhotoChange c;
+  std::tie(c.dx, c.dy) = estimate_translation(prev, cur, w, h, max_translation);
+  const std::vector<float> ref = translate(prev, w, h, c.dx, c.dy, kNaN);
+  const auto [ref_l, cur_l] = sample_pairs(ref, cur, w, h, samples, [](size_t) { return true; });
+  const LinearFit exposure = robust_linear_fit(ref_l, cur_l);
+  c.change.resize(cur.size());
+  double sum = 0;
+  size_t covered = 0;
+  for (size_t i = 0; i < cur.size(); ++i) {
+    c.change[i] = float(std::abs(cur[i] - (exposure.scale * ref[i] + exposure.shift)));
+    if (std::isfinite(c.change[i])) sum += c.change[i], ++covered;
+  }
+  c.mean = covered ? sum / double(covered) : 1.0;
+  return c;
+}
+
+double static_fraction(const std::vector<float>& change, float threshold) {
+  return double(std::count_if(change.begin(), change.end(), [&](float v) { return v < threshold; })) /
+         double(change.size());
+}
+
 }  // namespace
 
 LinearFit robust_linear_fit(std::span<const float> x, std::span<const float> y, int trim_rounds, double x_noise) {
@@ -217,51 +249,45 @@ DepthMap Stabiliser::push(const Image& photo, const DepthMap& depth) {
   std::vector<float> luma = box_mean(luminance(photo), w, h, options_.blur_radius);
   std::vector<float> hist = histogram(luma);
   if (output_.values.empty() || w != width_ || h != height_) return start(std::move(luma), std::move(hist), depth);
-
-  // The previous frame moved by the camera's translation, then its exposure matched to this one.
-  StabiliserFrame frame;
-  std::tie(frame.dx, frame.dy) = estimate_translation(luma_, luma, w, h, options_.max_translation);
-  const std::vector<float> ref_luma = translate(luma_, w, h, frame.dx, frame.dy, kNaN);
-  const auto [ref_l, cur_l] = sample_pairs(ref_luma, luma, w, h, options_.fit_samples, [](size_t) { return true; });
-  const LinearFit exposure = robust_linear_fit(ref_l, cur_l);
-  std::vector<float> change(luma.size());
-  double sum = 0;
-  size_t covered = 0;
-  for (size_t i = 0; i < luma.size(); ++i) {
-    change[i] = float(std::abs(luma[i] - (exposure.scale * ref_luma[i] + exposure.shift)));  // NaN: uncovered
-    if (std::isfinite(change[i])) sum += change[i], ++covered;
-  }
-  frame.mean_change = covered ? sum / double(covered) : 1.0;
-  if (is_cut(frame.mean_change, hist)) return start(std::move(luma), std::move(hist), depth);
+  const PhotoChange c = photo_change(luma_, luma, w, h, options_.max_translation, options_.fit_samples);
+  if (is_cut(c.mean, hist)) return start(std::move(luma), std::move(hist), depth);
 
   // Scale + shift of this frame's depth onto the reference, over the pixels that did not move.
-  const std::vector<float> ref_depth = translate(output_.values, w, h, frame.dx, frame.dy, kNaN);
+  const std::vector<float> ref_depth = translate(output_.values, w, h, c.dx, c.dy, kNaN);
+  const std::vector<float> ref_weight = translate(weight_, w, h, c.dx, c.dy, 0.0f);
   const float threshold = options_.motion_threshold;
   auto pairs = sample_pairs(depth.values, ref_depth, w, h, options_.fit_samples,
-                            [&](size_t i) { return change[i] < threshold; });
+                            [&](size_t i) { return c.change[i] < threshold; });
   if (pairs.first.size() < kMinStaticSamples)
     pairs = sample_pairs(depth.values, ref_depth, w, h, options_.fit_samples, [](size_t) { return true; });
-  const std::vector<float> ref_weight = translate(weight_, w, h, frame.dx, frame.dy, 0.0f);
   const LinearFit fit = robust_linear_fit(pairs.first, pairs.second, 3, noise_ratio(ref_weight, options_.history));
   if (!(fit.scale > 0)) return start(std::move(luma), std::move(hist), depth);  // no sensible alignment
-  frame.scale = fit.scale, frame.shift = fit.shift;
 
-  // Per pixel: the average of up to `history` frames where the photo is unchanged, the new value
-  // where it changed (fading between threshold and twice the threshold).
-  DepthMap out{w, h, std::vector<float>(depth.values.size())};
-  const float cap = float(options_.history - 1);
-  size_t still = 0;
+  DepthMap out = blend(depth, fit, c.change, ref_depth, ref_weight);
+  last_ = {.scale = fit.scale,
+           .shift = fit.shift,
+           .dx = c.dx,
+           .dy = c.dy,
+           .mean_change = c.mean,
+           .static_fraction = static_fraction(c.change, threshold)};
+  recent_change_ = recent_change_ < 0 ? c.mean : 0.8 * recent_change_ + 0.2 * c.mean;
+  luma_ = std::move(luma), histogram_ = std::move(hist), output_ = out;
+  return out;
+}
+
+// Per pixel: the average of up to `history` frames where the photo is unchanged, the new value
+// where it changed (fading between the threshold and twice the threshold).
+DepthMap Stabiliser::blend(const DepthMap& depth, const LinearFit& fit, const std::vector<float>& change,
+                           const std::vector<float>& ref_depth, const std::vector<float>& ref_weight) {
+  DepthMap out{depth.width, depth.height, std::vector<float>(depth.values.size())};
+  const float cap = float(options_.history - 1), threshold = options_.motion_threshold;
   for (size_t i = 0; i < out.values.size(); ++i) {
     const float aligned = float(fit.scale * depth.values[i] + fit.shift);
     const float gate = std::isfinite(change[i]) ? std::clamp(2.0f - change[i] / threshold, 0.0f, 1.0f) : 0.0f;
     const float wt = std::isfinite(ref_depth[i]) && std::isfinite(aligned) ? std::min(ref_weight[i], cap) * gate : 0.0f;
     out.values[i] = wt > 0 ? (wt * ref_depth[i] + aligned) / (wt + 1) : aligned;
     weight_[i] = std::isfinite(aligned) ? wt + 1 : 0.0f;
-    still += gate >= 1.0f;
   }
-  frame.static_fraction = double(still) / double(out.values.size());
-  recent_change_ = recent_change_ < 0 ? frame.mean_change : 0.8 * recent_change_ + 0.2 * frame.mean_change;
-  luma_ = std::move(luma), histogram_ = std::move(hist), output_ = out, last_ = frame;
   return out;
 }
 

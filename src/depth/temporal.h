@@ -8,7 +8,8 @@
 // ±3%, pan 4 px/frame), flicker stabilised / raw: (a) still camera 0.27 with history 12 (0.31 at 8,
 // 0.40 at 4, 0.26 at 16); (b) pan 0.11 (0.32 without the translation search: the reference would
 // sit where the content was). The fit is a Deming regression because least squares, fed the
-// noisy frame as x, shrinks the scale a little every frame (tests: +15% in 40 frames).
+// noisy frame as x, shrinks the output a little every frame (the still-scene test: to 1/1.15 of
+// its scale in 40 frames).
 #pragma once
 
 #include <span>
@@ -18,6 +19,16 @@
 #include "depth/postprocess.h"
 
 namespace dv::depth {
+
+// a, b fitting a x + b ≈ y, then `trim_rounds` refits without the pairs whose residual exceeds
+// 2.5 robust standard deviations (MAD) of the last fit. x_noise: the noise variance of x over that
+// of y (Deming regression): 0 = x exact (ordinary least squares of y on x); noise in x that least
+// squares ignores shrinks a, which would compound frame after frame. A flat x gives a = 1.
+struct LinearFit {
+  double scale = 1, shift = 0;
+};
+LinearFit robust_linear_fit(std::span<const float> x, std::span<const float> y, int trim_rounds = 3,
+                            double x_noise = 0);
 
 struct StabiliserOptions {
   int history = 12;                // frames averaged at most where the scene is static (1 = no averaging)
@@ -37,7 +48,7 @@ struct StabiliserFrame {
   double scale = 1, shift = 0;  // the alignment of the input: aligned = scale * input + shift
   int dx = 0, dy = 0;           // content at (x, y) was at (x + dx, y + dy) in the previous frame
   double mean_change = 0;       // mean blurred luminance change after exposure compensation
-  double static_fraction = 0;   // share of pixels that did not move
+  double static_fraction = 0;   // share of pixels that did not move (change below the threshold)
 };
 
 class Stabiliser {
@@ -54,6 +65,8 @@ class Stabiliser {
  private:
   DepthMap start(std::vector<float> luma, std::vector<float> histogram, const DepthMap& depth);
   bool is_cut(double mean_change, const std::vector<float>& histogram) const;
+  DepthMap blend(const DepthMap& depth, const LinearFit& fit, const std::vector<float>& change,
+                 const std::vector<float>& ref_depth, const std::vector<float>& ref_weight);
   StabiliserOptions options_;
   StabiliserFrame last_;
   int width_ = 0, height_ = 0;
@@ -61,15 +74,5 @@ class Stabiliser {
   DepthMap output_;                               // the previous output: the reference
   double recent_change_ = -1;                     // running mean of mean_change (< 0: none yet)
 };
-
-// a, b fitting a x + b ≈ y, then `trim_rounds` refits without the pairs whose residual exceeds
-// 2.5 robust standard deviations (MAD) of the last fit. x_noise: the noise variance of x over that
-// of y (Deming regression): 0 = x exact (ordinary least squares of y on x); noise in x that least
-// squares ignores shrinks a, which would compound frame after frame. A flat x gives a = 1.
-struct LinearFit {
-  double scale = 1, shift = 0;
-};
-LinearFit robust_linear_fit(std::span<const float> x, std::span<const float> y, int trim_rounds = 3,
-                            double x_noise = 0);
 
 }  // namespace dv::depth
