@@ -8,8 +8,15 @@ namespace dv::depth {
 
 namespace {
 
-// Mean over the (2r+1)² window around each pixel (clipped at the borders), via a summed-area
-// table in double so large photos keep their precision.
+std::vector<float> product(const std::vector<float>& a, const std::vector<float>& b) {
+  std::vector<float> out(a.size());
+  std::transform(a.begin(), a.end(), b.begin(), out.begin(), [](float x, float y) { return x * y; });
+  return out;
+}
+
+}  // namespace
+
+// A summed-area table in double so large photos keep their precision.
 std::vector<float> box_mean(const std::vector<float>& v, int w, int h, int r) {
   const size_t W = size_t(w) + 1;
   std::vector<double> sat(W * (size_t(h) + 1), 0.0);
@@ -32,13 +39,12 @@ std::vector<float> box_mean(const std::vector<float>& v, int w, int h, int r) {
   return out;
 }
 
-std::vector<float> product(const std::vector<float>& a, const std::vector<float>& b) {
-  std::vector<float> out(a.size());
-  std::transform(a.begin(), a.end(), b.begin(), out.begin(), [](float x, float y) { return x * y; });
-  return out;
+std::vector<float> luminance(const Image& photo) {
+  std::vector<float> y(size_t(photo.width) * size_t(photo.height));
+  for (size_t i = 0; i < y.size(); ++i)
+    y[i] = (0.299f * photo.rgb[i * 3] + 0.587f * photo.rgb[i * 3 + 1] + 0.114f * photo.rgb[i * 3 + 2]) / 255.0f;
+  return y;
 }
-
-}  // namespace
 
 DepthMap guided_filter(const DepthMap& depth, const Image& guide, const GuidedFilterOptions& options) {
   validate(depth, "guided filter");
@@ -47,9 +53,7 @@ DepthMap guided_filter(const DepthMap& depth, const Image& guide, const GuidedFi
     throw std::invalid_argument("guided filter: the photo and the depth map differ in size");
   if (!(options.eps > 0.0f)) throw std::invalid_argument("guided filter: eps must be positive");
   const int w = depth.width, h = depth.height, r = std::max(1, options.radius);
-  DepthMap I{w, h, std::vector<float>(size_t(w) * size_t(h))};
-  for (size_t i = 0; i < I.values.size(); ++i)  // Rec. 601 luminance in [0, 1]
-    I.values[i] = (0.299f * guide.rgb[i * 3] + 0.587f * guide.rgb[i * 3 + 1] + 0.114f * guide.rgb[i * 3 + 2]) / 255.0f;
+  DepthMap I{w, h, luminance(guide)};
   // Fast guided filter (He & Sun 2015): the linear coefficients are smooth, so they are computed
   // on a copy subsampled by s (radius r / s) and enlarged again; only the final a * I + b runs at
   // full resolution. This keeps a 12 MP photo to a few float planes.

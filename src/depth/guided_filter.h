@@ -3,6 +3,8 @@
 // snaps them to the photo's edges.
 #pragma once
 
+#include <vector>
+
 #include "depth/image.h"
 #include "depth/postprocess.h"
 
@@ -16,5 +18,10 @@ struct GuidedFilterOptions {
 // depth and guide have the same size; values stay in the input's range. Large radii run on a
 // subsampled copy (fast guided filter), so the cost stays close to linear in the pixel count.
 DepthMap guided_filter(const DepthMap& depth, const Image& guide, const GuidedFilterOptions& options);
+
+// Mean over the (2r+1)² window around each pixel of a w x h plane (clipped at the borders).
+std::vector<float> box_mean(const std::vector<float>& v, int w, int h, int r);
+// Rec. 601 luminance of each pixel in [0, 1].
+std::vector<float> luminance(const Image& photo);
 
 }  // namespace dv::depth
