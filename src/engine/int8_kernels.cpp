@@ -10,9 +10,9 @@
 
 #include <xnnpack.h>
 
-#if defined(__wasm_relaxed_simd__)
-#include <wasm_simd128.h>
+#include "engine/xnn/operator.h"
 
+#if defined(__wasm_relaxed_simd__)
 // XNNPACK's own (internal) header from the source it was built from: the flags its kernel
 // choice reads.
 #include "xnnpack/hardware-config.h"
@@ -40,7 +40,7 @@ std::string kernel_name() {
   const xnn_hardware_config* config = xnn_init_hardware_config();
   if (config != nullptr && config->use_wasm_sdot) return "relaxed-SIMD dot product (signed)";
   if (config != nullptr && config->use_wasm_usdot) return "relaxed-SIMD dot product (unsigned x signed)";
-  return "16-bit dot product (this CPU's relaxed-SIMD dot product rounds differently)";
+  return "16-bit dot product (the relaxed-SIMD one saturates on this CPU)";
 }
 
 #else
@@ -57,10 +57,7 @@ std::string kernel_name() {
 
 #endif
 
-struct OperatorDeleter {
-  void operator()(xnn_operator_t op) const { xnn_delete_operator(op); }
-};
-using Operator = std::unique_ptr<xnn_operator, OperatorDeleter>;
+using xnn::Operator;
 
 double measure_speedup() {
   constexpr size_t M = 128, K = 256, N = 256;

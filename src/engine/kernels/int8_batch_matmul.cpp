@@ -8,6 +8,7 @@
 #include <xnnpack.h>
 
 #include "engine/xnn/emitter.h"
+#include "engine/xnn/operator.h"
 
 namespace dv::kernels {
 namespace {
@@ -51,10 +52,7 @@ size_t product(const std::vector<size_t>& dims) {
   return p;
 }
 
-struct OperatorDeleter {
-  void operator()(xnn_operator_t op) const { xnn_delete_operator(op); }
-};
-using Operator = std::unique_ptr<xnn_operator, OperatorDeleter>;
+using xnn::Operator;
 
 class Int8BatchMatmul final : public Kernel {
  public:
