@@ -42,10 +42,6 @@ class Runtime {
   // (operator name, microseconds) of the last run; empty unless created with profile = true.
   std::vector<std::pair<std::string, uint64_t>> profile() const;
 
-  // How many XNNPACK segments and engine kernels it runs.
-  size_t segment_count() const { return segments_.size(); }
-  size_t kernel_count() const { return kernels_.size(); }
-
  private:
   struct Segment {
     xnn_subgraph* subgraph = nullptr;
