@@ -25,9 +25,12 @@
 #include "depth/model_download.h"
 #include "depth/pipeline.h"
 #include "depth/temporal.h"
+#include "flicker_metrics.h"
 
 namespace {
 
+using dv::bench::relative_difference;
+using dv::bench::robust_range;
 using dv::depth::DepthMap;
 using dv::depth::Image;
 
@@ -52,14 +55,6 @@ Image frame(const Image& photo, int x0, int w, float gain, float noise, std::mt1
   return out;
 }
 
-double robust_range(std::vector<float> v) {
-  const auto at = [&](size_t k) {
-    std::nth_element(v.begin(), v.begin() + long(k), v.end());
-    return double(v[k]);
-  };
-  return at(v.size() * 99 / 100) - at(v.size() / 100);
-}
-
 // (a): per-pixel temporal std of the frames aligned to their mean, relative to the mean's range.
 double still_flicker(const std::vector<DepthMap>& clip) {
   const size_t n = clip[0].values.size();
@@ -78,14 +73,6 @@ double still_flicker(const std::vector<DepthMap>& clip) {
   const double t = double(clip.size());
   for (size_t i = 0; i < n; ++i) std_sum += std::sqrt(std::max(0.0, sum2[i] / t - (sum[i] / t) * (sum[i] / t)));
   return std_sum / double(n) / robust_range(mean);
-}
-
-// Mean |a_i − b_i| (a first fitted to b by least squares when `aligned`), relative to b's range.
-double relative_difference(const std::vector<float>& a, const std::vector<float>& b, bool aligned) {
-  const auto fit = aligned ? dv::depth::robust_linear_fit(a, b, 0) : dv::depth::LinearFit{};
-  double sum = 0;
-  for (size_t i = 0; i < a.size(); ++i) sum += std::abs(fit.scale * a[i] + fit.shift - b[i]);
-  return sum / double(a.size()) / robust_range(b);
 }
 
 // (b): mean |d_t(x, y) − d_{t−1}(x + speed, y)| over the overlap, averaged over the clip.

@@ -22,6 +22,7 @@
 #include "depth/colormap.h"
 #include "depth/export.h"
 #include "depth/outputs.h"
+#include "depth/video_depth.h"
 
 namespace fs = std::filesystem;
 
@@ -143,6 +144,7 @@ void App::open_files(const std::vector<std::string>& paths) {
   };
   const auto model = std::find_if(paths.begin(), paths.end(), is_model);
   if (model != paths.end()) set_model(*model);
+  else if (!paths.empty() && depth::is_video_path(paths.front())) open_video_file(paths.front());
   else if (!paths.empty()) open_photo_file(paths.front());
 }
 
@@ -155,6 +157,7 @@ void App::open_photo_file(const std::string& path) {
 }
 
 void App::open_photo_bytes(std::vector<uint8_t> bytes, std::string name) {
+  if (video_) close_video();
   opened_at_ms_ = now_ms();
   open_to_relief_ms_ = -1;
   photo_bytes_ = std::move(bytes);
@@ -195,6 +198,7 @@ void App::poll_job() {
   if (auto error = job_.take_error()) {
     report_error(*error);
     status_.clear();
+    if (!video_export_.page) video_export_ = {};  // a native export stopped
   }
   if (auto note = job_.take_model_note()) {
     model_note_ = *note;
@@ -205,6 +209,14 @@ void App::poll_job() {
     }
   }
   if (auto result = job_.take_result()) {
+    if (!result->task_message.empty()) {
+      video_export_ = {};
+      status_ = result->task_message;
+      std::printf("depthview: %s\n", status_.c_str());
+      std::fflush(stdout);
+      return;
+    }
+    if (result->frame_index >= 0) return take_video_result(std::move(*result));
     const double t0 = now_ms();
     result_ = std::make_unique<DepthResult>(std::move(*result));
     relief_.set_content(result_->photo, result_->estimate.depth);
@@ -230,7 +242,7 @@ void App::refresh_preview() {
   int w = 0, h = 0;
   const std::vector<uint8_t> photo_small = decimate(photo.rgb, photo.width, photo.height, 3, step, &w, &h);
   photo_preview_ = upload_rgba(photo_preview_, w, h, photo_small);
-  const auto& d = result_->estimate.depth;
+  const auto& d = shown_depth();
   depth::DepthMap small{0, 0, decimate(d.values, d.width, d.height, 1, step, &w, &h)};
   small.width = w;
   small.height = h;
@@ -276,6 +288,8 @@ void App::update_ui_scale() {
 //    with software GL (headless browsers' SwiftShader, llvmpipe), where drawing the relief costs a
 //    core: the progress bar still moves, the cores go to the model (Depth Anything V2 in headless
 //    Chromium: model 2.27 s at 20 frames/s, 1.70 s at 2).
+//  - video: a video or camera is shown, 30 frames per second (10 with software GL): new depth
+//    comes at most at the video's rate, and the model needs the cores.
 //  - settling, natively: 20 per second for a moment after the last event, for what ImGui shows
 //    after a delay (tooltips wait 0.15-0.4 s for a still mouse).
 //  - on_events, natively: nothing changes, so nothing is drawn until an event comes; an idle window
@@ -288,6 +302,7 @@ App::Pace App::pace() const {
 #endif
   constexpr double kSettleMs = 500;
   if (frames_ == 0 || job_.busy() != busy_at_frame_) return Pace::continuous;
+  if (video_) return Pace::video;
   if (job_.busy()) return Pace::busy;
 #ifdef DV_APP_DOWNLOADS
   if (downloading()) return Pace::busy;  // the progress bar moves
@@ -300,6 +315,7 @@ App::Pace App::pace() const {
 double App::pace_interval_ms(Pace pace) const {
   if (pace == Pace::continuous) return 0;
   if (pace == Pace::busy) return software_gl_ ? 500 : 50;
+  if (pace == Pace::video) return software_gl_ ? 100 : 1000.0 / 30;
   if (pace == Pace::settling) return 50;
   return std::numeric_limits<double>::infinity();
 }
@@ -324,13 +340,14 @@ void App::frame() {
   last_frame_ms_ = t0;
   busy_at_frame_ = job_.busy();  // before poll_job: a job that ends after this is seen by pace()
   // An interval that ended a wait for events says nothing about the frame rate.
-  if (frames_ > 0 && (pace_ == Pace::continuous || pace_ == Pace::busy)) {
+  if (frames_ > 0 && (pace_ == Pace::continuous || pace_ == Pace::busy || pace_ == Pace::video)) {
     stats_.all.add(frame_ms);
     if (!job_.busy() && relief_.has_content()) stats_.relief.add(frame_ms);
   }
   time_ = t0 / 1000.0;
   update_ui_scale();
   poll_job();
+  poll_video();
 #ifdef DV_APP_DOWNLOADS
   poll_download();
 #endif

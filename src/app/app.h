@@ -15,6 +15,7 @@
 #include "app/relief_view.h"
 #include "app/script.h"
 #include "app/settings.h"
+#include "app/video_source.h"
 #include "depth/model_catalog.h"
 
 #ifndef __EMSCRIPTEN__
@@ -61,11 +62,23 @@ class App {
   // A model id of the manifest (with a variant; "" = its default), or a model file (a dropped one).
   void set_model(const std::string& id, const std::string& variant = "");
   void run_script(const std::string& script) { script_.load(script); }
+
+  // Video (app_video.cpp). Natively a file or camera is decoded by FFmpeg; in the browser the page
+  // plays it and hands frames over (the page_* calls, from main.cpp's entry points).
+  void open_video_file(const std::string& path);
+  void open_camera();
+  void close_video();
+  void page_video_open(VideoStatus status);
+  void page_video_frame(SourceFrame frame);
+  void page_video_state(bool playing, double time_s);
+  void page_video_end(const std::string& message);
+  void page_export_frame(SourceFrame frame);  // a page-driven export: every frame, in order
+  void page_export_done(bool cancelled, const std::string& message);
   std::string state_json() const;         // for tests and the page
 
  private:
   friend class ScriptRunner;
-  enum class Pace { continuous, busy, settling, on_events };  // see App::pace
+  enum class Pace { continuous, busy, video, settling, on_events };  // see App::pace
   Pace pace() const;
   double pace_interval_ms(Pace pace) const;
   void poll_job();
@@ -85,6 +98,13 @@ class App {
   void export_outputs(const std::string& dir);
   void save_screenshot(const std::string& path);
   void report_error(const std::string& message);
+  const depth::DepthMap& shown_depth() const;  // stabilised or per-frame for videos
+  void poll_video();
+  void take_video_result(DepthResult result);
+  void submit_video_frame(SourceFrame frame, bool for_export);
+  void draw_video_section();
+  void start_video_export(const std::string& kind);
+  void cancel_video_export();
 #ifdef DV_APP_DOWNLOADS
   // The chosen model's file when it is not installed but has a download (the Download button).
   std::optional<depth::DownloadPlan> download_offer() const;
@@ -129,6 +149,19 @@ class App {
   std::string gl_renderer_;
   bool software_gl_ = false;  // llvmpipe, SwiftShader: drawing takes CPU time from the model
   double opened_at_ms_ = 0, open_to_relief_ms_ = -1;  // photo given -> first relief frame drawn
+  // The video being shown (null: a photo), and what happened to its frames.
+  std::unique_ptr<VideoSource> video_;
+  PageVideoSource* page_video_ = nullptr;  // video_ when the page feeds it
+  struct VideoCounters {
+    int64_t frames_in = 0, frames_depth = 0, dropped = 0;
+    double depth_fps = 0, last_depth_ms = 0, stabiliser_ms = 0;
+    bool new_stream = true;
+  } video_stats_;
+  struct VideoExport {
+    bool running = false, page = false;
+    std::string kind;
+    int64_t done = 0, total = -1;
+  } video_export_;
 };
 
 }  // namespace dv::app

@@ -61,16 +61,17 @@ void App::draw_controls() {
     ImGui::Separator();
   }
   if (exports_to_folder()) {
-    const bool enter = ImGui::InputTextWithHint("##path", "photo path, or drop a photo on the window", open_path_,
+    const bool enter = ImGui::InputTextWithHint("##path", "photo or video path, or drop one on the window", open_path_,
                                                 sizeof open_path_, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
-    if ((ImGui::Button("Open") || enter) && open_path_[0]) open_photo_file(open_path_);
-  } else if (ImGui::Button("Open photo...")) {
+    if ((ImGui::Button("Open") || enter) && open_path_[0]) open_files({open_path_});
+  } else if (ImGui::Button("Open photo or video...")) {
     request_file_picker();
   }
-  if (!exports_to_folder()) ImGui::TextDisabled("or drop / paste a photo; nothing leaves this device");
+  if (!exports_to_folder()) ImGui::TextDisabled("or drop / paste a photo or video; nothing leaves this device");
+  draw_video_section();
   draw_model_section();
-  if (job_.busy()) {
+  if (job_.busy() && !video_) {
     ImGui::ProgressBar(job_.progress(), ImVec2(-80 * s, 0), job_.stage().c_str());
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) {
@@ -311,6 +312,17 @@ std::string App::state_json() const {
                       {"max_frame_draw_ms_during_inference", stats_.during_inference.max_ms},
                       {"gl_renderer", gl_renderer_},
                       {"software_gl", software_gl_}};
+  if (video_) {
+    const VideoStatus v = video_->status();
+    j["video"] = {{"mode", v.camera ? "camera" : "file"}, {"name", v.name}, {"frames_in", video_stats_.frames_in},
+                  {"frames_depth", video_stats_.frames_depth}, {"dropped", video_stats_.dropped},
+                  {"depth_fps", video_stats_.depth_fps}, {"stabilised", settings_.stabilise},
+                  {"stabiliser_ms", video_stats_.stabiliser_ms}, {"playing", v.playing}, {"ended", v.ended},
+                  {"time_s", v.time_s}, {"duration_s", v.duration_s}, {"fps", v.fps}, {"frame_count", v.frame_count},
+                  {"error", v.error}, {"exporting", video_export_.running}, {"export_done", video_export_.done},
+                  {"export_progress", video_export_.page ? 0.0f : job_.task_progress()},
+                  {"frame_index", result_ ? result_->frame_index : -1}};
+  }
 #ifdef DV_APP_DOWNLOADS
   if (fetch_) {
     const depth::DownloadProgress p = fetch_->progress();

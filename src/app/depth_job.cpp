@@ -48,6 +48,24 @@ void DepthJob::start(DepthRequest request) {
 #endif
 }
 
+bool DepthJob::submit_frame(DepthRequest request) {
+#ifdef DV_DEPTH_JOB_THREAD
+  bool dropped = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    dropped = pending_ && pending_->frame_index >= 0;
+    if (dropped) request.new_stream = request.new_stream || pending_->new_stream;
+    pending_ = std::move(request);
+    busy_ = true;
+  }
+  wake_.notify_all();
+  return dropped;
+#else
+  start(std::move(request));
+  return false;
+#endif
+}
+
 void DepthJob::preload(const depth::ModelInfo& model, const depth::EngineOptions& engine) {
   DepthRequest request;
   request.model = model;
@@ -73,7 +91,9 @@ float DepthJob::progress() const {
     case Stage::Decoding: return 0.05f;
     case Stage::LoadingModel:
     case Stage::WarmingUp: return 0.15f;
-    case Stage::Running: return 0.2f + 0.7f * float(std::min(1.0, in_stage / std::max(1.0, expected_run_ms_.load())));
+    case Stage::Running:
+      if (task_running_) return task_progress_;
+      return 0.2f + 0.7f * float(std::min(1.0, in_stage / std::max(1.0, expected_run_ms_.load())));
     case Stage::PostProcessing: return 0.95f;
     default: return 0.0f;
   }
@@ -84,7 +104,7 @@ std::string DepthJob::stage() const {
     case Stage::Decoding: return "decoding the photo";
     case Stage::LoadingModel: return "loading the model";
     case Stage::WarmingUp: return "warming up";
-    case Stage::Running: return "estimating depth";
+    case Stage::Running: return task_running_ ? "exporting" : "estimating depth";
     case Stage::PostProcessing: return "post-processing";
     default: return "idle";
   }
@@ -174,39 +194,76 @@ void DepthJob::warm_up(const DepthRequest& request) {
 
 void DepthJob::process(DepthRequest& request, uint64_t generation) {
   const double t0 = now_ms();
-  const bool preload_only = request.photo_bytes.empty();
+  const bool preload_only = request.photo_bytes.empty() && !request.frame && !request.task;
   DepthResult out;
-  if (!preload_only) {
+  out.photo_name = request.photo_name;
+  if (!request.photo_bytes.empty()) {
     set_stage(Stage::Decoding);
-    out.photo_name = request.photo_name;
     out.photo = depth::decode_image(request.photo_bytes, request.photo_name);
     request.photo_bytes = {};
     out.decode_ms = now_ms() - t0;
   }
   if (cancelled(generation)) return;
-  const std::string key =
-      request.model.path + "#" + std::to_string(request.engine.threads) + (request.engine.int8 ? "#int8" : "");
-  if (!estimator_ || key != estimator_key_) {
-    set_stage(Stage::LoadingModel);
-    model_loaded_ = false;
-    estimator_.reset();
-    estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.engine);
-    estimator_key_ = key;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      model_note_ = estimator_->info().assumptions;
-    }
-    if (preload_only && !cancelled(generation)) warm_up(request);
-    model_loaded_ = true;
-  }
+  load_model(request, generation, preload_only);
   if (cancelled(generation) || preload_only) return;
   set_stage(Stage::Running);
-  out.estimate = estimator_->run(out.photo, request.options);
-  expected_run_ms_ = out.estimate.inference_ms;
+  if (request.task) run_task(request, generation, out);
+  else if (request.frame) run_frame(request, out);
+  else out.estimate = estimator_->run(out.photo, request.options);
+  if (!request.task) expected_run_ms_ = out.estimate.inference_ms;
   set_stage(Stage::PostProcessing);
   out.total_ms = now_ms() - t0;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!cancelled(generation)) result_ = std::move(out);
+}
+
+// Loads the request's model unless it is the one loaded (and warms it up after a preload).
+void DepthJob::load_model(const DepthRequest& request, uint64_t generation, bool preload_only) {
+  const std::string key =
+      request.model.path + "#" + std::to_string(request.engine.threads) + (request.engine.int8 ? "#int8" : "");
+  if (estimator_ && key == estimator_key_) return;
+  set_stage(Stage::LoadingModel);
+  model_loaded_ = false;
+  estimator_.reset();
+  estimator_ = std::make_unique<depth::DepthEstimator>(request.model, request.engine);
+  estimator_key_ = key;
+  video_.reset();  // another model's depth is not comparable
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    model_note_ = estimator_->info().assumptions;
+  }
+  if (preload_only && !cancelled(generation)) warm_up(request);
+  model_loaded_ = true;
+}
+
+void DepthJob::run_frame(DepthRequest& request, DepthResult& out) {
+  if (request.new_stream) video_.reset();
+  out.photo = std::move(*request.frame);
+  out.frame_index = request.frame_index;
+  out.for_export = request.for_export;
+  depth::VideoDepthFrame d = video_.process(*estimator_, out.photo, request.options);
+  out.estimate.depth = std::move(d.stabilised);
+  out.raw_depth = std::move(d.raw);
+  out.estimate.model_width = d.model_width;
+  out.estimate.model_height = d.model_height;
+  out.estimate.inference_ms = d.inference_ms;
+  out.stabiliser = d.stabiliser;
+  out.stabiliser_ms = d.stabiliser_ms;
+}
+
+void DepthJob::run_task(DepthRequest& request, uint64_t generation, DepthResult& out) {
+  task_progress_ = 0;
+  task_running_ = true;
+  try {
+    out.task_message = request.task(*estimator_, [&](double fraction) {
+      task_progress_ = float(fraction);
+      return !cancelled(generation);
+    });
+  } catch (...) {
+    task_running_ = false;
+    throw;
+  }
+  task_running_ = false;
 }
 
 }  // namespace dv::app

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,12 +19,24 @@
 #include "depth/image.h"
 #include "depth/model_catalog.h"
 #include "depth/pipeline.h"
+#include "depth/video_depth.h"
 
 namespace dv::app {
+
+// A long piece of work with the loaded model (e.g. a native video export): `progress(fraction)`
+// returns false once the request is cancelled. Returns the line the status shows.
+using DepthTask = std::function<std::string(depth::DepthEstimator& estimator,
+                                            const std::function<bool(double fraction)>& progress)>;
 
 struct DepthRequest {
   std::vector<uint8_t> photo_bytes;
   std::string photo_name;
+  // A video frame instead of photo bytes: stabilised with the frames before it (VideoDepth).
+  std::optional<depth::Image> frame;
+  int64_t frame_index = -1;
+  bool new_stream = false;   // the first frame of a video, or after a seek
+  bool for_export = false;   // a frame of a page-driven export (the page waits for its depth)
+  DepthTask task;            // instead of a photo or frame
   depth::ModelInfo model;
   depth::EngineOptions engine;
   depth::EstimateOptions options;
@@ -34,6 +47,13 @@ struct DepthResult {
   depth::Image photo;
   depth::DepthEstimate estimate;
   double decode_ms = 0, total_ms = 0;  // total: decoding, inference and post-processing
+  // Video frames: estimate.depth is the stabilised depth, raw_depth the per-frame one.
+  int64_t frame_index = -1;
+  bool for_export = false;
+  depth::DepthMap raw_depth;
+  depth::StabiliserFrame stabiliser;
+  double stabiliser_ms = 0;
+  std::string task_message;            // a task's outcome (its status line)
 };
 
 class DepthJob {
@@ -44,6 +64,10 @@ class DepthJob {
   DepthJob& operator=(const DepthJob&) = delete;
 
   void start(DepthRequest request);  // replaces a queued request; a running one is cancelled
+  // A video frame: replaces a queued frame (returns true: that one is dropped) but lets a running
+  // one finish, so a slow model shows every n-th frame instead of none.
+  bool submit_frame(DepthRequest request);
+  float task_progress() const { return task_progress_; }
   // Loads a model ahead of the first photo (a request without photo bytes), so opening a photo
   // only pays for decoding and inference.
   void preload(const depth::ModelInfo& model, const depth::EngineOptions& engine);
@@ -71,6 +95,12 @@ class DepthJob {
   void set_stage(Stage s);
 
   void finish(DepthRequest& request, uint64_t generation);
+  void load_model(const DepthRequest& request, uint64_t generation, bool preload_only);
+  void run_frame(DepthRequest& request, DepthResult& out);
+  void run_task(DepthRequest& request, uint64_t generation, DepthResult& out);
+  depth::VideoDepth video_;
+  std::atomic<float> task_progress_{0};
+  std::atomic<bool> task_running_{false};
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::optional<DepthRequest> pending_;

@@ -93,6 +93,19 @@ dv::app::AppPaths default_paths(const std::string& models_json, const std::strin
 
 }  // namespace
 
+// A frame the page hands over (RGBA) as the app's RGB frame; an invalid size gives an empty frame,
+// which the depth job reports.
+static dv::app::SourceFrame rgba_frame(const uint8_t* rgba, int width, int height, double time_s, int index) {
+  dv::app::SourceFrame f;
+  if (!rgba || width <= 0 || height <= 0 || int64_t(width) * height > 100'000'000) return f;
+  f.image = {width, height, std::vector<uint8_t>(size_t(width) * size_t(height) * 3)};
+  for (size_t i = 0; i < size_t(width) * size_t(height); ++i)
+    std::copy_n(&rgba[i * 4], 3, &f.image.rgb[i * 3]);
+  f.time_s = time_s;
+  f.index = index;
+  return f;
+}
+
 // Entry points for the web page (web/app.js) and tests.
 extern "C" {
 DV_EXPORT void dv_app_open_bytes(const uint8_t* data, int size, const char* name) {
@@ -106,6 +119,35 @@ DV_EXPORT void dv_app_set_model(const char* id, const char* variant) {
 }
 DV_EXPORT void dv_app_run_script(const char* script) {
   if (g_app) g_app->run_script(script);
+}
+// The page's video or camera (web/video.js): frames are RGBA, converted to the app's RGB here.
+DV_EXPORT void dv_app_video_open(const char* name, int width, int height, double fps, double duration_s,
+                                 int frame_count, int is_camera) {
+  if (!g_app) return;
+  dv::app::VideoStatus st;
+  st.name = name ? name : "video";
+  st.camera = is_camera != 0;
+  st.playing = true;
+  st.fps = fps;
+  st.duration_s = duration_s;
+  st.frame_count = frame_count;
+  (void)width, (void)height;  // each frame says its size
+  g_app->page_video_open(std::move(st));
+}
+DV_EXPORT void dv_app_video_frame(const uint8_t* rgba, int width, int height, double time_s, int index) {
+  if (g_app) g_app->page_video_frame(rgba_frame(rgba, width, height, time_s, index));
+}
+DV_EXPORT void dv_app_video_state(int playing, double time_s) {
+  if (g_app) g_app->page_video_state(playing != 0, time_s);
+}
+DV_EXPORT void dv_app_video_end(const char* message) {
+  if (g_app) g_app->page_video_end(message ? message : "");
+}
+DV_EXPORT void dv_app_video_export_frame(const uint8_t* rgba, int width, int height, int index) {
+  if (g_app) g_app->page_export_frame(rgba_frame(rgba, width, height, 0.0, index));
+}
+DV_EXPORT void dv_app_video_export_done(int cancelled, const char* message) {
+  if (g_app) g_app->page_export_done(cancelled != 0, message ? message : "");
 }
 DV_EXPORT const char* dv_app_state() {
   static std::string state;

@@ -1,9 +1,11 @@
 #include "app/platform.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "app/gl.h"
 
@@ -45,6 +47,15 @@ EM_JS(char*, dv_js_gl_renderer, (), {
   const ext = GLctx.getExtension("WEBGL_debug_renderer_info");
   return stringToNewUTF8(String(GLctx.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : GLctx.RENDERER) || ""));
 });
+EM_JS(void, dv_js_video_command, (const char* command, double value), {
+  if (globalThis.depthview && globalThis.depthview.videoCommand)
+    globalThis.depthview.videoCommand(UTF8ToString(command), value);
+});
+// The page copies the pixels during the call (they are the module's memory).
+EM_JS(void, dv_js_export_frame, (double index, int width, int height, const uint8_t* rgba), {
+  if (globalThis.depthview && globalThis.depthview.onExportFrame)
+    globalThis.depthview.onExportFrame(index, rgba, width, height);
+});
 EM_JS(void, dv_js_frame, (), {
   if (globalThis.depthview && globalThis.depthview.onFrame) globalThis.depthview.onFrame();
 });
@@ -73,6 +84,12 @@ bool request_model_download(const std::string& id, const std::string& variant) {
   return dv_js_request_model(id.c_str(), variant.c_str()) != 0;
 }
 void notify_frame_drawn() { dv_js_frame(); }
+void video_command(const std::string& command, double value) { dv_js_video_command(command.c_str(), value); }
+void deliver_export_frame(int64_t index, int width, int height, const uint8_t* rgb) {
+  std::vector<uint8_t> rgba(size_t(width) * size_t(height) * 4, 255);
+  for (size_t i = 0; i < size_t(width) * size_t(height); ++i) std::copy_n(&rgb[i * 3], 3, &rgba[i * 4]);
+  dv_js_export_frame(double(index), width, height, rgba.data());
+}
 std::string gl_renderer() {
   char* text = dv_js_gl_renderer();
   std::string out(text);
@@ -116,6 +133,8 @@ float sync_canvas_and_scale(GLFWwindow* window) {
 void request_file_picker() {}
 bool request_model_download(const std::string&, const std::string&) { return false; }
 void notify_frame_drawn() {}
+void video_command(const std::string&, double) {}
+void deliver_export_frame(int64_t, int, int, const uint8_t*) {}
 std::string gl_renderer() {
   const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   return name ? name : "";

@@ -2,6 +2,7 @@
 // live, how exported files reach the user, the canvas size and pixel ratio, and the page's hooks.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 struct GLFWwindow;
@@ -29,6 +30,13 @@ void request_file_picker();
 // files the user installs).
 bool request_model_download(const std::string& id, const std::string& variant);
 void notify_frame_drawn();
+
+// Browser: a command for the page's video (web/video.js): "play", "pause", "seek" (value = seconds),
+// "close", "camera", "export-depth", "export-sbs", "cancel-export". Native: nothing (the app's own
+// sources take them).
+void video_command(const std::string& command, double value);
+// Browser: the depth picture (RGB, width x height) of frame `index` of a page-driven export.
+void deliver_export_frame(int64_t index, int width, int height, const uint8_t* rgb);
 
 // The renderer behind the GL context (the unmasked WebGL renderer in the browser), e.g.
 // "llvmpipe (LLVM 15.0.6, 256 bits)" or "ANGLE (..., SwiftShader driver)".

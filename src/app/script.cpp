@@ -76,6 +76,14 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
     } else if (cmd == "stats") std::printf("depthview: %s\n", app.stats_.summary().c_str());
     else if (cmd == "state") std::printf("depthview: state %s\n", app.state_json().c_str());
     else if (cmd == "quit") app.quit_ = true;
+    else if (cmd == "video") app.open_video_file(arg(1));
+    else if (cmd == "camera") app.open_camera();
+    else if (cmd == "play" && app.video_) app.video_->play();
+    else if (cmd == "pause" && app.video_) app.video_->pause();
+    else if (cmd == "seek" && app.video_) app.video_->seek(num(1)), app.video_stats_.new_stream = true;
+    else if (cmd == "wait-video") return !app.video_ || app.video_->status().ended || app.video_stats_.frames_depth >= int64_t(num(1));
+    else if (cmd == "export-video") app.start_video_export(arg(1));
+    else if (cmd == "wait-export") return !app.video_export_.running;
     else if (cmd == "set") {
       ReliefSettings& r = app.settings_.relief;
       const std::string key = arg(1), value = arg(2);
@@ -87,6 +95,8 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       else if (key == "cut") r.cut = num(2);
       else if (key == "scale") r.depth_scale = num(2);
       else if (key == "colormap") app.settings_.colormap = value, app.preview_dirty_ = true;
+      else if (key == "stabilise")
+        app.settings_.stabilise = value == "1", app.preview_dirty_ = true;
       else if (key == "int8")
         app.settings_.int8 = value == "1", app.set_model(app.settings_.model, app.settings_.variant);
       else app.report_error("script: unknown setting '" + key + "'");

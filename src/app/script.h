@@ -17,6 +17,12 @@
 //   formats LIST       export formats, e.g. png16,ply,glb
 //   export DIR         export the current depth in those formats into DIR
 //   stats | state      print the frame-time summary | the state JSON (App::state_json)
+//   video PATH         open a video file (natively; it plays at once)      camera  the webcam
+//   play | pause | seek T   the video's controls (T in seconds)
+//   wait-video N       wait until N frames of the video have depth (or it ended)
+//   set stabilise 0|1  videos: temporally stabilised or per-frame depth
+//   export-video KIND  export every frame: depth, sbs (side by side) or png16 (natively)
+//   wait-export        wait until the video export is done
 //   quit               close the viewer
 // A command that fails is reported and the script goes on.
 #pragma once

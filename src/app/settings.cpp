@@ -28,6 +28,8 @@ std::string to_json(const ViewerSettings& s) {
                         {"range_high", s.range_high},
                         {"edge_aware", s.edge_aware},
                         {"int8", s.int8},
+                        {"stabilise", s.stabilise},
+                        {"video_export", s.video_export},
                         {"mesh_side", r.mesh_side},
                         {"depth_scale", r.depth_scale},
                         {"cut", r.cut},
@@ -65,6 +67,8 @@ ViewerSettings settings_from_json(const std::string& text) {
   read(j, "range_high", s.range_high);
   read(j, "edge_aware", s.edge_aware);
   read(j, "int8", s.int8);
+  read(j, "stabilise", s.stabilise);
+  read(j, "video_export", s.video_export);
   read(j, "mesh_side", r.mesh_side);
   read(j, "depth_scale", r.depth_scale);
   read(j, "cut", r.cut);

@@ -1,9 +1,10 @@
 // depthview: depth maps for photos, from the command line.
 //
-//   depthview PHOTO|DIR... [-o DIR] [--model NAME|PATH] [--variant V]
+//   depthview PHOTO|VIDEO|DIR... [-o DIR] [--model NAME|PATH] [--variant V]
 //             [--format png,png16,color,pfm,exr,ply,obj,glb,points] [--colormap NAME] [--threads N]
 //             [--precision fp32|int8] [--size N] [--mean R,G,B] [--std R,G,B] [--output depth|inverse-depth]
 //             [--invert] [--edge-aware] [--fov DEG] [--cut T]
+//             [--video-format depth,sbs,png16] [--container mp4|webm|mkv|mov] [--raw]
 //   depthview models [--fetch [ID] [--variant V] [--hub URL] [--dir DIR] [--timeout S]]
 //   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH] [--variant V]
 //
@@ -25,6 +26,7 @@
 
 #include "cli/fetch.h"
 #include "cli/progress.h"
+#include "cli/video.h"
 #include "depth/colormap.h"
 #include "depth/evaluate.h"
 #include "depth/image.h"
@@ -44,6 +46,8 @@ struct Options {
   dv::depth::EngineOptions engine{2, false};
   dv::depth::EstimateOptions estimate;
   dv::depth::OutputOptions output;
+  std::vector<std::string> video_formats = {"depth"};
+  dv::depth::VideoExportOptions video;
   dv::cli::FetchOptions fetch;  // depthview models --fetch
 };
 
@@ -66,7 +70,8 @@ std::vector<std::string> expand(const std::vector<std::string>& inputs) {
     }
     std::vector<std::string> found;
     for (const auto& entry : fs::directory_iterator(in, ec))
-      if (entry.is_regular_file() && is_image(entry.path())) found.push_back(entry.path().string());
+      if (entry.is_regular_file() && (is_image(entry.path()) || dv::depth::is_video_path(entry.path())))
+        found.push_back(entry.path().string());
     std::sort(found.begin(), found.end());
     photos.insert(photos.end(), found.begin(), found.end());
   }
@@ -107,6 +112,18 @@ int list_models(const Options& o) {
   return 0;
 }
 
+// The video export options from the command line (the colour map only when given: videos are grey).
+dv::depth::VideoExportOptions video_options(const Options& o, bool colormap_given) {
+  dv::depth::VideoExportOptions v = o.video;
+  const auto wants = [&](const char* f) { return std::find(o.video_formats.begin(), o.video_formats.end(), f) != o.video_formats.end(); };
+  v.depth_video = wants("depth");
+  v.side_by_side = wants("sbs");
+  v.png16 = wants("png16");
+  v.estimate = o.estimate;
+  if (colormap_given) v.colormap = dv::depth::colormap_from_name(o.output.colormap);
+  return v;
+}
+
 // One photo: estimate, then write each requested format. Throws with the reason.
 void process(dv::depth::DepthEstimator& est, const std::string& photo, const Options& o, size_t index, size_t total) {
   const dv::depth::Image img = dv::depth::load_image(photo);
@@ -132,10 +149,10 @@ std::unique_ptr<dv::depth::DepthEstimator> load_estimator(const Options& o) {
   }
 }
 
-int run_batch(const Options& o) {
+int run_batch(const Options& o, bool colormap_given) {
   const std::vector<std::string> photos = expand(o.inputs);
   if (photos.empty()) {
-    std::fprintf(stderr, "depthview: no photos given (folders are searched for .jpg/.png/.bmp/…)\n");
+    std::fprintf(stderr, "depthview: no photos or videos given (folders are searched for .jpg/.png/.bmp/…, .mp4/.webm/.mov/…)\n");
     return 2;
   }
   std::error_code ec;
@@ -152,7 +169,10 @@ int run_batch(const Options& o) {
     bar.draw(i, photos[i]);
     try {
       bar.clear();
-      process(*est, photos[i], o, i + 1, photos.size());
+      if (dv::depth::is_video_path(photos[i]))
+        dv::cli::process_video(*est, photos[i], o.out_dir, video_options(o, colormap_given), i + 1, photos.size());
+      else
+        process(*est, photos[i], o, i + 1, photos.size());
     } catch (const std::exception& e) {
       ++failed;
       bar.clear();
@@ -160,7 +180,7 @@ int run_batch(const Options& o) {
     }
   }
   bar.clear();
-  std::printf("depthview: %zu of %zu photos done%s\n", photos.size() - failed, photos.size(),
+  std::printf("depthview: %zu of %zu files done%s\n", photos.size() - failed, photos.size(),
               failed ? ", some failed" : "");
   return failed ? 1 : 0;
 }
@@ -224,7 +244,7 @@ void add_model_options(CLI::App& app, Options& o) {
 int main(int argc, char** argv) {
   CLI::App app{"depthview: depth maps for photos (bright = near)"};
   Options o;
-  app.add_option("photos", o.inputs, "photos or folders of photos");
+  app.add_option("photos", o.inputs, "photos, videos (mp4, webm, mov, mkv, avi, y4m) or folders of them");
   app.add_option("-o,--out-dir", o.out_dir, "output folder (created if missing)");
   add_model_options(app, o);
   app.add_option("--format", o.formats,
@@ -232,8 +252,17 @@ int main(int argc, char** argv) {
                  "ply, obj, glb (relief mesh + photo texture), points (coloured point-cloud PLY)")
       ->delimiter(',')
       ->check(CLI::IsMember(dv::depth::output_formats()));
-  app.add_option("--colormap", o.output.colormap, "colour map of the color output")
+  CLI::Option* colormap = app.add_option("--colormap", o.output.colormap, "colour map of the color output and of depth videos (default grey for videos)")
       ->check(CLI::IsMember(dv::depth::colormap_names()));
+  app.add_option("--video-format", o.video_formats,
+                 "outputs for videos: depth (depth video), sbs (frame | depth, side by side), png16 (16-bit PNG per "
+                 "frame)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(dv::cli::kVideoFormats));
+  app.add_option("--container", o.video.container, "container of depth videos: mp4 (H.264), webm (VP9), mkv, mov")
+      ->check(CLI::IsMember({"mp4", "webm", "mkv", "mov"}));
+  app.add_flag_function("--raw", [&](int64_t) { o.video.stabilise = false; },
+                        "videos: per-frame depth, without temporal stabilisation");
   app.add_flag("--invert", o.estimate.normalize.invert, "bright = far instead of near");
   app.add_flag("--edge-aware", o.estimate.edge_aware, "snap depth edges to the photo's edges (guided filter)");
   app.add_option("--cut", o.output.mesh.discontinuity, "mesh: drop triangles whose depths (0..1) differ by more")
@@ -265,7 +294,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (models->parsed()) return fetch->count() > 0 ? dv::cli::fetch_model(catalog(o), o.fetch) : list_models(o);
-    return eval->parsed() ? run_eval(o) : run_batch(o);
+    return eval->parsed() ? run_eval(o) : run_batch(o, colormap->count() > 0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "depthview: %s\n", e.what());
     return 2;

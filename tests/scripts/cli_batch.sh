@@ -32,7 +32,7 @@ rc=0
   > "$work/stdout" 2> "$work/stderr" || rc=$?
 cat "$work/stdout" "$work/stderr"
 expect "exit code 1 when some photos fail" '[ "$rc" = 1 ]'
-expect "two photos done" 'grep -q "2 of 8 photos done" "$work/stdout"'
+expect "two photos done" 'grep -q "2 of 8 files done" "$work/stdout"'
 expect "shape, model and time printed" 'grep -qE "depth 1x1x320x320, FastDepth \(test model\), [0-9]+ ms" "$work/stdout"'
 expect "one error line per bad file" '[ "$(grep -c "error:" "$work/stderr")" = 6 ]'
 expect "bad CRC named" 'grep -q "e_badcrc.png: cannot decode the PNG (IHDR: CRC error)" "$work/stderr"'
