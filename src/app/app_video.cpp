@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <utility>
 
 #include <imgui.h>
 
@@ -33,7 +34,10 @@ DepthTask export_task(const std::string& input, const std::string& stem, depth::
     });
     if (r.cancelled) return std::string("export cancelled");
     std::string files;
-    for (const auto& f : r.files) files += (files.empty() ? "" : ", ") + f;
+    for (const auto& f : r.files) {
+      if (!files.empty()) files += ", ";
+      files += f;
+    }
     return std::to_string(r.frames) + " frames exported: " + files;
   };
 }

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 #include "app/video_source.h"
 #include "media/video/video_reader.h"

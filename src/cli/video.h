@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "depth/pipeline.h"
+#include "depth/video_depth.h"
 #include "depth/video_export.h"
 
 namespace dv::cli {

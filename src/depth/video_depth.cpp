@@ -1,9 +1,19 @@
 #include "depth/video_depth.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <set>
 
 namespace dv::depth {
+
+bool is_video_path(const std::string& path) {
+  static const std::set<std::string> ext = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".y4m", ".mpg", ".mpeg", ".ts"};
+  std::string e = std::filesystem::path(path).extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return ext.count(e) > 0;
+}
 
 VideoDepthFrame VideoDepth::process(DepthEstimator& estimator, const Image& frame, const EstimateOptions& options) {
   DepthEstimate estimate = estimator.run(frame, options);

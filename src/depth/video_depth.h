@@ -3,6 +3,8 @@
 // and the benchmarks, natively and in the browser.
 #pragma once
 
+#include <string>
+
 #include "depth/image.h"
 #include "depth/pipeline.h"
 #include "depth/temporal.h"
@@ -16,6 +18,9 @@ struct VideoDepthFrame {
   int model_width = 0, model_height = 0;
   double inference_ms = 0, stabiliser_ms = 0;
 };
+
+// Whether a path names a video file by its extension (mp4, m4v, mov, webm, mkv, avi, y4m, mpg, ts).
+bool is_video_path(const std::string& path);
 
 class VideoDepth {
  public:

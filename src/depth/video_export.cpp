@@ -1,13 +1,11 @@
 #include "depth/video_export.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <set>
 
 #include "depth/export.h"
 #include "depth/video_depth.h"
@@ -33,13 +31,6 @@ Image side_by_side(const Image& left, const Image& right) {
     std::copy_n(&right.rgb[size_t(y) * rrow], rrow, row + lrow);
   }
   return out;
-}
-
-bool is_video_path(const std::string& path) {
-  static const std::set<std::string> ext = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".y4m", ".mpg", ".mpeg", ".ts"};
-  std::string e = fs::path(path).extension().string();
-  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return ext.count(e) > 0;
 }
 
 namespace {

@@ -44,7 +44,4 @@ VideoExportResult export_video(const std::string& input, const std::string& stem
 Image depth_picture(const DepthMap& depth, Colormap colormap);
 Image side_by_side(const Image& left, const Image& right);
 
-// Whether a path names a video file by its extension (mp4, m4v, mov, webm, mkv, avi, y4m, mpg, ts).
-bool is_video_path(const std::string& path);
-
 }  // namespace dv::depth
