@@ -13,7 +13,7 @@ cp "$clip" "$work/in/a_clip.mp4"
 ffmpeg -v error -i "$clip" -frames:v 20 -vf scale=320:180 -c:v libx264 -pix_fmt yuv420p "$work/in/b_h264.mp4"
 ffmpeg -v error -f lavfi -i sine=duration=1 "$work/in/c_song.m4a"
 cp "$work/in/c_song.m4a" "$work/in/c_song.mp4"  # audio only, under a video name
-head -c 40000 "$work/in/b_h264.mp4" > "$work/in/d_cut.mp4"
+head -c $(( $(stat -c %s "$work/in/b_h264.mp4") / 2 )) "$work/in/b_h264.mp4" > "$work/in/d_cut.mp4"
 echo "not a video" > "$work/in/e_text.mp4"
 
 probe() {  # FILE -> "frames width height rate"
