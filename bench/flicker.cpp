@@ -163,6 +163,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", o.engine.threads, "engine worker threads")->check(CLI::Range(1, 64));
   app.add_option("--history", o.stabiliser.history, "stabiliser: frames averaged at most");
   app.add_option("--threshold", o.stabiliser.motion_threshold, "stabiliser: motion threshold");
+  app.add_option("--depth-threshold", o.stabiliser.depth_threshold, "stabiliser: depth change taken as real");
   app.add_option("--max-translation", o.stabiliser.max_translation,
                  "stabiliser: camera translation searched (0 = none)");
   app.add_option("--seed", o.seed, "seed of the noise and exposure");

@@ -37,6 +37,7 @@ struct Options {
   int frames = 0;          // 0 = the whole clip
   float still = 0.02f;     // luminance change (0..1) below which a pixel counts as unchanged
   dv::depth::EngineOptions engine{2, false};
+  dv::depth::StabiliserOptions stabiliser;
 };
 
 std::vector<float> blurred_luma(const Image& img) {
@@ -59,7 +60,7 @@ double still_change(const std::vector<float>& la, const std::vector<float>& lb, 
 void run_clip(dv::depth::DepthEstimator& est, const Options& o) {
   const auto reader = dv::media::VideoReader::open_file(o.clip);
   const auto& info = reader->info();
-  dv::depth::VideoDepth video;
+  dv::depth::VideoDepth video(o.stabiliser);
   dv::media::VideoFrame f;
   std::vector<float> prev_luma;
   DepthMap prev_raw, prev_stab;
@@ -99,7 +100,7 @@ void run_eval(dv::depth::DepthEstimator& est, const Options& o) {
   double raw_rel = 0, raw_d1 = 0, stab_rel = 0, stab_d1 = 0;
   int frames = 0;
   for (const auto& [name, entries] : sequences) {
-    dv::depth::VideoDepth video;  // each sequence is a video of its own
+    dv::depth::VideoDepth video(o.stabiliser);  // each sequence is a video of its own
     for (const auto& e : entries) {
       const Image img = dv::depth::load_image(e.rgb_path);
       const auto d = video.process(est, img, {});
@@ -130,6 +131,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", o.engine.threads, "engine worker threads")->check(CLI::Range(1, 64));
   app.add_option("--frames", o.frames, "frames of the clip (0 = all)")->check(CLI::Range(0, 100000));
   app.add_option("--still", o.still, "luminance change below which a pixel is unchanged (0..1)");
+  app.add_option("--depth-threshold", o.stabiliser.depth_threshold, "stabiliser: depth change taken as real");
+  app.add_option("--threshold", o.stabiliser.motion_threshold, "stabiliser: motion threshold");
   app.add_flag("--no-clip", no_clip, "skip (c)");
   app.add_flag("--no-eval", no_eval, "skip the accuracy on the RGB-D sequences");
   CLI11_PARSE(app, argc, argv);

@@ -201,3 +201,23 @@ TEST_CASE("temporal: robust_linear_fit ignores outliers") {
   CHECK(robust.scale == doctest::Approx(2.0).epsilon(1e-4));
   CHECK(robust.shift == doctest::Approx(0.5).epsilon(1e-4));
 }
+
+TEST_CASE("stabiliser: a large depth change where the photo did not change is taken, not averaged") {
+  // The photo test misses motion in flat or similar-looking regions (a rotating camera over a
+  // plain wall); depth that jumps far beyond flicker there is a real change.
+  std::mt19937 rng(7);
+  const auto grey = [](int x, int y) { return texture(x, y); };
+  const auto before = [](int x, int) { return 0.2f + 0.3f * float(x) / W; };
+  const auto after = [&](int x, int y) { return x > 30 && x < 60 && y > 20 && y < 44 ? 0.95f : before(x, y); };
+  Stabiliser s;
+  for (int t = 0; t < 6; ++t) s.push(photo(grey, rng), depth_map(before, rng));
+  const DepthMap out = s.push(photo(grey, rng), depth_map(after, rng));
+  CHECK(out.values[size_t(32 * W + 45)] > 0.9f);       // the changed region: the new depth
+  CHECK(out.values[size_t(5 * W + 10)] == doctest::Approx(before(10, 5)).epsilon(0.02));
+  // Flicker-sized differences are still averaged: a small bump is damped.
+  const auto bump = [&](int x, int y) { return before(x, y) + (x > 30 && x < 60 && y > 20 && y < 44 ? 0.03f : 0.0f); };
+  Stabiliser fresh;
+  for (int t = 0; t < 6; ++t) fresh.push(photo(grey, rng), depth_map(before, rng));
+  const DepthMap damped = fresh.push(photo(grey, rng), depth_map(bump, rng));
+  CHECK(damped.values[size_t(32 * W + 45)] - before(45, 32) < 0.02f);
+}

@@ -281,9 +281,12 @@ DepthMap Stabiliser::blend(const DepthMap& depth, const LinearFit& fit, const st
                            const std::vector<float>& ref_depth, const std::vector<float>& ref_weight) {
   DepthMap out{depth.width, depth.height, std::vector<float>(depth.values.size())};
   const float cap = float(options_.history - 1), threshold = options_.motion_threshold;
+  const float depth_threshold = options_.depth_threshold;
   for (size_t i = 0; i < out.values.size(); ++i) {
     const float aligned = float(fit.scale * depth.values[i] + fit.shift);
-    const float gate = std::isfinite(change[i]) ? std::clamp(2.0f - change[i] / threshold, 0.0f, 1.0f) : 0.0f;
+    const float photo_gate = std::isfinite(change[i]) ? std::clamp(2.0f - change[i] / threshold, 0.0f, 1.0f) : 0.0f;
+    const float depth_gate = std::clamp(2.0f - std::abs(aligned - ref_depth[i]) / depth_threshold, 0.0f, 1.0f);
+    const float gate = photo_gate * depth_gate;
     const float wt = std::isfinite(ref_depth[i]) && std::isfinite(aligned) ? std::min(ref_weight[i], cap) * gate : 0.0f;
     out.values[i] = wt > 0 ? (wt * ref_depth[i] + aligned) / (wt + 1) : aligned;
     weight_[i] = std::isfinite(aligned) ? wt + 1 : 0.0f;
