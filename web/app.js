@@ -7,6 +7,7 @@ import { wasmFlavour } from './wasm-flavour.js';
 import { downloadModel, DownloadCanceled, modelSource, NetworkCut, unreachableHelp, webVariant } from './model_download.js';
 import { mb, storedModel, storedText, storeModel, storeText } from './model_store.js';
 import { refreshStored, showDownload, wireStored } from './download_ui.js';
+import { initVideo, isVideoFile, onExportFrame, openVideo, startCamera, videoCommand } from './video.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -39,7 +40,16 @@ globalThis.depthview = {
     }, (e) => status(e.message));
   },
   state() { return JSON.parse(Module.UTF8ToString(Module._dv_app_state())); },
+  // Video files and the camera (web/video.js): the viewer's panel commands, and its answer to
+  // each frame of an export.
+  videoCommand(cmd, value) { videoCommand(cmd, value); },
+  onExportFrame(index, ptr, width, height) { onExportFrame(index, ptr, width, height); },
 };
+// Video messages go to the status line, shown again if a photo had hidden it.
+initVideo({
+  status(text) { status(text); $('overlay').classList.remove('hidden'); },
+  opened() { $('overlay').classList.add('hidden'); },
+});
 
 // A model file (.onnx) chosen or dropped by the user, with a preprocessor_config.json if one came
 // along: stored in the module's file system and run by what it says (src/depth/model_file.h).
@@ -57,6 +67,7 @@ async function openFiles(list) {
   const files = [...(list || [])];
   const model = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (model) { await openModelFile(model, files); return; }
+  if (isVideoFile(files[0])) { await openVideo(files[0]); return; }
   await openFile(files[0]);
 }
 
@@ -240,6 +251,13 @@ function wireInputs() {
   });
   // Drops anywhere on the page; on the canvas the GLFW port's drop callback takes them.
   document.addEventListener('dragover', (e) => e.preventDefault());
+  // Videos are played here, not by the GLFW port's drop (that one hands the viewer files).
+  window.addEventListener('drop', (e) => {
+    if (![...(e.dataTransfer?.files || [])].some(isVideoFile)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    openFiles(e.dataTransfer.files);
+  }, true);
   document.addEventListener('drop', (e) => {
     if (e.target === Module.canvas) { $('overlay').classList.add('hidden'); return; }
     e.preventDefault();
@@ -283,7 +301,10 @@ async function start() {
       wireInputs();
       wireStored();
       status('Loading the model…');
-      loadBestModel().then((name) => status(`${name} ready. Open a photo.`), (e) => status(`No model: ${e.message}`));
+      loadBestModel().then((name) => {
+        status(`${name} ready. Open a photo or a video.`);
+        if (new URLSearchParams(location.search).get('camera') === '1') startCamera();  // tests
+      }, (e) => status(`No model: ${e.message}`));
     },
   };
   Object.assign(globalThis.depthview, { build, threads });
