@@ -7,7 +7,8 @@
 // Frames stay on this device like photos.
 
 const MAX_SIDE = 1280;  // long side of the frames handed over (bounds the per-frame copy)
-const EXTENSIONS = /\.(mp4|m4v|webm|mov|mkv|ogv)$/i;
+// Video containers, and audio files (so that one says it has no picture, not that it is no photo).
+const EXTENSIONS = /\.(mp4|m4v|webm|mov|mkv|ogv|m4a|mp3|aac|oga|ogg|opus|wav|flac)$/i;
 const CODEC_NAMES = { avc: 'H.264', hevc: 'H.265 (HEVC)', vp8: 'VP8', vp9: 'VP9', av1: 'AV1', prores: 'Apple ProRes',
   mp4v: 'MPEG-4 Part 2', s263: 'H.263', mjpa: 'Motion JPEG', mjpg: 'Motion JPEG', jpeg: 'Motion JPEG' };
 
@@ -16,7 +17,7 @@ let player = null;                  // the file or camera playing now
 let exporter = null;                // the export running now
 let mediabunny;                     // the module, null when vendor/ lacks it, undefined before trying
 
-export const isVideoFile = (file) => !!file && (/^video\//.test(file.type) || EXTENSIONS.test(file.name));
+export const isVideoFile = (file) => !!file && (/^(video|audio)\//.test(file.type) || EXTENSIONS.test(file.name));
 const stem = (name) => name.replace(/\.[^.]*$/, '');
 
 export function initVideo(options) {
@@ -63,9 +64,31 @@ async function mp4vCodecString(file) {
   return 'mp4v';
 }
 
+// An ISO BMFF file (mp4, mov, m4a) whose top-level boxes run past its end is truncated: returns
+// the message, or '' (also for other containers).
+async function truncatedBoxes(file) {
+  const head = new DataView(await file.slice(0, 12).arrayBuffer());
+  if (head.byteLength < 8 || head.getUint32(4) !== 0x66747970) return '';  // 'ftyp'
+  for (let at = 0, boxes = 0; at < file.size && boxes < 10000; boxes++) {
+    if (file.size - at < 8) return `the file is truncated (${file.size - at} stray bytes at its end)`;
+    const b = new DataView(await file.slice(at, at + 16).arrayBuffer());
+    let size = b.getUint32(0);
+    const type = String.fromCharCode(b.getUint8(4), b.getUint8(5), b.getUint8(6), b.getUint8(7));
+    if (size === 1 && b.byteLength >= 16) size = Number(b.getBigUint64(8));
+    else if (size === 0) size = file.size - at;  // to the end of the file
+    if (size < 8) return `the file is damaged (box '${type}' at byte ${at} has size ${size})`;
+    if (at + size > file.size)
+      return `the file is truncated (its '${type}' box needs ${at + size} bytes, the file has ${file.size})`;
+    at += size;
+  }
+  return '';
+}
+
 // What the container says about the file's video: { width, height, fps, duration, frames, codec,
 // codecString, canDecode } or { error } (one message); null without mediabunny.
 async function probe(file) {
+  const truncated = await truncatedBoxes(file).catch(() => '');
+  if (truncated) return { error: truncated };
   const mb = await loadMediabunny();
   if (!mb) return null;
   const input = new mb.Input({ source: new mb.BlobSource(file), formats: mb.ALL_FORMATS });
@@ -74,7 +97,7 @@ async function probe(file) {
     const video = await input.getPrimaryVideoTrack();
     if (!video) {
       const audio = await input.getPrimaryAudioTrack();
-      return { error: audio ? 'the file has only audio, no video track' : 'the file has no video track' };
+      return { error: audio ? 'the file has only audio, no video track' : 'the file has no video frames (no video track)' };
     }
     const internal = String(await video.getInternalCodecId() ?? '');
     const codec = video.codec ?? internal;
