@@ -105,14 +105,24 @@ async function probe(file) {
     const stats = await video.computePacketStats();
     if (stats.packetCount === 0) return { error: 'the video track has no frames' };
     const duration = await video.computeDuration() - await video.getFirstTimestamp();
-    const fps = stats.averagePacketRate || stats.packetCount / Math.max(duration, 1e-6);
-    return { width: video.displayWidth, height: video.displayHeight, fps: Math.round(fps * 1000) / 1000, duration,
+    const fps = snapRate(stats.averagePacketRate || stats.packetCount / Math.max(duration, 1e-6));
+    return { width: video.displayWidth, height: video.displayHeight, fps, duration,
              frames: stats.packetCount, codec, codecString, canDecode: await video.canDecode() };
   } catch (e) {
     return { error: `cannot read the file: it is damaged or truncated (${e.message})` };
   } finally {
     input.dispose?.();
   }
+}
+
+// The container's average packet rate, snapped to the usual rates (24, 30000/1001, ...) when close,
+// so that frame i's timestamp i/fps is the input's.
+function snapRate(rate) {
+  for (const base of [24, 25, 30, 48, 50, 60, 100, 120]) {
+    if (Math.abs(rate - base) < 0.005) return base;
+    if (Math.abs(rate - (base * 1000) / 1001) < 0.005) return (base * 1000) / 1001;
+  }
+  return rate;
 }
 
 const codecMessage = (info) => `this browser cannot play its video codec (${CODEC_NAMES[info.codec] ?? info.codec ?? 'unknown'}` +
@@ -146,8 +156,8 @@ function withHeap(bytes, fn) {
 // One video (file or camera) playing in a hidden <video>; each presented frame goes to the viewer.
 class Player {
   constructor({ name, isCamera, stream = null, file = null, info = null }) {
-    Object.assign(this, { name, isCamera, stream, file, info, framesSent: 0, closed: false, opened: false });
-    this.video = Object.assign(document.createElement('video'), { muted: true, playsInline: true, autoplay: false, loop: false });
+    Object.assign(this, { name, isCamera, stream, file, info, framesSent: 0, copyMs: 0, closed: false, opened: false });
+    this.video = Object.assign(document.createElement('video'), { muted: true, playsInline: true, autoplay: false, loop: false, preload: 'auto' });
     this.video.setAttribute('playsinline', '');
     this.video.style.cssText = 'position:fixed;width:1px;height:1px;opacity:0;pointer-events:none;left:0;top:0';
     document.body.appendChild(this.video);
@@ -201,6 +211,7 @@ class Player {
   }
 
   sendFrame(meta) {
+    const started = performance.now();
     const { ctx, width, height, video } = this;
     ctx.drawImage(video, 0, 0, width, height);
     const rgba = ctx.getImageData(0, 0, width, height).data;
@@ -208,6 +219,7 @@ class Player {
     const index = this.isCamera ? this.framesSent : Math.round(time * (this.fps || 30));
     withHeap(rgba, (ptr) => Module._dv_app_video_frame(ptr, width, height, time, index));
     this.framesSent++;
+    this.copyMs += performance.now() - started;  // draw, read back, copy in and the call: the page's cost per frame
   }
 
   // A camera that went away, or a decode error: one message to the viewer, then closed.
@@ -242,7 +254,7 @@ export async function openVideo(file) {
   const info = await probe(file);
   if (info?.error) return say(info.error);
   if (info && !info.canDecode) {
-    const type = /webm/i.test(file.type) || /\.webm$/i.test(file.name) ? 'video/webm' : 'video/mp4';
+    const type = /webm|matroska/i.test(file.type) || /\.(webm|mkv)$/i.test(file.name) ? 'video/webm' : 'video/mp4';
     // canDecode asks WebCodecs; <video> may still play it (its own decoders), so ask it too.
     if (!document.createElement('video').canPlayType(`${type}; codecs="${info.codecString}"`)) return say(codecMessage(info));
   }
@@ -324,7 +336,7 @@ async function exportVideo(kind) {
     if (!track) throw new Error(`${file.name} has no video track`);
     if (!(await track.canDecode())) throw new Error(`${file.name}: ${codecMessage({ codec: track.codec ?? 'unknown', codecString: await track.getCodecParameterString() })}`);
     const stats = await track.computePacketStats();
-    const fps = player.info?.fps || stats.averagePacketRate;
+    const fps = player.info?.fps || snapRate(stats.averagePacketRate);
     record.total = stats.packetCount;
     // Even sizes: 4:2:0 encoders need them.
     let [width, height] = frameSize(track.displayWidth, track.displayHeight);

@@ -5,17 +5,19 @@
 // and its track stopping gives one message; no camera / a refused permission each give theirs; the
 // depth export of the H.264 file decodes with ffprobe at the input's frame count and rate.
 // Screenshots: build/web-shots/video/.
-//   node tests/web/video_e2e.mjs [--fake-wasm]
+//   node tests/web/video_e2e.mjs [--fake-wasm] [--real]
 // Where the wasm build lacks the video entry points (dv_app_video_*), they are replaced by the JS
 // stand-ins of tests/web/video_stub.js (the page's half is tested; the test says so). --fake-wasm
-// also replaces the whole module (no wasm builds needed: serves web/ with vendor/ from the cache).
+// also replaces the whole module (no wasm builds needed: serves web/ with vendor/ from the cache);
+// --real fails instead of using stand-ins (tests/scripts/web_video.sh passes it once src/app has them).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { launchChromium, startServer } from './browser.mjs';
 import { check, open, result, state, waitDepth, waitFor, waitReady } from './helpers.mjs';
+import { fakeSite, installStubs, prepareVideoPage } from './video_support.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared');
@@ -23,7 +25,7 @@ const source = join(shared, 'video/davis_rollercoaster.mp4');
 const photo = join(shared, 'photos/da2/demo01.jpg');
 const shots = join(root, 'build/web-shots/video');
 const fakeWasm = process.argv.includes('--fake-wasm');
-const stubScript = join(import.meta.dirname, 'video_stub.js');
+const real = process.argv.includes('--real');
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
@@ -64,25 +66,14 @@ async function dropFile(page, path, type) {
 const statusText = (page) => page.evaluate(() => document.getElementById('status').textContent);
 const video = async (page) => (await state(page)).video ?? {};
 
-// A site without the wasm builds (--fake-wasm): web/ and vendor/ only.
-function fakeSite(dir) {
-  const site = join(dir, 'site');
-  mkdirSync(join(site, 'vendor'), { recursive: true });
-  for (const f of readdirSync(join(root, 'web'))) if (/\.(html|js)$/.test(f)) copyFileSync(join(root, 'web', f), join(site, f));
-  const mb = join(process.env.DEPTHVIEW_TC, 'page/node_modules/mediabunny');
-  copyFileSync(join(mb, 'dist/bundles/mediabunny.min.mjs'), join(site, 'vendor/mediabunny.min.mjs'));
-  return site;
-}
-
 let stubbed = fakeWasm;
 // Opens the page (query: e.g. '?camera=1'), ready with its model; the stand-ins where needed.
 async function openPage(browser, server, query = '') {
-  const { context, page } = await open(browser, `${server.url}${query}`, {}, async (ctx, p) => {
-    await p.addInitScript({ path: stubScript });
-    if (fakeWasm) await p.route('**/depthview_viewer.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'globalThis.__dvFakeModule();' }));
-  });
+  const { context, page } = await open(browser, `${server.url}${query}`, {}, (ctx, p) => prepareVideoPage(p, fakeWasm));
   await waitReady(page);
-  if (await page.evaluate(() => __dvVideoStub.install())) stubbed = true;
+  if (await installStubs(page, !real)) stubbed = true;
+  else if (real && !(await page.evaluate(() => typeof Module._dv_app_video_open === 'function')))
+    throw new Error('--real: this wasm build has no dv_app_video_open (rebuild it: scripts/build web-simd web-relaxed web-single)');
   return { context, page };
 }
 
