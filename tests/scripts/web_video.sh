@@ -8,7 +8,9 @@ set -euo pipefail
 # shellcheck source=../support/script_test.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
 need_shared video/davis_rollercoaster.mp4 photos/da2/demo01.jpg models/fastdepth.onnx
-command -v ffmpeg > /dev/null && command -v ffprobe > /dev/null || { echo "FAIL: ffmpeg/ffprobe missing (scripts/setup installs them)"; exit 1; }
+if ! command -v ffmpeg > /dev/null || ! command -v ffprobe > /dev/null; then
+  echo "FAIL: ffmpeg/ffprobe missing (scripts/setup installs them)"; exit 1
+fi
 # shellcheck source=/dev/null
 source "$ROOT/scripts/env.sh"
 "$ROOT/scripts/site" "$ROOT/build/site"
