@@ -7,7 +7,7 @@ import { wasmFlavour } from './wasm-flavour.js';
 import { downloadModel, DownloadCanceled, modelSource, NetworkCut, unreachableHelp, webVariant } from './model_download.js';
 import { mb, storedModel, storedText, storeModel, storeText } from './model_store.js';
 import { refreshStored, showDownload, wireStored } from './download_ui.js';
-import { initVideo, isVideoFile, onExportFrame, openVideo, startCamera, videoCommand } from './video.js';
+import { closeVideo, initVideo, isVideoFile, onExportFrame, openVideo, startCamera, videoCommand } from './video.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -76,6 +76,7 @@ async function openFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const ptr = Module._malloc(bytes.length);
   if (!ptr) { status(`${file.name} is too large for this browser's memory`); return; }
+  closeVideo();
   Module.HEAPU8.set(bytes, ptr);
   Module.ccall('dv_app_open_bytes', null, ['number', 'number', 'string'], [ptr, bytes.length, file.name]);
   Module._free(ptr);
@@ -253,7 +254,11 @@ function wireInputs() {
   document.addEventListener('dragover', (e) => e.preventDefault());
   // Videos are played here, not by the GLFW port's drop (that one hands the viewer files).
   window.addEventListener('drop', (e) => {
-    if (![...(e.dataTransfer?.files || [])].some(isVideoFile)) return;
+    const files = [...(e.dataTransfer?.files || [])];
+    if (!files.some(isVideoFile)) {
+      if (files.some((f) => f.type.startsWith('image/'))) closeVideo();  // a photo replaces the video
+      return;
+    }
     e.preventDefault();
     e.stopPropagation();
     openFiles(e.dataTransfer.files);

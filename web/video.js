@@ -246,6 +246,9 @@ class Player {
   }
 }
 
+// Stops the video or camera playing (a photo was opened).
+export function closeVideo() { player?.close(); }
+
 // A dropped or chosen video file: probed (codec, frame count, rate), then played.
 export async function openVideo(file) {
   const say = (text) => { hooks.status(`${file.name}: ${text}`); return false; };

@@ -141,6 +141,10 @@ async function playFiles(browser, server, clip) {
   check('VP9 WebM file plays into depth', (await video(page)).frames_depth > 3);
   await page.screenshot({ path: join(shots, 'file_vp9_playing.png') });
   await photoStillWorks(page, 'the videos');
+  const before = (await video(page)).frames_in;
+  await page.waitForTimeout(500);
+  check('opening a photo stops the video (no more frames handed over)',
+        (await page.evaluate(() => depthview.media.player === null)) && (await video(page)).frames_in === before, `${before} frames in`);
   check('files: no page errors', page.errors.length === 0, page.errors.slice(0, 3).join(' | '));
   await context.close();
 }
