@@ -7,6 +7,7 @@ import { wasmFlavour } from './wasm-flavour.js';
 import { downloadModel, DownloadCanceled, modelSource, NetworkCut, unreachableHelp, webVariant } from './model_download.js';
 import { mb, storedModel, storedText, storeModel, storeText } from './model_store.js';
 import { refreshStored, showDownload, wireStored } from './download_ui.js';
+import { closeVideo, initVideo, isVideoFile, onExportFrame, openVideo, startCamera, videoCommand } from './video.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -39,7 +40,16 @@ globalThis.depthview = {
     }, (e) => status(e.message));
   },
   state() { return JSON.parse(Module.UTF8ToString(Module._dv_app_state())); },
+  // Video files and the camera (web/video.js): the viewer's panel commands, and its answer to
+  // each frame of an export.
+  videoCommand(cmd, value) { videoCommand(cmd, value); },
+  onExportFrame(index, ptr, width, height) { onExportFrame(index, ptr, width, height); },
 };
+// Video messages go to the status line, shown again if a photo had hidden it.
+initVideo({
+  status(text) { status(text); $('overlay').classList.remove('hidden'); },
+  opened() { $('overlay').classList.add('hidden'); },
+});
 
 // A model file (.onnx) chosen or dropped by the user, with a preprocessor_config.json if one came
 // along: stored in the module's file system and run by what it says (src/depth/model_file.h).
@@ -57,6 +67,7 @@ async function openFiles(list) {
   const files = [...(list || [])];
   const model = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (model) { await openModelFile(model, files); return; }
+  if (isVideoFile(files[0])) { await openVideo(files[0]); return; }
   await openFile(files[0]);
 }
 
@@ -65,6 +76,7 @@ async function openFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const ptr = Module._malloc(bytes.length);
   if (!ptr) { status(`${file.name} is too large for this browser's memory`); return; }
+  closeVideo();
   Module.HEAPU8.set(bytes, ptr);
   Module.ccall('dv_app_open_bytes', null, ['number', 'number', 'string'], [ptr, bytes.length, file.name]);
   Module._free(ptr);
@@ -240,6 +252,17 @@ function wireInputs() {
   });
   // Drops anywhere on the page; on the canvas the GLFW port's drop callback takes them.
   document.addEventListener('dragover', (e) => e.preventDefault());
+  // Videos are played here, not by the GLFW port's drop (that one hands the viewer files).
+  window.addEventListener('drop', (e) => {
+    const files = [...(e.dataTransfer?.files || [])];
+    if (!files.some(isVideoFile)) {
+      if (files.some((f) => f.type.startsWith('image/'))) closeVideo();  // a photo replaces the video
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    openFiles(e.dataTransfer.files);
+  }, true);
   document.addEventListener('drop', (e) => {
     if (e.target === Module.canvas) { $('overlay').classList.add('hidden'); return; }
     e.preventDefault();
@@ -283,7 +306,10 @@ async function start() {
       wireInputs();
       wireStored();
       status('Loading the model…');
-      loadBestModel().then((name) => status(`${name} ready. Open a photo.`), (e) => status(`No model: ${e.message}`));
+      loadBestModel().then((name) => {
+        status(`${name} ready. Open a photo or a video.`);
+        if (new URLSearchParams(location.search).get('camera') === '1') startCamera();  // tests
+      }, (e) => status(`No model: ${e.message}`));
     },
   };
   Object.assign(globalThis.depthview, { build, threads });

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 const require = createRequire(join(process.env.DEPTHVIEW_TC, 'node', 'package.json'));
 export const { chromium } = require('playwright-core');
 
-export async function launchChromium() {
+// extraArgs: more Chromium flags (e.g. the fake camera's).
+export async function launchChromium(extraArgs = []) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     ignoreDefaultArgs: ['--headless'],
     args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+      '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', ...extraArgs],
   });
 }
 
