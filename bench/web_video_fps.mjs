@@ -76,7 +76,7 @@ try {
         await ready();
       }
       // The viewer's input size for video (short side); a build that lacks the setting says so.
-      if (c.side) await script(`set video-side ${c.side}`);
+      if (c.side) await script(`set size ${c.side}`);
       await page.evaluate(() => depthview.videoCommand('camera'));
       await page.waitForFunction(() => depthview.state().video?.mode === 'camera' && depthview.state().video.frames_depth > 0, null, { timeout: 300000 });
       await page.waitForTimeout(warmup * 1000);

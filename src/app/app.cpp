@@ -189,6 +189,7 @@ void App::start_estimate() {
   request.photo_name = photo_name_;
   request.engine = engine_options();
   request.options.edge_aware = settings_.edge_aware;
+  request.options.size = settings_.input_size;
   error_.clear();
   status_ = "estimating depth of " + fs::path(photo_name_).filename().string() + " with " + request.model.label();
   job_.start(std::move(request));

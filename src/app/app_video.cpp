@@ -136,6 +136,7 @@ void App::submit_video_frame(SourceFrame frame, bool for_export) {
   request.photo_name = video_ ? video_->status().name : "video";
   request.engine = engine_options();
   request.options.edge_aware = settings_.edge_aware;
+  request.options.size = settings_.input_size;
   request.frame = std::move(frame.image);
   request.frame_index = frame.index;
   request.for_export = for_export;
@@ -198,6 +199,7 @@ void App::start_video_export(const std::string& kind) {
   o.colormap = depth::colormap_from_name(settings_.colormap);
   o.stabilise = settings_.stabilise;
   o.estimate.edge_aware = settings_.edge_aware;
+  o.estimate.size = settings_.input_size;
   DepthRequest request;
   try {
     request.model = catalog_->resolve(settings_.model, settings_.variant);

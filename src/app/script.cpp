@@ -95,6 +95,8 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       else if (key == "cut") r.cut = num(2);
       else if (key == "scale") r.depth_scale = num(2);
       else if (key == "colormap") app.settings_.colormap = value, app.preview_dirty_ = true;
+      else if (key == "size")
+        app.settings_.input_size = int(num(2)), app.settings_dirty_ = true;
       else if (key == "stabilise")
         app.settings_.stabilise = value == "1", app.preview_dirty_ = true;
       else if (key == "int8")

@@ -21,6 +21,7 @@
 //   play | pause | seek T   the video's controls (T in seconds)
 //   wait-video N       wait until N frames of the video have depth (or it ended)
 //   set stabilise 0|1  videos: temporally stabilised or per-frame depth
+//   set size N         short side of the model input for keep-aspect models (0 = the model's)
 //   export-video KIND  export every frame: depth, sbs (side by side) or png16 (natively)
 //   wait-export        wait until the video export is done
 //   quit               close the viewer

@@ -29,6 +29,7 @@ std::string to_json(const ViewerSettings& s) {
                         {"edge_aware", s.edge_aware},
                         {"int8", s.int8},
                         {"stabilise", s.stabilise},
+                        {"input_size", s.input_size},
                         {"video_export", s.video_export},
                         {"mesh_side", r.mesh_side},
                         {"depth_scale", r.depth_scale},
@@ -68,6 +69,7 @@ ViewerSettings settings_from_json(const std::string& text) {
   read(j, "edge_aware", s.edge_aware);
   read(j, "int8", s.int8);
   read(j, "stabilise", s.stabilise);
+  read(j, "input_size", s.input_size);
   read(j, "video_export", s.video_export);
   read(j, "mesh_side", r.mesh_side);
   read(j, "depth_scale", r.depth_scale);

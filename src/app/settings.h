@@ -16,6 +16,7 @@ struct ViewerSettings {
   float range_low = 0.0f, range_high = 1.0f;  // display range of the normalised depth
   bool edge_aware = false;           // guided filter when resizing depth to the photo
   bool int8 = false;                 // the engine's int8 mode: faster, slightly less exact
+  int input_size = 0;                // short side of the model input for keep-aspect models (0 = the model's)
   bool stabilise = true;             // videos: temporally stabilised depth (else per frame)
   std::string video_export = "depth";  // depth, sbs, png16 (native)
   ReliefSettings relief;
