@@ -114,7 +114,9 @@ void App::page_video_end(const std::string& message) {
 }
 
 void App::page_export_frame(SourceFrame frame) {
-  if (!video_export_.running || !video_export_.page) return;
+  if (!page_video_) return;
+  // The page may start an export itself (its own controls, tests): the app follows.
+  if (!video_export_.running) video_export_ = {true, true, "depth", 0, page_video_->status().frame_count};
   submit_video_frame(std::move(frame), true);
 }
 
