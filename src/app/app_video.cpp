@@ -91,6 +91,7 @@ void App::open_camera() {
 }
 
 void App::page_video_open(VideoStatus status) {
+  page_video_ = nullptr;  // the page closed its previous video itself; "close" would stop the new one
   close_video();
   photo_bytes_.clear();
   photo_name_ = status.name;

@@ -14,7 +14,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$checkout/models" "$checkout/build"
-cp -r "$ROOT/scripts" "$ROOT/web" "$checkout/"
+cp -r "$ROOT/scripts" "$ROOT/web" "$ROOT/emsdk-config" "$checkout/"
 cp "$ROOT/models/models.json" "$checkout/models/"
 export XDG_DATA_HOME=$work/data  # no models downloaded by the CLI on this machine
 for f in simd relaxed single; do mkdir -p "$checkout/build/web-$f/src"; cp "$ROOT/build/web-$f/src/depthview_viewer."{js,wasm} "$checkout/build/web-$f/src/"; done

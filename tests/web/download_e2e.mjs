@@ -85,7 +85,7 @@ async function cutAndResume(browser, server) {
   check('a cut download resumes where it stopped (Range, 206), nothing re-fetched',
         d.resumes.length === 1 && d.resumes[0] > 0 && log.length === 2 && log[0].cut && log[1].range === `bytes=${d.resumes[0]}-` &&
         log[1].status === 206 && refetched === 0 && d.total === pin.size, JSON.stringify(d));
-  check('the status says the model is ready', (await statusText(a.page)) === `${LABEL} ready. Open a photo.`, await statusText(a.page));
+  check('the status says the model is ready', (await statusText(a.page)) === `${LABEL} ready. Open a photo or a video.`, await statusText(a.page));
   let k = await kept(a.page);
   check('the model is kept, no pieces left', k.models.join() === 'fastdepth.onnx' && k.partialBytes === 0, JSON.stringify(k));
   await a.page.setInputFiles('#file', photo);
