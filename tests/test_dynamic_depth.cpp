@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -99,8 +100,12 @@ constexpr std::string_view kExtendedPrefix{"http://ns.adobe.com/xmp/extension/\0
 
 Bytes segment(uint8_t marker, std::string_view payload) {
   const size_t length = payload.size() + 2;
-  Bytes out = {0xFF, marker, uint8_t(length >> 8), uint8_t(length)};
-  out.insert(out.end(), payload.begin(), payload.end());
+  Bytes out(payload.size() + 4);
+  out[0] = 0xFF;
+  out[1] = marker;
+  out[2] = uint8_t(length >> 8);
+  out[3] = uint8_t(length);
+  std::copy(payload.begin(), payload.end(), out.begin() + 4);
   return out;
 }
 

@@ -92,7 +92,10 @@ XmpNode unwrap(const XmpNode& item, const XmpNamespace& ns, std::string_view nam
 std::string item_name(const DirectoryEntry& entry, size_t index) {
   if (!entry.semantic.empty()) return entry.semantic;
   if (!entry.data_uri.empty()) return entry.data_uri;
-  return "#" + std::to_string(index);
+  // (Not "#" + std::to_string(index): GCC 12's -Wrestrict misfires on it at -O3.)
+  std::string name = "#";
+  name += std::to_string(index);
+  return name;
 }
 
 std::vector<DirectoryEntry> read_directory(const XmpNode& directory) {
