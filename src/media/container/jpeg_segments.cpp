@@ -131,7 +131,10 @@ std::string join_extended_xmp(const std::vector<ExtendedXmpChunk>& chunks, std::
     if (same_guid(chunk.guid, guid)) own.push_back(&chunk);
   if (own.empty())
     throw ContainerError("the XMP names extended XMP " + std::string(guid) + " but the photo has none of its chunks");
-  std::stable_sort(own.begin(), own.end(), [](auto* a, auto* b) { return a->offset < b->offset; });
+  // By offset, then file order (std::sort, not stable_sort: libstdc++'s warns under clang's C++20).
+  std::sort(own.begin(), own.end(), [](auto* a, auto* b) {
+    return a->offset != b->offset ? a->offset < b->offset : a->segment_offset < b->segment_offset;
+  });
   const uint32_t full_length = own.front()->full_length;
   std::string packet;
   uint64_t covered = 0;
