@@ -106,10 +106,9 @@ std::vector<DirectoryEntry> read_directory(const XmpNode& directory) {
     entry.mime = item.property(kItem, "Mime").value_or("");
     entry.semantic = item.property(kItem, "Semantic").value_or("");
     entry.data_uri = item.property(kItem, "DataURI").value_or("");
-    const std::string name = "Item:Length of item '" + item_name(entry, entries.size()) + "'";
-    if (auto length = item.property(kItem, "Length")) entry.length = parse_count(*length, "the " + name);
-    if (auto padding = item.property(kItem, "Padding"))
-      entry.padding = parse_count(*padding, "the Item:Padding of item '" + item_name(entry, entries.size()) + "'");
+    const std::string of_item = " of item '" + item_name(entry, entries.size()) + "'";
+    if (auto length = item.property(kItem, "Length")) entry.length = parse_count(*length, "the Item:Length" + of_item);
+    if (auto padding = item.property(kItem, "Padding")) entry.padding = parse_count(*padding, "the Item:Padding" + of_item);
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -157,6 +156,13 @@ EmbeddedDepth dynamic_depth(const DynamicDepthDescription& description, std::vec
   if (description.image_item) copy_item(items[*description.image_item], depth.image_mime, depth.image);
   depth.items = std::move(items);
   return depth;
+}
+
+template <class Sample>
+std::vector<float> to_unit_range(std::span<const Sample> samples, float full_scale) {
+  std::vector<float> values(samples.size());
+  std::transform(samples.begin(), samples.end(), values.begin(), [&](Sample v) { return float(v) / full_scale; });
+  return values;
 }
 
 // The photo's XMP: the standard packet and, when it names one, the extended packet.
@@ -264,16 +270,8 @@ std::vector<float> depth_from_normalized(std::span<const float> normalized, cons
   return depth;
 }
 
-std::vector<float> normalized_samples(std::span<const uint8_t> samples) {
-  std::vector<float> normalized(samples.size());
-  std::transform(samples.begin(), samples.end(), normalized.begin(), [](uint8_t v) { return float(v) / 255.0f; });
-  return normalized;
-}
+std::vector<float> normalized_samples(std::span<const uint8_t> samples) { return to_unit_range(samples, 255.0f); }
 
-std::vector<float> normalized_samples(std::span<const uint16_t> samples) {
-  std::vector<float> normalized(samples.size());
-  std::transform(samples.begin(), samples.end(), normalized.begin(), [](uint16_t v) { return float(v) / 65535.0f; });
-  return normalized;
-}
+std::vector<float> normalized_samples(std::span<const uint16_t> samples) { return to_unit_range(samples, 65535.0f); }
 
 }  // namespace dv::media
