@@ -1,7 +1,8 @@
 // dv_video_bench: per-frame vs stabilised depth (depth/video_depth.h) on real footage (issue 17).
 // Prints numbers, never judges them.
 //
-//   dv_video_bench [--clip FILE] [--manifest FILE] [--model M] [--threads N] [--frames N] [--still T]
+//   dv_video_bench [--clip FILE] [--manifest FILE] [--model M] [--threads N] [--int8] [--size S]
+//                  [--frames N] [--still T]
 //
 // (c) the clip (default ../shared/video/davis_rollercoaster.mp4, no ground truth): for each pair of
 //     consecutive frames, the pixels whose blurred luminance changed by less than T (after
@@ -38,6 +39,7 @@ struct Options {
   float still = 0.02f;     // luminance change (0..1) below which a pixel counts as unchanged
   dv::depth::EngineOptions engine{2, false};
   dv::depth::StabiliserOptions stabiliser;
+  dv::depth::EstimateOptions estimate;  // --size: short side of keep-aspect models' input (as the viewer's `set size`)
 };
 
 std::vector<float> blurred_luma(const Image& img) {
@@ -68,7 +70,7 @@ void run_clip(dv::depth::DepthEstimator& est, const Options& o) {
   int n = 0, pairs = 0;
   while ((o.frames == 0 || n < o.frames) && reader->read(f)) {
     const Image img{f.width, f.height, std::move(f.rgb)};
-    dv::depth::VideoDepthFrame d = video.process(est, img, {});
+    dv::depth::VideoDepthFrame d = video.process(est, img, o.estimate);
     std::vector<float> luma = blurred_luma(img);
     if (n > 0) {
       double share = 0;
@@ -85,7 +87,9 @@ void run_clip(dv::depth::DepthEstimator& est, const Options& o) {
   if (pairs == 0) return;
   std::printf("(c) depth change where the photo changed < %.3f (%.0f%% of pixels): raw %.5f  stabilised %.5f  ratio %.3f\n",
               o.still, 100 * share_sum / pairs, raw_sum / pairs, stab_sum / pairs, stab_sum / raw_sum);
-  std::printf("(c) per frame: inference %.1f ms, stabiliser %.1f ms\n", infer_ms / n, stab_ms / n);
+  // The viewer's live mode runs both on its depth thread, one frame after the other.
+  std::printf("(c) per frame: inference %.1f ms, stabiliser %.1f ms: live depth at most %.1f frames/s\n", infer_ms / n,
+              stab_ms / n, 1000.0 * n / (infer_ms + stab_ms));
 }
 
 // "slambook2_ch5_3" -> "slambook2_ch5": the sequence a frame belongs to.
@@ -133,6 +137,8 @@ int main(int argc, char** argv) {
   app.add_option("--still", o.still, "luminance change below which a pixel is unchanged (0..1)");
   app.add_option("--depth-threshold", o.stabiliser.depth_threshold, "stabiliser: depth change taken as real");
   app.add_option("--threshold", o.stabiliser.motion_threshold, "stabiliser: motion threshold");
+  app.add_flag("--int8", o.engine.int8, "the engine's int8 mode");
+  app.add_option("--size", o.estimate.size, "short side of keep-aspect models' input (0 = the model's own)");
   app.add_flag("--no-clip", no_clip, "skip (c)");
   app.add_flag("--no-eval", no_eval, "skip the accuracy on the RGB-D sequences");
   CLI11_PARSE(app, argc, argv);
