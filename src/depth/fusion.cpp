@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -160,8 +161,8 @@ namespace {
 // Durand 2007). Cells: `cell` pixels across, `range_cell` in log depth.
 class BilateralGrid {
  public:
-  BilateralGrid(int width, int height, float cell, float g_min, float g_max, float range_cell)
-      : cell_(cell), range_cell_(range_cell), g_min_(g_min), nx_(int(float(width - 1) / cell) + 3),
+  BilateralGrid(int width, int height, float cell, float g_min, float g_max, float range_cell, float prior)
+      : prior_(prior), cell_(cell), range_cell_(range_cell), g_min_(g_min), nx_(int(float(width - 1) / cell) + 3),
         ny_(int(float(height - 1) / cell) + 3), nz_(int((g_max - g_min) / range_cell) + 3),
         data_(size_t(nx_) * size_t(ny_) * size_t(nz_) * 2, 0.0f) {}
 
@@ -172,7 +173,7 @@ class BilateralGrid {
   float slice(int u, int v, float g, float prior) const {
     float num = 0, den = 0;
     corners(u, v, g, [&](size_t i, float wt) { num += wt * data_[i], den += wt * data_[i + 1]; });
-    return (num + kPrior * prior) / (den + kPrior);
+    return (num + prior_ * prior) / (den + prior_);
   }
   // [1 2 1] / 4 along each axis: about a Gaussian of one cell, so neighbouring cells share samples.
   void blur() {
@@ -186,7 +187,6 @@ class BilateralGrid {
   }
 
  private:
-  static constexpr float kPrior = 0.2f;  // in samples' weight
 
   template <class F>
   void corners(int u, int v, float g, F&& f) const {
@@ -214,7 +214,7 @@ class BilateralGrid {
       }
   }
 
-  float cell_, range_cell_, g_min_;
+  float prior_, cell_, range_cell_, g_min_;
   int nx_, ny_, nz_;
   std::vector<float> data_;
 };
@@ -223,10 +223,11 @@ class BilateralGrid {
 struct Problem {
   int width = 0, height = 0;
   std::vector<float> log_depth;  // of the fitted prediction, per pixel (the grid's range axis)
-  float g_min = 0, g_max = 0, range_cell = 0.15f;
+  float g_min = 0, g_max = 0, range_cell = 0.15f, prior = 0.2f;
   std::vector<Sample> samples;
   std::vector<float> target;     // log(sensor inverse depth / fitted inverse depth), per sample
   std::vector<double> fitted;    // fitted inverse depth per sample
+  float depth_min = 0, depth_max = 0;  // the samples' range
 };
 
 // Cell sizes coarse to fine: half the image down to 2 pixels, each half the last (and grids of
@@ -241,33 +242,49 @@ std::vector<float> level_cells(const Problem& p) {
   return cells;
 }
 
-std::vector<BilateralGrid> build_levels(const Problem& p, const std::vector<float>& cells, size_t levels,
-                                        const std::vector<uint8_t>* fold, int held_out) {
-  std::vector<BilateralGrid> grids;
-  for (size_t k = 0; k < levels; ++k) grids.emplace_back(p.width, p.height, cells[k], p.g_min, p.g_max, p.range_cell);
+// One level of the cascade: a grid in the image alone, then one that also splits by depth. The
+// first carries the correction across depth bins without samples (a whole layer the sensor
+// missed); the second keeps a foreground's correction off the background where both have samples.
+struct Level {
+  BilateralGrid spatial, layered;
+  float slice(int u, int v, float g, float prior) const { return layered.slice(u, v, g, spatial.slice(u, v, g, prior)); }
+};
+
+std::vector<Level> build_levels(const Problem& p, const std::vector<float>& cells, size_t levels,
+                                const std::vector<uint8_t>* fold, int held_out) {
+  std::vector<Level> grids;
+  const float whole = p.g_max - p.g_min + 1.0f;  // one bin for every depth
+  for (size_t k = 0; k < levels; ++k)
+    grids.push_back({BilateralGrid(p.width, p.height, cells[k], p.g_min, p.g_max, whole, p.prior),
+                     BilateralGrid(p.width, p.height, cells[k], p.g_min, p.g_max, p.range_cell, p.prior)});
   for (size_t i = 0; i < p.samples.size(); ++i) {
     if (fold && (*fold)[i] == held_out) continue;
     const int32_t px = p.samples[i].pixel;
     const int u = px % p.width, v = px / p.width;
-    for (auto& g : grids) g.splat(u, v, p.log_depth[size_t(px)], p.target[i]);
+    for (auto& level : grids) {
+      level.spatial.splat(u, v, p.log_depth[size_t(px)], p.target[i]);
+      level.layered.splat(u, v, p.log_depth[size_t(px)], p.target[i]);
+    }
   }
-  for (auto& g : grids) g.blur();
+  for (auto& level : grids) level.spatial.blur(), level.layered.blur();
   return grids;
 }
 
 // Corrections through levels 0..last at one pixel (coarse to fine, each the prior of the next).
-float slice_levels(const std::vector<BilateralGrid>& grids, size_t last, int u, int v, float g) {
+float slice_levels(const std::vector<Level>& grids, size_t last, int u, int v, float g) {
   float c = 0;
   for (size_t k = 0; k < last; ++k) c = grids[k].slice(u, v, g, c);
   return c;
 }
 
-// Folds by tiles of `tile` pixels: a held-out sample is as far from the kept ones as a hole's
-// pixels are from the sensor, so the choice suits the holes to be filled.
+// Folds by square tiles of `tile` pixels (twice the typical hole radius): a held-out sample is
+// about as far from the kept ones as a hole's pixels are from the sensor, so the choice suits the
+// holes to be filled.
 std::vector<uint8_t> assign_folds(const Problem& p, int tile, int folds, uint32_t seed) {
   std::vector<uint8_t> fold(p.samples.size());
   for (size_t i = 0; i < fold.size(); ++i) {
-    const uint32_t tx = uint32_t(p.samples[i].pixel % p.width / tile), ty = uint32_t(p.samples[i].pixel / p.width / tile);
+    const int x = p.samples[i].pixel % p.width, y = p.samples[i].pixel / p.width;
+    const uint32_t tx = uint32_t(x / tile), ty = uint32_t(y / tile);
     uint32_t h = tx * 0x9E3779B1u ^ (ty + 0x7F4A7C15u) * 0x85EBCA77u ^ seed * 0xC2B2AE3Du;
     h ^= h >> 15, h *= 0x2C1B3C6Du, h ^= h >> 12;
     fold[i] = uint8_t(h % uint32_t(folds));
@@ -275,37 +292,83 @@ std::vector<uint8_t> assign_folds(const Problem& p, int tile, int folds, uint32_
   return fold;
 }
 
-// Cross-validated AbsRel of the fitted prediction with levels 0..k for each k (index 0: none).
-std::vector<double> cross_validate(const Problem& p, const std::vector<float>& cells, int tile, const FusionOptions& o) {
+// The sample at each pixel (-1: none).
+std::vector<int32_t> sample_index(const Problem& p) {
+  std::vector<int32_t> at(size_t(p.width) * size_t(p.height), -1);
+  for (size_t i = 0; i < p.samples.size(); ++i) at[size_t(p.samples[i].pixel)] = int32_t(i);
+  return at;
+}
+
+// The final step after the grid levels: the nearest sample's depth, moved by the corrected
+// prediction's change from there to here, that change limited to ±limit in log depth: 0 is
+// nearest-neighbour filling, infinity trusts the model's shape fully. Returns the log depth.
+constexpr float kTransportLimits[] = {0.0f, 0.05f, 0.15f, INFINITY};
+constexpr size_t kModes = 1 + std::size(kTransportLimits);  // grid only, or with one of the limits
+
+float transported(float here, int32_t q, const Problem& p, const std::vector<Level>& grids, size_t levels, float limit) {
+  const int32_t px = p.samples[size_t(q)].pixel;
+  const float g = p.log_depth[size_t(px)];
+  const float there = g - slice_levels(grids, levels, px % p.width, px / p.width, g);
+  return (g - p.target[size_t(q)]) + std::clamp(here - there, -limit, limit);  // g − target: the sample's log depth
+}
+
+struct Choice {
+  size_t levels = 0;  // grid levels used
+  size_t mode = 0;    // 0: grid only, else 1 + index into kTransportLimits
+  double error = 0, global_error = 0;
+};
+
+// Log depth at pixel (u, v) by a choice; q: the nearest sample (-1: none).
+float predict(const Problem& p, const std::vector<Level>& grids, const Choice& c, int u, int v, int32_t q) {
+  const float g = p.log_depth[size_t(v) * size_t(p.width) + size_t(u)];
+  const float here = g - slice_levels(grids, c.levels, u, v, g);
+  return c.mode == 0 || q < 0 ? here : transported(here, q, p, grids, c.levels, kTransportLimits[c.mode - 1]);
+}
+
+// Cross-validated AbsRel of every choice (0..L grid levels × the final step's modes); the best.
+Choice cross_validate(const Problem& p, const std::vector<float>& cells, int tile, const FusionOptions& o) {
   const std::vector<uint8_t> fold = assign_folds(p, tile, o.folds, o.seed);
-  std::vector<double> err(cells.size() + 1, 0.0);
+  const std::vector<int32_t> at = sample_index(p);
+  const size_t n_levels = cells.size() + 1;
+  std::vector<double> err(n_levels * kModes, 0.0);
   size_t n = 0;
   for (int f = 0; f < o.folds; ++f) {
-    const std::vector<BilateralGrid> grids = build_levels(p, cells, cells.size(), &fold, f);
+    const std::vector<Level> grids = build_levels(p, cells, cells.size(), &fold, f);
+    DepthMap training{p.width, p.height, std::vector<float>(size_t(p.width) * size_t(p.height), 0.0f)};
+    for (size_t i = 0; i < p.samples.size(); ++i)
+      if (fold[i] != f) training.values[size_t(p.samples[i].pixel)] = 1.0f;
+    const NearestSamples nearest = nearest_samples(training);
     for (size_t i = 0; i < p.samples.size(); ++i) {
       if (fold[i] != f) continue;
       const int32_t px = p.samples[i].pixel;
-      const int u = px % p.width, v = px / p.width;
-      const double ratio = p.samples[i].y / p.fitted[i];  // sensor / fitted inverse depth
-      float c = 0;
-      err[0] += std::abs(ratio - 1);
-      for (size_t k = 0; k < grids.size(); ++k) {
-        c = grids[k].slice(u, v, p.log_depth[size_t(px)], c);
-        err[k + 1] += std::abs(ratio * std::exp(-double(c)) - 1);
-      }
+      const int32_t q = nearest.index[size_t(px)] < 0 ? -1 : at[size_t(nearest.index[size_t(px)])];
+      const double truth = -std::log(p.samples[i].y);
+      for (size_t k = 0; k < n_levels; ++k)
+        for (size_t m = 0; m < kModes; ++m)
+          err[k * kModes + m] += std::abs(std::exp(predict(p, grids, {k, m}, px % p.width, px / p.width, q) - truth) - 1);
       ++n;
     }
   }
-  for (double& e : err) e /= double(std::max<size_t>(1, n));
-  return err;
+  const size_t best = size_t(std::min_element(err.begin(), err.end()) - err.begin());
+  const double scale = 1.0 / double(std::max<size_t>(1, n));
+  return {best / kModes, best % kModes, err[best] * scale, err[0] * scale};
 }
 
-// The typical distance from an unmeasured pixel to the nearest sample (median, strided sample).
-float typical_hole_distance(const NearestSamples& nearest) {
+// The typical distance from an unmeasured pixel to the nearest sample: the median over the
+// samples' bounding box (a LiDAR's empty sky is no hole to fill), strided.
+float typical_hole_distance(const NearestSamples& nearest, const Problem& p) {
+  int x0 = p.width, x1 = 0, y0 = p.height, y1 = 0;
+  for (const Sample& s : p.samples) {
+    const int x = s.pixel % p.width, y = s.pixel / p.width;
+    x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+  }
   std::vector<double> d;
-  const size_t stride = std::max<size_t>(1, nearest.distance.size() / 100000);
-  for (size_t i = 0; i < nearest.distance.size(); i += stride)
-    if (nearest.distance[i] > 0 && std::isfinite(nearest.distance[i])) d.push_back(nearest.distance[i]);
+  const int stride = std::max(1, int(std::sqrt(double(x1 - x0 + 1) * (y1 - y0 + 1) / 100000.0)));
+  for (int y = y0; y <= y1; y += stride)
+    for (int x = x0; x <= x1; x += stride) {
+      const float v = nearest.distance[size_t(y) * size_t(p.width) + size_t(x)];
+      if (v > 0 && std::isfinite(v)) d.push_back(v);
+    }
   return d.empty() ? 1.0f : float(median(d));
 }
 
@@ -334,12 +397,13 @@ DepthMap confidence_map(const Problem& p, const NearestSamples& nearest, float r
 
 Problem make_problem(const DepthMap& sensor, const DepthMap& model, std::vector<Sample> samples, const LineFit& fit,
                      const FusionOptions& o) {
-  Problem p{sensor.width, sensor.height, std::vector<float>(sensor.values.size()), 0, 0, o.range_sigma,
+  Problem p{sensor.width, sensor.height, std::vector<float>(sensor.values.size()), 0, 0, o.range_sigma, o.prior_weight,
             std::move(samples), {}, {}};
   double y_min = INFINITY, y_max = 0;
   for (const Sample& s : p.samples) y_min = std::min(y_min, s.y), y_max = std::max(y_max, s.y);
   // Beyond the measured range the line is an extrapolation: at most twice as near or far.
   const double z_lo = 0.5 * y_min, z_hi = 2.0 * y_max;
+  p.depth_min = float(1.0 / y_max), p.depth_max = float(1.0 / y_min);
   const auto fitted = [&](double x) { return std::clamp(fit.scale * x + fit.shift, z_lo, z_hi); };
   p.g_min = float(-std::log(z_hi)), p.g_max = float(-std::log(z_lo));
   for (size_t i = 0; i < p.log_depth.size(); ++i)
@@ -357,9 +421,11 @@ std::string FusionResult::summary() const {
   char text[256];
   const int n = std::snprintf(text, sizeof text, "inverse depth = %.4g * model %+.4g (%zu samples, %.0f%% within 10%%)",
                               fit.scale, fit.shift, samples, samples ? 100.0 * double(inliers) / double(samples) : 0.0);
-  if (correction_cell > 0)
-    std::snprintf(text + n, sizeof text - size_t(n), "; local correction down to %.0f px cells (cross-validated AbsRel %.4f -> %.4f)",
-                  double(correction_cell), cv_global, cv_fused);
+  char step[64] = "";
+  if (transport_limit >= 0) std::snprintf(step, sizeof step, " + nearest sample (change within %.2f)", double(transport_limit));
+  if (correction_cell > 0 || transport_limit >= 0)
+    std::snprintf(text + n, sizeof text - size_t(n), "; local correction down to %.0f px cells%s (cross-validated AbsRel %.4f -> %.4f)",
+                  double(correction_cell), step, cv_global, cv_fused);
   else
     std::snprintf(text + n, sizeof text - size_t(n), "; no local correction (cross-validated AbsRel %.4f)", cv_global);
   return text;
@@ -381,25 +447,30 @@ FusionResult fuse_depth(const DepthMap& sensor, const DepthMap& model_inverse, c
   r.fit = robust_fit(samples, &r.inliers);
   const Problem p = make_problem(sensor, model_inverse, std::move(samples), r.fit, o);
   const NearestSamples nearest = nearest_samples(sensor);
-  const float hole = typical_hole_distance(nearest);
+  const float hole = typical_hole_distance(nearest, p);
 
-  // How many levels of correction: the cross-validated best, none when the global fit is better.
+  // How much correction: the cross-validated best, none when the global fit is better.
   const std::vector<float> cells = level_cells(p);
-  size_t levels = 0;
-  if (o.local_correction && o.folds >= 2 && p.samples.size() >= 50 && !cells.empty()) {
-    const std::vector<double> err = cross_validate(p, cells, std::max(1, int(std::lround(2 * hole))), o);
-    levels = size_t(std::min_element(err.begin(), err.end()) - err.begin());
-    r.cv_global = err[0], r.cv_fused = err[levels];
-  }
-  r.correction_cell = levels ? cells[levels - 1] : 0.0f;
-  const std::vector<BilateralGrid> grids = build_levels(p, cells, levels, nullptr, -1);
+  Choice choice;
+  if (o.local_correction && o.folds >= 2 && p.samples.size() >= 50 && !cells.empty())
+    choice = cross_validate(p, cells, std::max(1, int(std::lround(2 * hole))), o);
+  r.cv_global = choice.global_error, r.cv_fused = choice.error;
+  r.correction_cell = choice.levels ? cells[choice.levels - 1] : 0.0f;
+  r.transport_limit = choice.mode ? kTransportLimits[choice.mode - 1] : -1.0f;
+  const std::vector<Level> grids = build_levels(p, cells, choice.levels, nullptr, -1);
+  const std::vector<int32_t> at = sample_index(p);
 
   r.depth = {p.width, p.height, std::vector<float>(sensor.values.size())};
   for (int y = 0; y < p.height; ++y)
     for (int x = 0; x < p.width; ++x) {
       const size_t i = size_t(y) * size_t(p.width) + size_t(x);
-      const float g = p.log_depth[i];
-      r.depth.values[i] = valid(sensor.values[i]) ? sensor.values[i] : std::exp(g - slice_levels(grids, levels, x, y, g));
+      if (valid(sensor.values[i])) {
+        r.depth.values[i] = sensor.values[i];
+        continue;
+      }
+      const int32_t q = nearest.index[i] < 0 ? -1 : at[size_t(nearest.index[i])];
+      // Within the measured range, as the evaluation protocol clips: beyond it nothing vouches for the model.
+      r.depth.values[i] = std::clamp(std::exp(predict(p, grids, choice, x, y, q)), p.depth_min, p.depth_max);
     }
   r.confidence = confidence_map(p, nearest, std::max({r.correction_cell, 2 * hole, 1.0f}));
   return r;

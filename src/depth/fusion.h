@@ -7,8 +7,11 @@
 //     bilateral grid over (x, y, log fitted depth): smooth in the image, but not across the model's
 //     depth edges. Coarse to fine, each level falling back on the coarser one where it has no
 //     samples. How fine, and whether at all, is chosen by cross-validation on the samples (held out
-//     in tiles as far apart as the holes are wide), so it is used only when it measures better.
-//  3. The sensor is kept where it is valid; the holes take the corrected prediction.
+//     in tiles about as wide as the holes), so it is used only when it measures better.
+//     A last step may carry the nearest sample's depth over, moved by the corrected prediction's
+//     change from there (limited; at a dense sensor this beats the grid), chosen the same way.
+//  3. The sensor is kept where it is valid; the holes take the corrected prediction, clipped to
+//     the measured depth range (as the evaluation protocol clips).
 // Confidence: 1 at sensor pixels, decaying with the distance to the nearest sample and at the
 // model's depth edges.
 #pragma once
@@ -43,6 +46,7 @@ struct FusionOptions {
   bool local_correction = true;  // false: the global fit only
   int folds = 4;                 // cross-validation folds that decide the correction's scale
   float range_sigma = 0.15f;     // bilateral grid cell along log depth (0.15 ≈ 16 % depth)
+  float prior_weight = 0.02f;     // in samples: a grid level with less weight leans on the coarser one
   uint32_t seed = 1;             // fold assignment of tiles
 };
 
@@ -51,7 +55,8 @@ struct FusionResult {
   DepthMap confidence;  // [0, 1]
   LineFit fit;          // fitted inverse depth = fit.scale * model + fit.shift
   size_t samples = 0, inliers = 0;
-  float correction_cell = 0;     // finest grid cell in pixels (0: no local correction)
+  float correction_cell = 0;     // finest grid cell in pixels (0: no grid correction)
+  float transport_limit = -1;     // ≥ 0: the nearest sample's depth moved by the prediction's change, within this (log depth)
   double cv_global = 0, cv_fused = 0;  // cross-validated AbsRel of the global fit and of the chosen correction
   std::string summary() const;
 };
