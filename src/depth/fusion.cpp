@@ -403,7 +403,9 @@ Problem make_problem(const DepthMap& sensor, const DepthMap& model, std::vector<
   for (const Sample& s : p.samples) y_min = std::min(y_min, s.y), y_max = std::max(y_max, s.y);
   // Beyond the measured range the line is an extrapolation: at most twice as near or far.
   const double z_lo = 0.5 * y_min, z_hi = 2.0 * y_max;
-  p.depth_min = float(1.0 / y_max), p.depth_max = float(1.0 / y_min);
+  // Filled pixels stay within the measured range widened by δ1's 1.25: beyond it, nothing vouches for
+  // the model, and a wrong extrapolation costs more than the clip (AbsRel's heavy tail).
+  p.depth_min = float(1.0 / (1.25 * y_max)), p.depth_max = float(1.25 / y_min);
   const auto fitted = [&](double x) { return std::clamp(fit.scale * x + fit.shift, z_lo, z_hi); };
   p.g_min = float(-std::log(z_hi)), p.g_max = float(-std::log(z_lo));
   for (size_t i = 0; i < p.log_depth.size(); ++i)
@@ -418,16 +420,18 @@ Problem make_problem(const DepthMap& sensor, const DepthMap& model, std::vector<
 }  // namespace
 
 std::string FusionResult::summary() const {
-  char text[256];
-  const int n = std::snprintf(text, sizeof text, "inverse depth = %.4g * model %+.4g (%zu samples, %.0f%% within 10%%)",
-                              fit.scale, fit.shift, samples, samples ? 100.0 * double(inliers) / double(samples) : 0.0);
-  char step[64] = "";
-  if (transport_limit >= 0) std::snprintf(step, sizeof step, " + nearest sample (change within %.2f)", double(transport_limit));
-  if (correction_cell > 0 || transport_limit >= 0)
-    std::snprintf(text + n, sizeof text - size_t(n), "; local correction down to %.0f px cells%s (cross-validated AbsRel %.4f -> %.4f)",
-                  double(correction_cell), step, cv_global, cv_fused);
-  else
-    std::snprintf(text + n, sizeof text - size_t(n), "; no local correction (cross-validated AbsRel %.4f)", cv_global);
+  char text[320];
+  int n = std::snprintf(text, sizeof text, "inverse depth = %.4g * model %+.4g (%zu samples, %.0f%% within 10%%)", fit.scale,
+                        fit.shift, samples, samples ? 100.0 * double(inliers) / double(samples) : 0.0);
+  const auto add = [&](const char* format, auto... args) {
+    n += std::snprintf(text + n, sizeof text - size_t(n), format, args...);
+  };
+  if (correction_cell > 0) add("; local correction down to %.0f px cells", double(correction_cell));
+  if (transport_limit == 0) add("; holes take the nearest sample's depth");
+  else if (std::isinf(transport_limit)) add("; the nearest sample's depth moved by the prediction's change");
+  else if (transport_limit > 0) add("; the nearest sample's depth moved by the prediction's change (within %.2f)", double(transport_limit));
+  if (correction_cell > 0 || transport_limit >= 0) add(" (cross-validated AbsRel %.4f -> %.4f)", cv_global, cv_fused);
+  else add("; no local correction (cross-validated AbsRel %.4f)", cv_global);
   return text;
 }
 
@@ -469,7 +473,6 @@ FusionResult fuse_depth(const DepthMap& sensor, const DepthMap& model_inverse, c
         continue;
       }
       const int32_t q = nearest.index[i] < 0 ? -1 : at[size_t(nearest.index[i])];
-      // Within the measured range, as the evaluation protocol clips: beyond it nothing vouches for the model.
       r.depth.values[i] = std::clamp(std::exp(predict(p, grids, choice, x, y, q)), p.depth_min, p.depth_max);
     }
   r.confidence = confidence_map(p, nearest, std::max({r.correction_cell, 2 * hole, 1.0f}));

@@ -11,7 +11,7 @@
 //     A last step may carry the nearest sample's depth over, moved by the corrected prediction's
 //     change from there (limited; at a dense sensor this beats the grid), chosen the same way.
 //  3. The sensor is kept where it is valid; the holes take the corrected prediction, clipped to
-//     the measured depth range (as the evaluation protocol clips).
+//     the measured depth range widened by 1.25 (the evaluation protocol clips to the range).
 // Confidence: 1 at sensor pixels, decaying with the distance to the nearest sample and at the
 // model's depth edges.
 #pragma once
