@@ -24,11 +24,8 @@ float decode(uint16_t v, const std::string& preset) { return dv::depth::sensor_m
 uint16_t rotate_left3(uint16_t v) { return uint16_t((v << 3) | (v >> 13)); }
 uint16_t swap_bytes(uint16_t v) { return uint16_t((v << 8) | (v >> 8)); }
 
-// A 16-bit grey PNG holding exactly these samples (encode_png16 writes round(v * 65535)).
 std::vector<uint8_t> png16(int w, int h, const std::vector<uint16_t>& samples) {
-  DepthMap unit{w, h, std::vector<float>(samples.size())};
-  for (size_t i = 0; i < samples.size(); ++i) unit.values[i] = float(samples[i] / 65535.0);
-  return dv::depth::encode_png16(unit);
+  return dv::depth::encode_grey16(Grey16{w, h, samples});
 }
 
 // A calibration file in KITTI's object format with the given rows.
@@ -79,6 +76,9 @@ TEST_CASE("sensor depth: a 16-bit PNG decodes to metres; an 8-bit image is refus
   CHECK(m.values[0] == 0.0f);
   CHECK(m.values[1] == doctest::Approx(1.0f));
   CHECK(m.values[2] == doctest::Approx(2.0f));
+  // Metres back to millimetres (the CLI's 16-bit output): 1.2345 m -> 1235, none -> 0, capped.
+  const Grey16 mm = dv::depth::decode_grey16(dv::depth::encode_png16_millimetres(DepthMap{3, 1, {1.2345f, 0.0f, 99.0f}}));
+  CHECK(mm.values == std::vector<uint16_t>{1235, 0, 65535});
   dv::depth::write_png8(path8, DepthMap{3, 1, {0.0f, 0.5f, 1.0f}});
   CHECK_THROWS_WITH(dv::depth::load_sensor_depth(path8, dv::depth::sensor_preset("mm")),
                     doctest::Contains("8-bit image, not a 16-bit depth map"));
