@@ -44,7 +44,7 @@ TEST_CASE("evaluate: fitted scale and shift make an affine inverse depth exact")
   CHECK(c.delta1 < 1.0);
 }
 
-TEST_CASE("evaluate: ground truth from a big-endian 16-bit PGM and from .npy, manifest errors named") {
+TEST_CASE("evaluate: ground truth from a big-endian 16-bit PGM and from .npy, decodings by name, manifest errors named") {
   const std::string pgm = temp("gt.pgm"), npy = temp("gt.npy"), manifest = temp("manifest.json");
   {
     std::ofstream out(pgm, std::ios::binary);
@@ -69,6 +69,17 @@ TEST_CASE("evaluate: ground truth from a big-endian 16-bit PGM and from .npy, ma
   CHECK(b.width == 3);
   CHECK(b.height == 1);
   CHECK(b.values[1] == doctest::Approx(2.5f));
+  // The sensor decodings by name (sensor_depth.h): the same samples as TUM (/ 5000) and SUN RGB-D.
+  std::ofstream(manifest) << R"([{"id": "t", "rgb": "x.png", "depth": ")" << std::filesystem::path(pgm).filename().string()
+                          << R"(", "decoding": "tum"}])";
+  const auto tum = dv::depth::load_ground_truth(dv::depth::read_eval_manifest(manifest).at(0));
+  CHECK(tum.values[0] == doctest::Approx(7396 / 5000.0f));
+  std::ofstream(manifest) << R"([{"id": "s", "rgb": "x.png", "depth": "d.png", "decoding": "sunrgbd"}])";
+  CHECK(dv::depth::read_eval_manifest(manifest).at(0).decoding.units == dv::depth::SensorUnits::SunRgbd);
+  std::ofstream(manifest) << R"([{"id": "u", "rgb": "x.png", "depth": "d.png", "decoding": "feet"}])";
+  CHECK_THROWS_WITH(dv::depth::read_eval_manifest(manifest), doctest::Contains("entry u: unknown sensor depth decoding 'feet'"));
+  std::ofstream(manifest) << R"([{"id": "v", "rgb": "x.png", "depth": "d.png", "decoding": "mm", "scale": 0.001}])";
+  CHECK_THROWS_WITH(dv::depth::read_eval_manifest(manifest), doctest::Contains("entry v has more than one of"));
   std::ofstream(manifest) << R"([{"id": "c", "rgb": "x.png", "depth": "d.png"}])";
   CHECK_THROWS_WITH(dv::depth::read_eval_manifest(manifest), doctest::Contains("no depth scale"));
   CHECK_THROWS_WITH(dv::depth::read_eval_manifest(temp("missing.json")), doctest::Contains("cannot open"));

@@ -5,6 +5,8 @@
 //             [--precision fp32|int8] [--size N] [--mean R,G,B] [--std R,G,B] [--output depth|inverse-depth]
 //             [--invert] [--edge-aware] [--fov DEG] [--cut T]
 //             [--video-format depth,sbs,png16] [--container mp4|webm|mkv|mov] [--raw]
+//   depthview PHOTO --sensor DEPTH.png (--sensor-scale N | --sensor-preset tum|mm|kitti|sunrgbd|nyu) [-o DIR]
+//   depthview PHOTO --lidar SCAN.bin --calib CALIB.txt [-o DIR]    (fused metric depth, cli/sensor.h)
 //   depthview models [--fetch [ID] [--variant V] [--hub URL] [--dir DIR] [--timeout S]]
 //   depthview eval --manifest ../shared/eval/manifest.json [--model NAME|PATH] [--variant V]
 //
@@ -26,6 +28,7 @@
 
 #include "cli/fetch.h"
 #include "cli/progress.h"
+#include "cli/sensor.h"
 #include "cli/video.h"
 #include "depth/colormap.h"
 #include "depth/evaluate.h"
@@ -34,6 +37,7 @@
 #include "depth/model_download.h"
 #include "depth/outputs.h"
 #include "depth/pipeline.h"
+#include "depth/sensor_depth.h"
 
 namespace fs = std::filesystem;
 
@@ -49,6 +53,7 @@ struct Options {
   std::vector<std::string> video_formats = {"depth"};
   dv::depth::VideoExportOptions video;
   dv::cli::FetchOptions fetch;  // depthview models --fetch
+  dv::cli::SensorOptions sensor;
 };
 
 bool is_image(const fs::path& p) {
@@ -161,8 +166,19 @@ int run_batch(const Options& o, bool colormap_given) {
     std::fprintf(stderr, "depthview: cannot create the output folder '%s'\n", o.out_dir.c_str());
     return 2;
   }
+  if (const std::string error = dv::cli::check(o.sensor, photos.size()); !error.empty()) {
+    std::fprintf(stderr, "depthview: %s\n", error.c_str());
+    return 2;
+  }
   const auto est = load_estimator(o);
   if (!est) return 2;
+  if (o.sensor.active()) try {
+      dv::cli::process_sensor(*est, photos.front(), o.out_dir, o.sensor);
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 1;
+    }
   size_t failed = 0;
   dv::cli::ProgressBar bar(photos.size());
   for (size_t i = 0; i < photos.size(); ++i) {
@@ -271,6 +287,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2, 4096));
   app.add_option("--fov", o.output.points.fov_degrees, "points: horizontal field of view of the photo, degrees")
       ->check(CLI::Range(1.0, 179.0));
+  app.add_option("--sensor", o.sensor.depth, "fuse with this 16-bit sensor depth map (PNG/PGM, 0 = none) of the one photo");
+  app.add_option("--sensor-scale", o.sensor.units_per_metre, "sensor depth units per metre (value / N = metres; TUM: 5000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--sensor-preset", o.sensor.preset, "sensor depth decoding: tum (1/5000 m), mm, kitti (1/256 m), sunrgbd, nyu")
+      ->check(CLI::IsMember(dv::depth::sensor_preset_names()));
+  app.add_option("--lidar", o.sensor.lidar, "fuse with this KITTI Velodyne scan (velodyne/*.bin) of the one photo");
+  app.add_option("--calib", o.sensor.calib, "the scan's KITTI calibration (calib/*.txt: P2, R0_rect, Tr_velo_to_cam)");
   app.add_option("--models-json", o.models_json, "model manifest (default: models/models.json)");
   CLI::App* models = app.add_subcommand("models", "list the known models and where they are installed, or fetch one");
   models->fallthrough();  // --models-json after `models` too

@@ -14,6 +14,27 @@
 
 namespace dv::depth {
 
+namespace {
+// The entry's depth decoding; true for "decode": "npy_m" (metres already).
+bool decoding_of(const nlohmann::json& e, const std::string& id, SensorDecoding* decoding) {
+  const bool npy = e.contains("decode"), scale = e.contains("scale"), preset = e.contains("decoding");
+  if (int(npy) + int(scale) + int(preset) != 1)
+    throw std::runtime_error("entry " + id + (npy || scale || preset ? " has more than one of" : " has no depth scale: give one of") +
+                             " \"scale\", \"decoding\" and \"decode\"");
+  if (npy) {
+    if (e.at("decode").get<std::string>() != "npy_m")
+      throw std::runtime_error("entry " + id + ": \"decode\" knows only \"npy_m\"");
+    return true;
+  }
+  try {
+    *decoding = scale ? sensor_scale(e.at("scale").get<double>()) : sensor_preset(e.at("decoding").get<std::string>());
+  } catch (const std::invalid_argument& error) {
+    throw std::runtime_error("entry " + id + ": " + error.what());
+  }
+  return false;
+}
+}  // namespace
+
 std::vector<EvalEntry> read_eval_manifest(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open the evaluation manifest");
@@ -22,10 +43,8 @@ std::vector<EvalEntry> read_eval_manifest(const std::string& path) {
   try {
     for (const auto& e : nlohmann::json::parse(in)) {
       EvalEntry entry{e.at("id").get<std::string>(), (base / e.at("rgb").get<std::string>()).string(),
-                      (base / e.at("depth").get<std::string>()).string(), e.value("scale", 0.0),
-                      e.value("decode", std::string()) == "npy_m"};
-      if (!entry.npy_metres && !(entry.scale > 0))
-        throw std::runtime_error("entry " + entry.id + " has no depth scale");
+                      (base / e.at("depth").get<std::string>()).string(), {}, false};
+      entry.npy_metres = decoding_of(e, entry.id, &entry.decoding);
       entries.push_back(std::move(entry));
     }
   } catch (const std::exception& e) {
@@ -49,40 +68,29 @@ DepthMap load_npy(const std::string& path) {
 
 DepthMap load_ground_truth(const EvalEntry& entry) {
   if (entry.npy_metres) return load_npy(entry.depth_path);
-  const Grey16 raw = decode_grey16(read_file(entry.depth_path), entry.depth_path);
-  DepthMap gt{raw.width, raw.height, std::vector<float>(raw.values.size())};
-  for (size_t i = 0; i < gt.values.size(); ++i) gt.values[i] = float(raw.values[i] * entry.scale);
-  return gt;
+  return load_sensor_depth(entry.depth_path, entry.decoding);
 }
 
 EvalMetrics evaluate_depth(const DepthMap& model_output, OutputKind kind, const DepthMap& ground_truth) {
   const DepthMap pred = resize(model_output, ground_truth.width, ground_truth.height);
   // Least squares for s, t in s * x + t ≈ y (x: predicted inverse depth, y: 1 / gt).
-  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, gt_min = INFINITY, gt_max = 0;
-  std::vector<double> xs, gts;
+  std::vector<double> xs, ys;
+  double gt_min = INFINITY, gt_max = 0;
   for (size_t i = 0; i < pred.values.size(); ++i) {
     const double g = ground_truth.values[i];
     if (!(g > 0)) continue;
     const double p = pred.values[i];
-    const double x = kind == OutputKind::RelativeInverseDepth ? p : 1.0 / std::max(p, 1e-6);
-    const double y = 1.0 / g;
-    n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y;
+    xs.push_back(kind == OutputKind::RelativeInverseDepth ? p : 1.0 / std::max(p, 1e-6));
+    ys.push_back(1.0 / g);
     gt_min = std::min(gt_min, g), gt_max = std::max(gt_max, g);
-    xs.push_back(x), gts.push_back(g);
   }
-  if (n < 2) throw std::runtime_error("the ground truth has fewer than 2 valid pixels");
-  const double det = n * sxx - sx * sx;
-  const double s = det != 0 ? (n * sxy - sx * sy) / det : 0, t = (sy - s * sx) / n;
-  EvalMetrics m;
-  m.valid_pixels = xs.size();
-  for (size_t i = 0; i < xs.size(); ++i) {
-    const double d = 1.0 / std::clamp(s * xs[i] + t, 1.0 / gt_max, 1.0 / gt_min), g = gts[i];
-    m.abs_rel += std::abs(d - g) / g;
-    m.delta1 += std::max(d / g, g / d) < 1.25 ? 1 : 0;
-  }
-  m.abs_rel /= n;
-  m.delta1 /= n;
-  return m;
+  if (xs.size() < 2) throw std::runtime_error("the ground truth has fewer than 2 valid pixels");
+  const LineFit fit = fit_line(xs, ys);
+  DepthMap aligned{ground_truth.width, ground_truth.height, std::vector<float>(ground_truth.values.size(), 0.0f)};
+  for (size_t i = 0, k = 0; i < pred.values.size(); ++i)
+    if (ground_truth.values[i] > 0)
+      aligned.values[i] = float(1.0 / std::clamp(fit.scale * xs[k++] + fit.shift, 1.0 / gt_max, 1.0 / gt_min));
+  return depth_metrics(aligned, ground_truth);
 }
 
 }  // namespace dv::depth

@@ -7,26 +7,25 @@
 #include <string>
 #include <vector>
 
+#include "depth/metrics.h"
 #include "depth/postprocess.h"
+#include "depth/sensor_depth.h"
 
 namespace dv::depth {
 
 struct EvalEntry {
   std::string id, rgb_path, depth_path;  // paths resolved against the manifest's folder
-  double scale = 0;                       // PNG/PGM value * scale = metres
+  SensorDecoding decoding;                // PNG/PGM samples → metres
   bool npy_metres = false;                // "decode": "npy_m"
 };
 
+// Each entry's depth is "decode": "npy_m" (a .npy in metres), "scale": S (16-bit value * S = metres)
+// or "decoding": a sensor_depth.h preset (tum, mm, kitti, sunrgbd, nyu), exactly one of them.
 // Throws std::runtime_error naming the file when the manifest is unreadable or malformed.
 std::vector<EvalEntry> read_eval_manifest(const std::string& path);
 
-// Ground truth in metres (0 = no measurement): 16-bit PNG/PGM via stb, .npy via xtensor.
+// Ground truth in metres (0 = no measurement): 16-bit PNG/PGM (sensor_depth.h), .npy via xtensor.
 DepthMap load_ground_truth(const EvalEntry& entry);
-
-struct EvalMetrics {
-  double abs_rel = 0, delta1 = 0;
-  size_t valid_pixels = 0;
-};
 
 // model_output: the raw output at the model's resolution; kind: what it means.
 EvalMetrics evaluate_depth(const DepthMap& model_output, OutputKind kind, const DepthMap& ground_truth);

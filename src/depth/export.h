@@ -15,6 +15,10 @@ void write_png8(const std::string& path, const DepthMap& map);
 // 16-bit grey PNG of a [0, 1] map (0..65535; libpng), to a file or to memory.
 void write_png16(const std::string& path, const DepthMap& map);
 std::vector<uint8_t> encode_png16(const DepthMap& map);
+// 16-bit grey PNG of samples as they are (e.g. sensor depth units).
+std::vector<uint8_t> encode_grey16(const Grey16& image);
+// 16-bit grey PNG of a metric map in millimetres (rounded, capped at 65.535 m; ≤ 0 or NaN: 0 = none).
+std::vector<uint8_t> encode_png16_millimetres(const DepthMap& metres);
 // RGB8 PNG (e.g. a colour-mapped depth image, see colormap.h).
 void write_png_rgb(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb);
 // The photo as a JPEG (the texture of OBJ/PLY meshes), to a file or to memory.

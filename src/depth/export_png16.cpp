@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <png.h>
@@ -35,24 +36,40 @@ bool encode(png_structp png, png_infop info, const std::vector<png_bytep>& rows,
 
 }  // namespace
 
-std::vector<uint8_t> encode_png16(const DepthMap& map) {
-  validate(map, "16-bit PNG");
-  std::vector<uint16_t> samples(map.values.size());
-  for (size_t i = 0; i < samples.size(); ++i) samples[i] = uint16_t(std::lround(quantize_unit(map.values[i], 65535)));
-  std::vector<png_bytep> rows(size_t(map.height));
-  for (int y = 0; y < map.height; ++y)
-    rows[size_t(y)] = reinterpret_cast<png_bytep>(&samples[size_t(y) * size_t(map.width)]);
+std::vector<uint8_t> encode_grey16(const Grey16& image) {
+  if (image.width <= 0 || image.height <= 0 || image.values.size() != size_t(image.width) * size_t(image.height))
+    throw std::invalid_argument("16-bit PNG: not a valid " + std::to_string(image.width) + "x" + std::to_string(image.height) + " image");
+  std::vector<png_bytep> rows(size_t(image.height));
+  for (int y = 0; y < image.height; ++y)
+    rows[size_t(y)] = reinterpret_cast<png_bytep>(const_cast<uint16_t*>(&image.values[size_t(y) * size_t(image.width)]));
   std::vector<uint8_t> out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   bool ok = info != nullptr;
   if (ok) {
     png_set_write_fn(png, &out, append, nullptr);
-    ok = encode(png, info, rows, map.width, map.height);
+    ok = encode(png, info, rows, image.width, image.height);
   }
   png_destroy_write_struct(&png, &info);
   if (!ok) throw std::runtime_error("cannot encode the depth map as a 16-bit PNG");
   return out;
+}
+
+std::vector<uint8_t> encode_png16(const DepthMap& map) {
+  validate(map, "16-bit PNG");
+  Grey16 samples{map.width, map.height, std::vector<uint16_t>(map.values.size())};
+  for (size_t i = 0; i < map.values.size(); ++i) samples.values[i] = uint16_t(std::lround(quantize_unit(map.values[i], 65535)));
+  return encode_grey16(samples);
+}
+
+std::vector<uint8_t> encode_png16_millimetres(const DepthMap& metres) {
+  validate(metres, "16-bit PNG");
+  Grey16 samples{metres.width, metres.height, std::vector<uint16_t>(metres.values.size())};
+  for (size_t i = 0; i < metres.values.size(); ++i) {
+    const float m = metres.values[i];
+    samples.values[i] = m > 0 ? uint16_t(std::lround(std::min(double(m) * 1000.0, 65535.0))) : 0;  // NaN, ≤ 0: none
+  }
+  return encode_grey16(samples);
 }
 
 void write_png16(const std::string& path, const DepthMap& map) { write_bytes(path, encode_png16(map)); }

@@ -90,6 +90,7 @@ Grey16 decode_grey16(std::span<const uint8_t> bytes, const std::string& name, ui
   const Pixels16 pixels = load16(bytes, name, &channels, &grey.width, &grey.height);
   if (channels != 1) throw ImageError(name + ": expected a single-channel (grey) image");
   grey.values.assign(pixels.get(), pixels.get() + size_t(grey.width) * size_t(grey.height));
+  grey.stored_bits = stbi_is_16_bit_from_memory(bytes.data(), int(bytes.size())) ? 16 : 8;
   return grey;
 }
 

@@ -36,6 +36,7 @@ Image load_image(const std::string& path, uint64_t max_pixels = kMaxImagePixels)
 struct Grey16 {
   int width = 0, height = 0;
   std::vector<uint16_t> values;
+  int stored_bits = 16;  // 8 when the file held 8-bit samples (scaled up)
 };
 Grey16 decode_grey16(std::span<const uint8_t> bytes, const std::string& name = "image",
                      uint64_t max_pixels = kMaxImagePixels);
