@@ -420,19 +420,27 @@ Problem make_problem(const DepthMap& sensor, const DepthMap& model, std::vector<
 }  // namespace
 
 std::string FusionResult::summary() const {
-  char text[320];
-  int n = std::snprintf(text, sizeof text, "inverse depth = %.4g * model %+.4g (%zu samples, %.0f%% within 10%%)", fit.scale,
-                        fit.shift, samples, samples ? 100.0 * double(inliers) / double(samples) : 0.0);
-  const auto add = [&](const char* format, auto... args) {
-    n += std::snprintf(text + n, sizeof text - size_t(n), format, args...);
-  };
-  if (correction_cell > 0) add("; local correction down to %.0f px cells", double(correction_cell));
-  if (transport_limit == 0) add("; holes take the nearest sample's depth");
-  else if (std::isinf(transport_limit)) add("; the nearest sample's depth moved by the prediction's change");
-  else if (transport_limit > 0) add("; the nearest sample's depth moved by the prediction's change (within %.2f)", double(transport_limit));
-  if (correction_cell > 0 || transport_limit >= 0) add(" (cross-validated AbsRel %.4f -> %.4f)", cv_global, cv_fused);
-  else add("; no local correction (cross-validated AbsRel %.4f)", cv_global);
-  return text;
+  // Each part is formatted on its own (literal formats: -Wformat-security in the wasm build).
+  char part[160];
+  std::snprintf(part, sizeof part, "inverse depth = %.4g * model %+.4g (%zu samples, %.0f%% within 10%%)", fit.scale,
+                fit.shift, samples, samples ? 100.0 * double(inliers) / double(samples) : 0.0);
+  std::string text = part;
+  if (correction_cell > 0) {
+    std::snprintf(part, sizeof part, "; local correction down to %.0f px cells", double(correction_cell));
+    text += part;
+  }
+  if (transport_limit == 0) text += "; holes take the nearest sample's depth";
+  else if (std::isinf(transport_limit)) text += "; the nearest sample's depth moved by the prediction's change";
+  else if (transport_limit > 0) {
+    std::snprintf(part, sizeof part, "; the nearest sample's depth moved by the prediction's change (within %.2f)",
+                  double(transport_limit));
+    text += part;
+  }
+  if (correction_cell > 0 || transport_limit >= 0)
+    std::snprintf(part, sizeof part, " (cross-validated AbsRel %.4f -> %.4f)", cv_global, cv_fused);
+  else
+    std::snprintf(part, sizeof part, "; no local correction (cross-validated AbsRel %.4f)", cv_global);
+  return text + part;
 }
 
 FusionResult fuse_depth(const DepthMap& sensor, const DepthMap& model_inverse, const FusionOptions& o) {
