@@ -45,8 +45,8 @@ void check_header(std::span<const uint8_t> bytes, const std::string& name, uint6
 }
 
 // WebP and the HEIF family, by their own libraries; a build without one names what it lacks.
-Image decode_with_library(std::span<const uint8_t> bytes, const std::string& name, ImageFormat format,
-                          uint64_t max_pixels) {
+Image decode_with_library([[maybe_unused]] std::span<const uint8_t> bytes, const std::string& name, ImageFormat format,
+                          [[maybe_unused]] uint64_t max_pixels) {
   if (format == ImageFormat::webp) {
 #if DV_HAVE_WEBP
     return decode_webp(bytes, name, max_pixels);
