@@ -74,6 +74,7 @@ std::vector<uint8_t> riff_webp(const std::vector<std::pair<std::string, std::vec
   return out;
 }
 
+#if DV_HAVE_WEBP
 // VP8X: flags, 3 reserved bytes, canvas width - 1 and height - 1 (24 bits each).
 std::vector<uint8_t> vp8x(uint8_t flags, uint32_t width, uint32_t height) {
   std::vector<uint8_t> out = {flags, 0, 0, 0};
@@ -81,6 +82,7 @@ std::vector<uint8_t> vp8x(uint8_t flags, uint32_t width, uint32_t height) {
   put_le(&out, height - 1, 3);
   return out;
 }
+#endif
 
 // A VP8L (lossless) header claiming width x height (14 bits each), and a few bytes of bitstream.
 std::vector<uint8_t> vp8l_header(uint32_t width, uint32_t height) {
