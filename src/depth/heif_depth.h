@@ -41,7 +41,7 @@ std::optional<HeifDepth> read_heif_depth(std::span<const uint8_t> bytes, const s
 //   uniform Z:          Z = z_near + v·(z_far − z_near),           disparity = 1/Z
 // Depth is in the file's units (Apple's disparity is in 1/m, so its depth is in metres); a
 // disparity of 0 gives an infinite depth. Throws ImageError for a nonuniform or unknown
-// representation, or when the parameters it needs are missing or not positive.
+// representation, or when the parameters it needs are missing (or, for inverse Z, not positive).
 std::vector<float> heif_disparity_map(const HeifDepth& depth);
 std::vector<float> heif_depth_map(const HeifDepth& depth);
 

@@ -2,6 +2,7 @@
 // image for read_heif_depth. Only built with DV_HAVE_HEIF.
 #include "depth/image_heif.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
