@@ -6,8 +6,15 @@
 #include <memory>
 #include <stdexcept>
 
+#include "depth/image_format.h"
 #include "depth/image_png.h"
 #include "depth/orientation.h"
+#if DV_HAVE_HEIF
+#include "depth/image_heif.h"
+#endif
+#if DV_HAVE_WEBP
+#include "depth/image_webp.h"
+#endif
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_FAILURE_USERMSG
@@ -17,25 +24,39 @@ namespace dv::depth {
 
 namespace {
 
-// Refuses, from the header alone, what cannot be decoded or is too large (before any pixel is
-// allocated). stb cannot tell an unknown format from a header too large for it (> 1 GiB of
-// pixels): one message covers both.
-void check_header(std::span<const uint8_t> bytes, const std::string& name, uint64_t max_pixels) {
+// Sizes every decoder here takes (stb and libpng count bytes in an int).
+void check_file(std::span<const uint8_t> bytes, const std::string& name) {
   if (bytes.empty()) throw ImageError(name + ": the file is empty");
   if (bytes.size() > size_t(INT32_MAX)) throw ImageError(name + ": the file is larger than 2 GB");
+}
+
+// Refuses, from the header alone, what stb / libpng cannot decode or is too large (before any
+// pixel is allocated). stb cannot tell an unknown format from a header too large for it (> 1 GiB
+// of pixels): one message covers both.
+void check_header(std::span<const uint8_t> bytes, const std::string& name, uint64_t max_pixels) {
+  check_file(bytes, name);
   int w = 0, h = 0, channels = 0;
   if (is_png(bytes)) png_size(bytes, name, &w, &h);  // libpng: exact sizes beyond stb's 1 GiB, CRC-checked
   else if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &channels))
     throw ImageError(name +
-                     ": not a supported image (JPEG, PNG, BMP, GIF, PNM, TGA, PSD, HDR), or its header is "
-                     "corrupt or claims a size too large to decode");
-  if (w <= 0 || h <= 0)
-    throw ImageError(name + ": the image is empty (" + std::to_string(w) + "x" + std::to_string(h) + ")");
-  const uint64_t pixel_count = uint64_t(w) * uint64_t(h);
-  if (pixel_count > max_pixels)
-    throw ImageError(name + ": the image is " + std::to_string(w) + "x" + std::to_string(h) + " (" +
-                     std::to_string(pixel_count / 1'000'000) + " MP), more than the limit of " +
-                     std::to_string(max_pixels / 1'000'000) + " MP");
+                     ": not a supported image (JPEG, PNG, WebP, HEIC, AVIF, BMP, GIF, PNM, TGA, PSD, HDR), or its "
+                     "header is corrupt or claims a size too large to decode");
+  check_image_size(name, w, h, max_pixels);
+}
+
+// WebP and the HEIF family, by their own libraries; a build without one names what it lacks.
+Image decode_with_library([[maybe_unused]] std::span<const uint8_t> bytes, const std::string& name, ImageFormat format,
+                          [[maybe_unused]] uint64_t max_pixels) {
+  if (format == ImageFormat::webp) {
+#if DV_HAVE_WEBP
+    return decode_webp(bytes, name, max_pixels);
+#endif
+  } else {
+#if DV_HAVE_HEIF
+    return decode_heif(bytes, name, image_format_name(format), max_pixels);
+#endif
+  }
+  refuse_unbuilt_format(name, format);
 }
 
 // Debian bookworm's stb returns 16-bit PGM/PPM samples byte-swapped (PNM is big-endian) and
@@ -64,6 +85,9 @@ Pixels16 load16(std::span<const uint8_t> bytes, const std::string& name, int* ch
 }  // namespace
 
 Image decode_image(std::span<const uint8_t> bytes, const std::string& name, uint64_t max_pixels) {
+  check_file(bytes, name);
+  if (const ImageFormat format = sniff_image_format(bytes); format != ImageFormat::other)
+    return decode_with_library(bytes, name, format, max_pixels);
   check_header(bytes, name, max_pixels);
   if (is_png(bytes)) return decode_png(bytes, name);
   Image img;
@@ -84,6 +108,10 @@ Image decode_image(std::span<const uint8_t> bytes, const std::string& name, uint
 }
 
 Grey16 decode_grey16(std::span<const uint8_t> bytes, const std::string& name, uint64_t max_pixels) {
+  check_file(bytes, name);
+  if (const ImageFormat format = sniff_image_format(bytes); format != ImageFormat::other)
+    throw ImageError(name + ": a " + image_format_name(format) +
+                     " file cannot be read as a 16-bit grey image (use PNG or PGM)");
   check_header(bytes, name, max_pixels);
   Grey16 grey;
   int channels = is_pnm16(bytes) ? 0 : 1;

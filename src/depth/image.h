@@ -1,4 +1,5 @@
-// Photo decoding (stb_image): any JPEG/PNG/BMP/GIF/PNM → 8-bit RGB.
+// Photo decoding: JPEG/BMP/GIF/PNM (stb_image), PNG (libpng), WebP (libwebp), HEIC/AVIF/HEIF
+// (libheif) → 8-bit RGB. WebP and HEIF need DV_HAVE_WEBP / DV_HAVE_HEIF (native builds).
 #pragma once
 
 #include <cstdint>
@@ -25,8 +26,10 @@ void validate(const Image& image, const char* what = "photo");
 constexpr uint64_t kMaxImagePixels = 100'000'000;
 
 // Throws ImageError with a message naming the problem (not an image, truncated, too large…).
-// Grey, grey+alpha and RGBA images become RGB; 16-bit PNGs are reduced to 8 bits; a JPEG's EXIF
-// orientation is applied (the result is upright).
+// Grey, grey+alpha and RGBA images become RGB; 16-bit PNGs and 10-bit HEIFs are reduced to 8 bits;
+// a JPEG's or WebP's EXIF orientation and a HEIF's irot/imir are applied (the result is upright);
+// an animated WebP gives its first frame. A WebP or HEIF file in a build without its library:
+// "<name>: HEIC support is not in this build".
 Image decode_image(std::span<const uint8_t> bytes, const std::string& name = "image",
                    uint64_t max_pixels = kMaxImagePixels);
 Image load_image(const std::string& path, uint64_t max_pixels = kMaxImagePixels);

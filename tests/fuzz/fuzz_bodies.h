@@ -14,6 +14,7 @@
 #include "depth/colormap.h"
 #include "depth/export.h"
 #include "depth/guided_filter.h"
+#include "depth/heif_depth.h"
 #include "depth/image.h"
 #include "depth/mesh.h"
 #include "depth/orientation.h"
@@ -42,8 +43,9 @@ inline int fuzz_onnx_one(const uint8_t* data, size_t size) {
   return 0;
 }
 
-// photo bytes -> format detection, header size check, decoding (stb, libpng),
-// EXIF orientation (libexif). Bad bytes must give an ImageError, nothing else.
+// photo bytes -> format detection, header size check, decoding (stb, libpng, libwebp, libheif),
+// EXIF / HEIF orientation (libexif, libheif), a HEIF's depth image and its conversion. Bad bytes
+// must give an ImageError, nothing else.
 inline int fuzz_image_one(const uint8_t* data, size_t size) {
   const std::span<const uint8_t> bytes(data, size);
   (void)dv::depth::exif_orientation(bytes);
@@ -55,6 +57,13 @@ inline int fuzz_image_one(const uint8_t* data, size_t size) {
   }
   try {
     (void)dv::depth::decode_grey16(bytes, "fuzz", 1'000'000);
+  } catch (const dv::depth::ImageError&) {
+  }
+  try {
+    if (const auto depth = dv::depth::read_heif_depth(bytes, "fuzz", 1'000'000)) {
+      if (depth->samples.size() != size_t(depth->width) * size_t(depth->height)) std::abort();
+      (void)dv::depth::heif_depth_map(*depth);
+    }
   } catch (const dv::depth::ImageError&) {
   }
   return 0;

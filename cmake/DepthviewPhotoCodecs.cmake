@@ -1,0 +1,53 @@
+# Photo codecs: natively Debian's packages; in wasm compiled from the trixie sources scripts/setup
+# unpacks (scripts/lib/codecs.sh), as libpng is. Without one, decode_image still recognises the
+# format and says it is not in the build.
+#   DEPTHVIEW_HEIF  HEIC / AVIF / HEIF with libheif (libheif-dev: libde265, dav1d, aom); native only
+#                   for now
+#   DEPTHVIEW_WEBP  WebP with libwebp (libwebp-dev: libwebp, libwebpdemux); in wasm opt-in for now
+#                   (-DDEPTHVIEW_WEBP=ON: libwebp's decoder and demuxer, dv_webp below)
+# Each gives a target, dv_heif / dv_webp, that dv_depth links (the tests link dv_heif too: they
+# encode HEIFs with an orientation through libheif's API).
+if(EMSCRIPTEN)
+  set(_dv_codecs_default OFF)
+else()
+  set(_dv_codecs_default ON)
+endif()
+option(DEPTHVIEW_HEIF "HEIC/AVIF photos with Debian's libheif (required natively)" ${_dv_codecs_default})
+option(DEPTHVIEW_WEBP "WebP photos with libwebp (required natively)" ${_dv_codecs_default})
+set(DEPTHVIEW_WEBP_SOURCE "${DEPTHVIEW_TC}/src/libwebp" CACHE PATH "wasm: the libwebp source tree (scripts/setup)")
+
+if(DEPTHVIEW_HEIF)
+  if(EMSCRIPTEN)
+    message(FATAL_ERROR "DEPTHVIEW_HEIF: the wasm build has no libheif yet")
+  endif()
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(LIBHEIF REQUIRED IMPORTED_TARGET libheif)
+  add_library(dv_heif INTERFACE)
+  target_link_libraries(dv_heif INTERFACE PkgConfig::LIBHEIF)
+endif()
+
+if(DEPTHVIEW_WEBP AND NOT EMSCRIPTEN)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(LIBWEBP REQUIRED IMPORTED_TARGET libwebp libwebpdemux)
+  add_library(dv_webp INTERFACE)
+  target_link_libraries(dv_webp INTERFACE PkgConfig::LIBWEBP)
+elseif(DEPTHVIEW_WEBP)
+  set(_dv_webp "${DEPTHVIEW_WEBP_SOURCE}")
+  if(NOT EXISTS "${_dv_webp}/src/webp/decode.h")
+    message(FATAL_ERROR "${_dv_webp}/src/webp/decode.h is missing: run scripts/setup")
+  endif()
+  # The decoder's files of libwebp's makefile.unix (DEC, DSP_DEC, UTILS_DEC, DEMUX): no encoder, no
+  # sharpyuv. The SSE2/NEON/MIPS files compile to nothing without those targets' macros.
+  file(GLOB _dv_webp_sources "${_dv_webp}/src/dec/*.c" "${_dv_webp}/src/demux/*.c")
+  foreach(_dv_f alpha_processing cpu dec dec_clip_tables filters lossless rescaler upsampling yuv)
+    list(APPEND _dv_webp_sources "${_dv_webp}/src/dsp/${_dv_f}.c")
+  endforeach()
+  foreach(_dv_f bit_reader_utils color_cache_utils filters_utils huffman_utils palette quant_levels_dec_utils
+                random_utils rescaler_utils thread_utils utils)
+    list(APPEND _dv_webp_sources "${_dv_webp}/src/utils/${_dv_f}.c")
+  endforeach()
+  add_library(dv_webp STATIC ${_dv_webp_sources})
+  # Its sources include "src/dsp/..." from the top; users include <webp/decode.h>.
+  target_include_directories(dv_webp SYSTEM PUBLIC "${_dv_webp}/src" PRIVATE "${_dv_webp}")
+  target_compile_options(dv_webp PRIVATE -w)  # third-party code, never with -Werror
+endif()
