@@ -20,6 +20,7 @@ extern "C" {
 #include <b64/cencode.h>
 }
 
+#include "support/temp_dir.h"
 #include "fuzz/fuzz_container_body.h"
 #include "media/container/base64.h"
 #include "media/container/container_error.h"
@@ -55,19 +56,7 @@ void write_bytes(const fs::path& path, std::span<const uint8_t> bytes) {
 
 Bytes bytes_of(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
-// A scratch folder per test case, removed at the end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("dv_container_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using dv::test::TempDir;
 
 bool have_exiftool() { return std::system("exiftool -ver > /dev/null 2>&1") == 0; }
 

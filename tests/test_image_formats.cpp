@@ -20,6 +20,7 @@
 
 #include <stb/stb_image_write.h>
 
+#include "support/temp_dir.h"
 #include "depth/export.h"
 #include "depth/heif_depth.h"
 #include "depth/image.h"
@@ -214,20 +215,7 @@ TEST_CASE("image formats: a truncated or huge WebP gives one clear error") {
 #ifndef __EMSCRIPTEN__
 namespace {
 
-// A scratch folder per test case, removed at the end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("dv_formats_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using dv::test::TempDir;
 
 // True when every tool is on PATH; otherwise says which is missing (the test then skips).
 bool tools_present(std::initializer_list<const char*> tools) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
 #include "fuzz/fuzz_video_body.h"
 #include "media/video/video_reader.h"
 #include "media/video/video_writer.h"
@@ -28,20 +29,7 @@ using dv::media::VideoWriterOptions;
 
 namespace {
 
-// A scratch folder per test case, removed at the end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("dv_video_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using dv::test::TempDir;
 
 // Frame i: a smooth gradient that moves right by 2 px per frame (lossy codecs keep it well).
 std::vector<uint8_t> gradient(int w, int h, int i) {
