@@ -157,3 +157,17 @@ TEST_CASE("fusion: holes are filled, confidence is 1 at samples and falls with d
   few.values[0] = few.values[99] = 1.0f;
   CHECK_THROWS_WITH(dv::depth::fuse_depth(few, model), doctest::Contains("2 valid pixels, at least 10"));
 }
+
+TEST_CASE("fusion: a sensor that measured every pixel is kept as it is, and still fitted") {
+  const int w = 64, h = 48;
+  DepthMap sensor{w, h, std::vector<float>(size_t(w * h))}, model{w, h, std::vector<float>(size_t(w * h))};
+  for (size_t i = 0; i < sensor.values.size(); ++i) {
+    sensor.values[i] = 0.5f + 0.001f * float(i);
+    model.values[i] = 2.0f / sensor.values[i] + 1.0f;
+  }
+  const auto r = dv::depth::fuse_depth(sensor, model);
+  CHECK(r.depth.values == sensor.values);
+  CHECK(r.correction_cell == 0.0f);
+  CHECK(r.fit.scale == doctest::Approx(0.5).epsilon(1e-3));
+  CHECK(r.summary().find("measured every pixel") != std::string::npos);
+}

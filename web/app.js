@@ -68,19 +68,37 @@ async function openFiles(list) {
   const model = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (model) { await openModelFile(model, files); return; }
   if (isVideoFile(files[0])) { await openVideo(files[0]); return; }
+  if (files.length >= 2) { await openTwoFiles(files[0], files[1]); return; }
   await openFile(files[0]);
+}
+
+// Bytes in the module's heap for one call; false when the browser has no room for them.
+async function withBytes(files, call) {
+  const arrays = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
+  const ptrs = arrays.map((a) => Module._malloc(a.length));
+  try {
+    if (ptrs.some((p) => !p)) { status(`${files.map((f) => f.name).join(' + ')}: too large for this browser's memory`); return false; }
+    arrays.forEach((a, i) => Module.HEAPU8.set(a, ptrs[i]));
+    closeVideo();
+    call(ptrs, arrays.map((a) => a.length));
+    $('overlay').classList.add('hidden');
+    return true;
+  } finally {
+    ptrs.forEach((p) => p && Module._free(p));
+  }
+}
+
+// A photo with its depth file (an RGB-D pair), in either order: the viewer tells them apart.
+async function openTwoFiles(a, b) {
+  await withBytes([a, b], ([pa, pb], [na, nb]) =>
+    Module.ccall('dv_app_open_two', null, ['number', 'number', 'string', 'number', 'number', 'string'],
+                 [pa, na, a.name, pb, nb, b.name]));
 }
 
 async function openFile(file) {
   if (!file) return;
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const ptr = Module._malloc(bytes.length);
-  if (!ptr) { status(`${file.name} is too large for this browser's memory`); return; }
-  closeVideo();
-  Module.HEAPU8.set(bytes, ptr);
-  Module.ccall('dv_app_open_bytes', null, ['number', 'number', 'string'], [ptr, bytes.length, file.name]);
-  Module._free(ptr);
-  $('overlay').classList.add('hidden');
+  await withBytes([file], ([ptr], [size]) =>
+    Module.ccall('dv_app_open_bytes', null, ['number', 'number', 'string'], [ptr, size, file.name]));
 }
 
 // The download in progress (one at a time: a new one cancels it; what arrived is kept).

@@ -143,9 +143,21 @@ void App::open_files(const std::vector<std::string>& paths) {
     return ext == ".onnx";
   };
   const auto model = std::find_if(paths.begin(), paths.end(), is_model);
-  if (model != paths.end()) set_model(*model);
-  else if (!paths.empty() && depth::is_video_path(paths.front())) open_video_file(paths.front());
-  else if (!paths.empty()) open_photo_file(paths.front());
+  if (model != paths.end()) return set_model(*model);
+  if (paths.empty()) return;
+  if (depth::is_video_path(paths.front())) return open_video_file(paths.front());
+  if (paths.size() < 2) return open_photo_file(paths.front());
+  try {
+    open_two_files(depth::read_file(paths[0]), paths[0], depth::read_file(paths[1]), paths[1]);
+  } catch (const std::exception& e) {
+    report_error(e.what());
+  }
+}
+
+void App::open_two_files(std::vector<uint8_t> a, std::string name_a, std::vector<uint8_t> b, std::string name_b) {
+  if (depth::looks_like_depth_file(a)) std::swap(a, b), std::swap(name_a, name_b);
+  if (!depth::looks_like_depth_file(b)) return open_photo_bytes(std::move(a), std::move(name_a));  // two photos: the first
+  open_photo_pair(std::move(a), std::move(name_a), std::move(b), std::move(name_b));
 }
 
 void App::open_photo_file(const std::string& path) {
@@ -157,11 +169,18 @@ void App::open_photo_file(const std::string& path) {
 }
 
 void App::open_photo_bytes(std::vector<uint8_t> bytes, std::string name) {
+  open_photo_pair(std::move(bytes), std::move(name), {}, "");
+}
+
+void App::open_photo_pair(std::vector<uint8_t> photo, std::string name, std::vector<uint8_t> depth_bytes,
+                          std::string depth_name) {
   if (video_) close_video();
   opened_at_ms_ = now_ms();
   open_to_relief_ms_ = -1;
-  photo_bytes_ = std::move(bytes);
+  photo_bytes_ = std::move(photo);
   photo_name_ = std::move(name);
+  sensor_bytes_ = std::move(depth_bytes);
+  sensor_name_ = fs::path(depth_name).filename().string();
   start_estimate();
 }
 
@@ -190,6 +209,14 @@ void App::start_estimate() {
   request.engine = engine_options();
   request.options.edge_aware = settings_.edge_aware;
   request.options.size = settings_.input_size;
+  if (!sensor_bytes_.empty()) {
+    try {
+      request.sensor = SensorInput{sensor_bytes_, sensor_name_, depth::sensor_preset(settings_.sensor_preset)};
+    } catch (const std::exception& e) {  // a preset name from an old settings file
+      settings_.sensor_preset = "mm";
+      request.sensor = SensorInput{sensor_bytes_, sensor_name_, depth::sensor_preset("mm")};
+    }
+  }
   error_.clear();
   status_ = "estimating depth of " + fs::path(photo_name_).filename().string() + " with " + request.model.label();
   job_.start(std::move(request));
@@ -220,10 +247,10 @@ void App::poll_job() {
     if (result->frame_index >= 0) return take_video_result(std::move(*result));
     const double t0 = now_ms();
     result_ = std::make_unique<DepthResult>(std::move(*result));
-    relief_.set_content(result_->photo, result_->estimate.depth);
+    show_result();
     upload_ms_ = now_ms() - t0;
-    preview_dirty_ = true;
     depth_frames_ = 0;
+    if (!result_->measured_error.empty()) report_error(result_->measured_error);
     char line[256];
     std::snprintf(line, sizeof line, "%s: depth 1x1x%dx%d in %.0f ms (model %.0f ms)",
                   fs::path(result_->photo_name).filename().string().c_str(), result_->estimate.model_height,
@@ -238,17 +265,21 @@ void App::poll_job() {
 // colour mapping, so a large photo costs little.
 void App::refresh_preview() {
   if (!preview_dirty_ || !result_) return;
+  const auto step_for = [](int w, int h) { return std::max(1, (std::max(w, h) + 1023) / 1024); };
   const auto& photo = result_->photo;
-  const int step = std::max(1, (std::max(photo.width, photo.height) + 1023) / 1024);
   int w = 0, h = 0;
-  const std::vector<uint8_t> photo_small = decimate(photo.rgb, photo.width, photo.height, 3, step, &w, &h);
+  const std::vector<uint8_t> photo_small =
+      decimate(photo.rgb, photo.width, photo.height, 3, step_for(photo.width, photo.height), &w, &h);
   photo_preview_ = upload_rgba(photo_preview_, w, h, photo_small);
-  const auto& d = shown_depth();
-  depth::DepthMap small{0, 0, decimate(d.values, d.width, d.height, 1, step, &w, &h)};
+  // The error view shows |model − sensor| / sensor instead of depth.
+  const bool error_view = showing_measured() && measured_view_ == MeasuredView::error;
+  const auto& d = error_view ? result_->measured->views.relative_error : shown_depth();
+  depth::DepthMap small{0, 0, decimate(d.values, d.width, d.height, 1, step_for(d.width, d.height), &w, &h)};
   small.width = w;
   small.height = h;
-  const auto rgb =
-      depth::apply_colormap(displayed_depth(small, settings_), depth::colormap_from_name(settings_.colormap));
+  const auto rgb = error_view ? error_heat_rgb(small)
+                              : depth::apply_colormap(displayed_depth(small, settings_),
+                                                      depth::colormap_from_name(settings_.colormap));
   depth_preview_ = upload_rgba(depth_preview_, w, h, rgb);
   preview_dirty_ = false;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/camera.h"
 #include "app/depth_job.h"
 #include "app/frame_stats.h"
@@ -58,6 +60,13 @@ class App {
   void open_files(const std::vector<std::string>& paths);
   void open_photo_file(const std::string& path);
   void open_photo_bytes(std::vector<uint8_t> bytes, std::string name);
+  // A photo with its measured depth (an RGB-D pair: a 16-bit depth PNG or PGM, read by
+  // settings_.sensor_preset). Without depth bytes the photo's own camera depth is used, if any.
+  void open_photo_pair(std::vector<uint8_t> photo, std::string name, std::vector<uint8_t> depth_bytes,
+                       std::string depth_name);
+  // Two files given together: a photo and a depth file (told apart by their headers) become a
+  // pair, in either order; two photos open the first.
+  void open_two_files(std::vector<uint8_t> a, std::string name_a, std::vector<uint8_t> b, std::string name_b);
   void reload_models();                   // the model files changed (e.g. the page stored one)
   // A model id of the manifest (with a variant; "" = its default), or a model file (a dropped one).
   void set_model(const std::string& id, const std::string& variant = "");
@@ -99,6 +108,15 @@ class App {
   void save_screenshot(const std::string& path);
   void report_error(const std::string& message);
   const depth::DepthMap& shown_depth() const;  // stabilised or per-frame for videos
+  // Measured depth beside the model's (app_measured.cpp): which map the views show.
+  enum class MeasuredView { model, measured, fused, error };
+  void set_measured_view(MeasuredView view);
+  void show_result();                     // the result's chosen depth into the relief and previews
+  void draw_measured_section();
+  bool showing_measured() const;          // a photo's measured, fused or error view
+  static std::vector<uint8_t> error_heat_rgb(const depth::DepthMap& relative_error);
+  void export_measured(const std::string& stem, int* written);
+  nlohmann::json measured_json() const;
   void poll_video();
   void take_video_result(DepthResult result);
   void submit_video_frame(SourceFrame frame, bool for_export);
@@ -128,6 +146,11 @@ class App {
   // The current photo and its depth.
   std::vector<uint8_t> photo_bytes_;
   std::string photo_name_;
+  std::vector<uint8_t> sensor_bytes_;     // the depth file dropped with the photo
+  std::string sensor_name_;
+  MeasuredView measured_view_ = MeasuredView::fused;
+  depth::DepthMap measured_shown_;        // normalised (bright = near) map of the measured or fused view
+  float measured_near_ = 0, measured_far_ = 0;
   std::unique_ptr<DepthResult> result_;
   GLuint photo_preview_ = 0, depth_preview_ = 0;
   bool preview_dirty_ = false;

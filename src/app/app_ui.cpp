@@ -81,6 +81,7 @@ void App::draw_controls() {
   } else if (!status_.empty()) {
     ImGui::TextWrapped("%s", status_.c_str());
   }
+  draw_measured_section();
   draw_view_section();
   draw_export_section();
   // The draw time, not the interval: an idle window draws only when something changes.
@@ -217,7 +218,9 @@ void App::draw_depth_window() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowPos(ImVec2(display.x - 370 * s, 10 * s), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(360 * s, 0), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Depth (bright = near)");
+  // One window (the ### id) whose title says what the picture is.
+  const bool error_view = showing_measured() && measured_view_ == MeasuredView::error;
+  ImGui::Begin(error_view ? "Model error (bright = larger)###depth" : "Depth (bright = near)###depth");
   ImGui::SliderFloat("photo | depth", &compare_, 0.0f, 1.0f, "%.2f");
   const float width = ImGui::GetContentRegionAvail().x;
   const float height = width * float(result_->photo.height) / float(result_->photo.width);
@@ -261,6 +264,7 @@ void App::export_outputs(const std::string& dir) {
       report_error(std::string("export ") + f + ": " + e.what());
     }
   }
+  export_measured(stem, &written);
   status_ = "exported " + std::to_string(written) + " file(s)" + (exports_to_folder() ? " to " + dir : "");
   std::printf("depthview: %s\n", status_.c_str());
 }
@@ -344,6 +348,8 @@ std::string App::state_json() const {
     j["model_ms"] = result_->estimate.inference_ms;
     j["decode_ms"] = result_->decode_ms;
     j["upload_ms"] = upload_ms_;
+    j["measured"] = measured_json();
+    j["measured_error"] = result_->measured_error;
   }
   return j.dump();
 }

@@ -45,6 +45,7 @@ DepthTask export_task(const std::string& input, const std::string& stem, depth::
 }  // namespace
 
 const depth::DepthMap& App::shown_depth() const {
+  if (showing_measured() && measured_view_ != MeasuredView::model) return measured_shown_;
   const bool raw = result_->frame_index >= 0 && !settings_.stabilise && !result_->raw_depth.values.empty();
   return raw ? result_->raw_depth : result_->estimate.depth;
 }

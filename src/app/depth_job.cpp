@@ -200,6 +200,7 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
   if (!request.photo_bytes.empty()) {
     set_stage(Stage::Decoding);
     out.photo = depth::decode_image(request.photo_bytes, request.photo_name);
+    measure(request, out, /*after_model=*/false);
     request.photo_bytes = {};
     out.decode_ms = now_ms() - t0;
   }
@@ -212,6 +213,7 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
   else out.estimate = estimator_->run(out.photo, request.options);
   if (!request.task) expected_run_ms_ = out.estimate.inference_ms;
   set_stage(Stage::PostProcessing);
+  measure(request, out, /*after_model=*/true);
   out.total_ms = now_ms() - t0;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!cancelled(generation)) result_ = std::move(out);
@@ -249,6 +251,18 @@ void DepthJob::run_frame(DepthRequest& request, DepthResult& out) {
   out.estimate.inference_ms = d.inference_ms;
   out.stabiliser = d.stabiliser;
   out.stabiliser_ms = d.stabiliser_ms;
+}
+
+// Measured depth never stops the photo: what is wrong with it becomes measured_error.
+void DepthJob::measure(DepthRequest& request, DepthResult& out, bool after_model) {
+  if (request.frame || request.task) return;
+  try {
+    if (!after_model) out.measured = read_measured_depth(request.photo_bytes, out.photo, request.sensor, request.photo_name);
+    else if (out.measured) compare_with_model(*out.measured, out.estimate, estimator_->info().output);
+  } catch (const std::exception& e) {
+    out.measured.reset();
+    out.measured_error = e.what();
+  }
 }
 
 void DepthJob::run_task(DepthRequest& request, uint64_t generation, DepthResult& out) {

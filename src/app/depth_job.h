@@ -19,6 +19,7 @@
 #include "depth/image.h"
 #include "depth/model_catalog.h"
 #include "depth/pipeline.h"
+#include "app/measured_depth.h"
 #include "depth/video_depth.h"
 
 namespace dv::app {
@@ -37,6 +38,7 @@ struct DepthRequest {
   bool new_stream = false;   // the first frame of a video, or after a seek
   bool for_export = false;   // a frame of a page-driven export (the page waits for its depth)
   DepthTask task;            // instead of a photo or frame
+  std::optional<SensorInput> sensor;  // a depth file dropped with the photo
   depth::ModelInfo model;
   depth::EngineOptions engine;
   depth::EstimateOptions options;
@@ -54,6 +56,10 @@ struct DepthResult {
   depth::StabiliserFrame stabiliser;
   double stabiliser_ms = 0;
   std::string task_message;            // a task's outcome (its status line)
+  // Photos: measured depth (the camera's own or the sensor file's), fused and compared with the
+  // model; measured_error says why a measurement that is there could not be used.
+  std::optional<MeasuredDepth> measured;
+  std::string measured_error;
 };
 
 class DepthJob {
@@ -98,6 +104,7 @@ class DepthJob {
   void load_model(const DepthRequest& request, uint64_t generation, bool preload_only);
   void run_frame(DepthRequest& request, DepthResult& out);
   void run_task(DepthRequest& request, uint64_t generation, DepthResult& out);
+  void measure(DepthRequest& request, DepthResult& out, bool after_model);
   depth::VideoDepth video_;
   std::atomic<float> task_progress_{0};
   std::atomic<bool> task_running_{false};

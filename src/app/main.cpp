@@ -111,6 +111,12 @@ extern "C" {
 DV_EXPORT void dv_app_open_bytes(const uint8_t* data, int size, const char* name) {
   if (g_app) g_app->open_photo_bytes(std::vector<uint8_t>(data, data + size), name);
 }
+// Two files dropped or picked together (web/app.js): a photo and its depth file, in either order.
+DV_EXPORT void dv_app_open_two(const uint8_t* a, int size_a, const char* name_a, const uint8_t* b, int size_b,
+                               const char* name_b) {
+  if (g_app)
+    g_app->open_two_files(std::vector<uint8_t>(a, a + size_a), name_a, std::vector<uint8_t>(b, b + size_b), name_b);
+}
 DV_EXPORT void dv_app_models_changed() {
   if (g_app) g_app->reload_models();
 }

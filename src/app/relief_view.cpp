@@ -152,7 +152,7 @@ void ReliefView::set_uniforms(const OrbitCamera& camera, const ReliefSettings& s
   glUniform1f(glGetUniformLocation(program_, "uDepthScale"), s.depth_scale);
   glUniform1i(glGetUniformLocation(program_, "uMode"), s.points ? 1 : 0);
   glUniform1f(glGetUniformLocation(program_, "uTanHalfFov"), std::tan(glm::radians(s.fov_degrees) / 2.0f));
-  glUniform1f(glGetUniformLocation(program_, "uNear"), 0.1f);  // far plane at 10x the nearest point
+  glUniform1f(glGetUniformLocation(program_, "uNear"), 1.0f / std::max(1.01f, s.far_ratio));
   glUniform1f(glGetUniformLocation(program_, "uPointSize"), s.point_size);
   glUniform2f(glGetUniformLocation(program_, "uTexel"), 1.0f / float(depth_.width), 1.0f / float(depth_.height));
   glUniform1i(glGetUniformLocation(program_, "uLit"), s.lit && !s.points ? 1 : 0);

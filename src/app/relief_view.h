@@ -20,6 +20,9 @@ struct ReliefSettings {
   bool lit = true, wireframe = false, points = false, wiggle = false;
   float fov_degrees = 60.0f;  // point cloud: the photo's horizontal field of view
   float point_size = 2.0f;
+  // Point cloud: the farthest point's distance over the nearest's. Relative depth has no scale
+  // (10); a metric map gives its own, so the cloud keeps the scene's proportions.
+  float far_ratio = 10.0f;
 };
 
 class ReliefView {

@@ -99,6 +99,13 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
         app.settings_.input_size = int(num(2)), app.settings_dirty_ = true;
       else if (key == "stabilise")
         app.settings_.stabilise = value == "1", app.preview_dirty_ = true;
+      else if (key == "depth-view")
+        app.set_measured_view(value == "model"      ? App::MeasuredView::model
+                              : value == "measured" ? App::MeasuredView::measured
+                              : value == "error"    ? App::MeasuredView::error
+                                                    : App::MeasuredView::fused);
+      else if (key == "sensor-preset")
+        app.settings_.sensor_preset = value, app.start_estimate();
       else if (key == "int8")
         app.settings_.int8 = value == "1", app.set_model(app.settings_.model, app.settings_.variant);
       else app.report_error("script: unknown setting '" + key + "'");

@@ -22,6 +22,8 @@
 //   wait-video N       wait until N frames of the video have depth (or it ended)
 //   set stabilise 0|1  videos: temporally stabilised or per-frame depth
 //   set size N         short side of the model input for keep-aspect models (0 = the model's)
+//   set depth-view V   a photo with measured depth: model, measured, fused or error
+//   set sensor-preset P how a depth file dropped with the photo reads: tum, mm, kitti, sunrgbd, nyu
 //   export-video KIND  export every frame: depth, sbs (side by side) or png16 (natively)
 //   wait-export        wait until the video export is done
 //   quit               close the viewer

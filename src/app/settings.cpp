@@ -31,6 +31,7 @@ std::string to_json(const ViewerSettings& s) {
                         {"stabilise", s.stabilise},
                         {"input_size", s.input_size},
                         {"video_export", s.video_export},
+                        {"sensor_preset", s.sensor_preset},
                         {"mesh_side", r.mesh_side},
                         {"depth_scale", r.depth_scale},
                         {"cut", r.cut},
@@ -71,6 +72,7 @@ ViewerSettings settings_from_json(const std::string& text) {
   read(j, "stabilise", s.stabilise);
   read(j, "input_size", s.input_size);
   read(j, "video_export", s.video_export);
+  read(j, "sensor_preset", s.sensor_preset);
   read(j, "mesh_side", r.mesh_side);
   read(j, "depth_scale", r.depth_scale);
   read(j, "cut", r.cut);

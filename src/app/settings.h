@@ -19,6 +19,7 @@ struct ViewerSettings {
   int input_size = 0;                // short side of the model input for keep-aspect models (0 = the model's)
   bool stabilise = true;             // videos: temporally stabilised depth (else per frame)
   std::string video_export = "depth";  // depth, sbs, png16 (native)
+  std::string sensor_preset = "mm";  // how a depth file dropped with a photo reads (sensor_depth.h)
   ReliefSettings relief;
   std::vector<std::string> export_formats = {"png16", "glb"};
   std::string export_dir = ".";      // native exports

@@ -436,6 +436,7 @@ std::string FusionResult::summary() const {
                   double(transport_limit));
     text += part;
   }
+  if (samples == size_t(depth.width) * size_t(depth.height)) return text + "; the sensor measured every pixel: kept as it is";
   if (correction_cell > 0 || transport_limit >= 0)
     std::snprintf(part, sizeof part, " (cross-validated AbsRel %.4f -> %.4f)", cv_global, cv_fused);
   else
@@ -464,7 +465,10 @@ FusionResult fuse_depth(const DepthMap& sensor, const DepthMap& model_inverse, c
   // How much correction: the cross-validated best, none when the global fit is better.
   const std::vector<float> cells = level_cells(p);
   Choice choice;
-  if (o.local_correction && o.folds >= 2 && p.samples.size() >= 50 && !cells.empty())
+  // A sensor that measured every pixel (a phone's depth map) leaves no hole to fill: the global
+  // fit is all that is needed (for the fitted model), the correction would be computed for nothing.
+  const bool has_holes = p.samples.size() < sensor.values.size();
+  if (has_holes && o.local_correction && o.folds >= 2 && p.samples.size() >= 50 && !cells.empty())
     choice = cross_validate(p, cells, std::max(1, int(std::lround(2 * hole))), o);
   r.cv_global = choice.global_error, r.cv_fused = choice.error;
   r.correction_cell = choice.levels ? cells[choice.levels - 1] : 0.0f;

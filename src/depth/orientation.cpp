@@ -1,6 +1,8 @@
 #include "depth/orientation.h"
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include <libexif/exif-data.h>
 
@@ -35,24 +37,36 @@ Source source_of(int orientation, int x, int y, int w, int h) {
     default: return {x, y};
   }
 }
+
+// The pixels (`channels` values each) of a stored w x h image in upright order.
+template <typename T>
+std::vector<T> reorient(const std::vector<T>& stored, int w, int h, int channels, int orientation, int* out_w,
+                        int* out_h) {
+  const bool swaps = orientation >= 5;  // 5..8 exchange width and height
+  *out_w = swaps ? h : w;
+  *out_h = swaps ? w : h;
+  std::vector<T> out(stored.size());
+  for (int y = 0; y < *out_h; ++y)
+    for (int x = 0; x < *out_w; ++x) {
+      const Source s = source_of(orientation, x, y, w, h);
+      std::copy_n(&stored[(size_t(s.y) * size_t(w) + size_t(s.x)) * size_t(channels)], channels,
+                  &out[(size_t(y) * size_t(*out_w) + size_t(x)) * size_t(channels)]);
+    }
+  return out;
+}
 }  // namespace
 
 Image apply_orientation(const Image& stored, int orientation) {
   if (orientation < 2 || orientation > 8) return stored;
-  const bool swaps = orientation >= 5;  // 5..8 exchange width and height
   Image out;
-  out.width = swaps ? stored.height : stored.width;
-  out.height = swaps ? stored.width : stored.height;
-  out.rgb.resize(stored.rgb.size());
-  for (int y = 0; y < out.height; ++y)
-    for (int x = 0; x < out.width; ++x) {
-      const Source s = source_of(orientation, x, y, stored.width, stored.height);
-      const size_t from = (size_t(s.y) * size_t(stored.width) + size_t(s.x)) * 3;
-      const size_t to = (size_t(y) * size_t(out.width) + size_t(x)) * 3;
-      out.rgb[to] = stored.rgb[from];
-      out.rgb[to + 1] = stored.rgb[from + 1];
-      out.rgb[to + 2] = stored.rgb[from + 2];
-    }
+  out.rgb = reorient(stored.rgb, stored.width, stored.height, 3, orientation, &out.width, &out.height);
+  return out;
+}
+
+DepthMap apply_orientation(const DepthMap& stored, int orientation) {
+  if (orientation < 2 || orientation > 8) return stored;
+  DepthMap out;
+  out.values = reorient(stored.values, stored.width, stored.height, 1, orientation, &out.width, &out.height);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "depth/image.h"
+#include "depth/postprocess.h"
 
 namespace dv::depth {
 
@@ -15,5 +16,7 @@ int exif_orientation(std::span<const uint8_t> bytes);
 
 // The image turned upright according to an EXIF orientation (1..8; anything else: unchanged).
 Image apply_orientation(const Image& stored, int orientation);
+// The same for a depth map stored like the photo (a camera's embedded depth).
+DepthMap apply_orientation(const DepthMap& stored, int orientation);
 
 }  // namespace dv::depth

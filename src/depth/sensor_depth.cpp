@@ -1,6 +1,7 @@
 #include "depth/sensor_depth.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -101,9 +102,37 @@ DepthMap load_sensor_depth(const std::string& path, const SensorDecoding& decodi
   return decode_sensor_depth(decode_grey16(read_file(path), path), decoding, path);
 }
 
-DepthMap match_photo_size(const DepthMap& sensor, int width, int height, const std::string& name) {
+namespace {
+// The PGM header's numbers after "P5" (width, height, maxval), skipping '#' comments.
+bool pgm_numbers(std::span<const uint8_t> b, long* values, int count) {
+  size_t i = 2;
+  for (int n = 0; n < count; ++n) {
+    while (i < b.size() && (std::isspace(b[i]) || b[i] == '#')) {
+      if (b[i] == '#')
+        while (i < b.size() && b[i] != '\n') ++i;
+      else
+        ++i;
+    }
+    long v = 0;
+    const size_t start = i;
+    while (i < b.size() && std::isdigit(b[i]) && v < 1'000'000) v = v * 10 + (b[i++] - '0');
+    if (i == start) return false;
+    values[n] = v;
+  }
+  return true;
+}
+}  // namespace
+
+bool looks_like_depth_file(std::span<const uint8_t> b) {
+  static constexpr uint8_t kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (b.size() >= 26 && std::equal(kPng, kPng + 8, b.begin()))
+    return b[24] == 16 && b[25] == 0;  // IHDR: bit depth 16, colour type 0 (grey)
+  long header[3] = {};
+  return b.size() > 2 && b[0] == 'P' && b[1] == '5' && pgm_numbers(b, header, 3) && header[2] > 255;
+}
+
+void check_same_aspect(const DepthMap& sensor, int width, int height, const std::string& name) {
   validate(sensor, name.c_str());
-  if (sensor.width == width && sensor.height == height) return sensor;
   // Same aspect: one scale s makes both of the photo's sides round to the map's (|side − s·photo| < 1).
   const double lo = std::max((sensor.width - 1.0) / width, (sensor.height - 1.0) / height);
   const double hi = std::min((sensor.width + 1.0) / width, (sensor.height + 1.0) / height);
@@ -112,6 +141,10 @@ DepthMap match_photo_size(const DepthMap& sensor, int width, int height, const s
                      " (" + ratio(sensor.width, sensor.height) + ") but the photo is " + std::to_string(width) + "x" +
                      std::to_string(height) + " (" + ratio(width, height) +
                      "): different aspect ratios, so it is not this photo's depth");
+}
+
+DepthMap resample_nearest(const DepthMap& sensor, int width, int height) {
+  if (sensor.width == width && sensor.height == height) return sensor;
   DepthMap out{width, height, std::vector<float>(size_t(width) * size_t(height))};
   for (int y = 0; y < height; ++y) {
     const int sy = std::min(sensor.height - 1, int((y + 0.5) * sensor.height / height));
@@ -121,6 +154,20 @@ DepthMap match_photo_size(const DepthMap& sensor, int width, int height, const s
     }
   }
   return out;
+}
+
+bool has_holes(const DepthMap& depth) {
+  return !std::all_of(depth.values.begin(), depth.values.end(), [](float v) { return v > 0 && std::isfinite(v); });
+}
+
+DepthMap resample_depth(const DepthMap& depth, int width, int height) {
+  if (depth.width == width && depth.height == height) return depth;
+  return has_holes(depth) ? resample_nearest(depth, width, height) : resize(depth, width, height);
+}
+
+DepthMap match_photo_size(const DepthMap& sensor, int width, int height, const std::string& name, bool smooth_if_dense) {
+  check_same_aspect(sensor, width, height, name);
+  return smooth_if_dense ? resample_depth(sensor, width, height) : resample_nearest(sensor, width, height);
 }
 
 }  // namespace dv::depth

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,10 +43,22 @@ float sensor_metres(uint16_t value, const SensorDecoding& decoding);
 DepthMap decode_sensor_depth(const Grey16& raw, const SensorDecoding& decoding, const std::string& name);
 DepthMap load_sensor_depth(const std::string& path, const SensorDecoding& decoding);
 
+// Whether a file's header says depth samples: a 16-bit grey PNG, or a binary PGM with more than
+// 8 bits (maxval > 255). Photos are 8-bit or colour, so a dropped pair tells itself apart.
+bool looks_like_depth_file(std::span<const uint8_t> bytes);
+
 // The sensor map on the photo's pixel grid: as it is at the same size; a map of the same aspect
 // ratio (within a pixel of rounding) at another size is resampled by nearest neighbour (holes
 // stay holes, no depth is invented across an edge). A different aspect ratio throws ImageError
-// naming `name`: it is not this photo's depth.
-DepthMap match_photo_size(const DepthMap& sensor, int width, int height, const std::string& name);
+// naming `name`: it is not this photo's depth. smooth_if_dense: a map without holes (a phone's
+// depth) is resampled bilinearly instead, so a small map does not terrace the relief.
+DepthMap match_photo_size(const DepthMap& sensor, int width, int height, const std::string& name,
+                          bool smooth_if_dense = false);
+// Its parts: the aspect check (throws as above), nearest-neighbour resampling, and the choice of
+// the two resamplings by whether the map has holes (≤ 0 or not finite).
+void check_same_aspect(const DepthMap& sensor, int width, int height, const std::string& name);
+DepthMap resample_nearest(const DepthMap& sensor, int width, int height);
+bool has_holes(const DepthMap& depth);
+DepthMap resample_depth(const DepthMap& depth, int width, int height);
 
 }  // namespace dv::depth

@@ -14,7 +14,9 @@
 #include "depth/colormap.h"
 #include "depth/export.h"
 #include "depth/guided_filter.h"
+#include "depth/camera_depth.h"
 #include "depth/heif_depth.h"
+#include "depth/sensor_depth.h"
 #include "depth/image.h"
 #include "depth/mesh.h"
 #include "depth/orientation.h"
@@ -44,7 +46,8 @@ inline int fuzz_onnx_one(const uint8_t* data, size_t size) {
 }
 
 // photo bytes -> format detection, header size check, decoding (stb, libpng, libwebp, libheif),
-// EXIF / HEIF orientation (libexif, libheif), a HEIF's depth image and its conversion. Bad bytes
+// EXIF / HEIF orientation (libexif, libheif), a HEIF's depth image and its conversion, the camera
+// depth of a decoded photo (Dynamic Depth, GDepth, HEIC), the depth-file sniffing. Bad bytes
 // must give an ImageError, nothing else.
 inline int fuzz_image_one(const uint8_t* data, size_t size) {
   const std::span<const uint8_t> bytes(data, size);
@@ -53,8 +56,12 @@ inline int fuzz_image_one(const uint8_t* data, size_t size) {
     // A lower pixel limit than the app's keeps each input's memory small for the fuzzer.
     const dv::depth::Image img = dv::depth::decode_image(bytes, "fuzz", 1'000'000);
     if (img.rgb.size() != size_t(img.width) * size_t(img.height) * 3) std::abort();
+    // The camera depth the viewer looks for in every photo, on that photo's grid.
+    if (const auto camera = dv::depth::read_camera_depth(bytes, img.width, img.height, "fuzz"))
+      if (camera->depth.width != img.width || camera->depth.height != img.height) std::abort();
   } catch (const dv::depth::ImageError&) {
   }
+  (void)dv::depth::looks_like_depth_file(bytes);
   try {
     (void)dv::depth::decode_grey16(bytes, "fuzz", 1'000'000);
   } catch (const dv::depth::ImageError&) {
