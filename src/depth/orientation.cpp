@@ -1,29 +1,20 @@
 #include "depth/orientation.h"
 
-#include <memory>
-
-#include <libexif/exif-data.h>
+#include "depth/exif_tags.h"
 
 namespace dv::depth {
 
-int exif_orientation(std::span<const uint8_t> bytes) {
-  // libexif takes an unsigned int size; a photo over 4 GB is refused earlier anyway.
-  if (bytes.size() < 4 || bytes.size() > 0xFFFFFFFFu) return 1;
-  std::unique_ptr<ExifData, void (*)(ExifData*)> exif(exif_data_new_from_data(bytes.data(), unsigned(bytes.size())),
-                                                      exif_data_unref);
-  if (!exif) return 1;
-  ExifEntry* entry = exif_data_get_entry(exif.get(), EXIF_TAG_ORIENTATION);
-  if (entry == nullptr || entry->format != EXIF_FORMAT_SHORT || entry->size < 2) return 1;
-  const int value = exif_get_short(entry->data, exif_data_get_byte_order(exif.get()));
-  return value >= 1 && value <= 8 ? value : 1;
-}
+int exif_orientation(std::span<const uint8_t> bytes) { return read_exif_tags(bytes).orientation; }
 
 namespace {
-// Where the upright pixel (x, y) is in the stored image (w x h) for each orientation.
+// Where the upright pixel (x, y) is in the stored image (w x h) for each orientation: integer
+// pixels for apply_orientation, fractional points for upright_point.
+template <class T>
 struct Source {
-  int x, y;
+  T x, y;
 };
-Source source_of(int orientation, int x, int y, int w, int h) {
+template <class T>
+Source<T> source_of(int orientation, T x, T y, T w, T h) {
   switch (orientation) {
     case 2: return {w - 1 - x, y};          // mirrored
     case 3: return {w - 1 - x, h - 1 - y};  // rotated 180°
@@ -35,7 +26,19 @@ Source source_of(int orientation, int x, int y, int w, int h) {
     default: return {x, y};
   }
 }
+
+// The orientation that undoes `orientation`: 6 and 8 are each other's inverse, the others their own.
+int inverse_orientation(int orientation) { return orientation == 6 ? 8 : orientation == 8 ? 6 : orientation; }
 }  // namespace
+
+PixelPoint upright_point(int orientation, PixelPoint stored, int stored_width, int stored_height) {
+  if (orientation < 2 || orientation > 8) return stored;
+  const bool swaps = orientation >= 5;
+  const double upright_width = swaps ? stored_height : stored_width, upright_height = swaps ? stored_width : stored_height;
+  // Upright → stored of the inverse orientation, over the upright size, is stored → upright.
+  const Source<double> s = source_of(inverse_orientation(orientation), stored.x, stored.y, upright_width, upright_height);
+  return {s.x, s.y};
+}
 
 Image apply_orientation(const Image& stored, int orientation) {
   if (orientation < 2 || orientation > 8) return stored;
@@ -46,7 +49,7 @@ Image apply_orientation(const Image& stored, int orientation) {
   out.rgb.resize(stored.rgb.size());
   for (int y = 0; y < out.height; ++y)
     for (int x = 0; x < out.width; ++x) {
-      const Source s = source_of(orientation, x, y, stored.width, stored.height);
+      const Source<int> s = source_of(orientation, x, y, stored.width, stored.height);
       const size_t from = (size_t(s.y) * size_t(stored.width) + size_t(s.x)) * 3;
       const size_t to = (size_t(y) * size_t(out.width) + size_t(x)) * 3;
       out.rgb[to] = stored.rgb[from];
