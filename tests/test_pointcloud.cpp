@@ -18,6 +18,25 @@ dv::depth::Image photo(int w, int h) {
   for (size_t i = 0; i < img.rgb.size(); ++i) img.rgb[i] = uint8_t(i % 251);
   return img;
 }
+// A cloud written as PLY and read back: the header's lines up to end_header and the body's size.
+struct WrittenPly {
+  std::string header;
+  size_t body_bytes = 0;
+};
+WrittenPly write_and_read(const dv::depth::PointCloud& cloud, const std::string& name) {
+  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  dv::depth::write_point_ply(path, cloud);
+  WrittenPly ply;
+  {
+    std::ifstream in(path, std::ios::binary);
+    for (std::string line; std::getline(in, line) && line != "end_header";) ply.header += line + "\n";
+    const auto body_start = in.tellg();
+    in.seekg(0, std::ios::end);
+    ply.body_bytes = size_t(in.tellg() - body_start);
+  }
+  std::filesystem::remove(path);
+  return ply;
+}
 }  // namespace
 
 TEST_CASE("points: distance from inverse depth, rays from the field of view, colours from the photo") {
@@ -45,18 +64,11 @@ TEST_CASE("points: distance from inverse depth, rays from the field of view, col
 TEST_CASE("points: PLY has a vertex per sample with float xyz and uchar colours") {
   const dv::depth::DepthMap depth{4, 3, std::vector<float>(12, 0.5f)};
   const auto cloud = dv::depth::build_point_cloud(depth, photo(4, 3));
-  const std::string path = (std::filesystem::temp_directory_path() / "dv-points.ply").string();
-  dv::depth::write_point_ply(path, cloud);
-  std::ifstream in(path, std::ios::binary);
-  std::string header, line;
-  while (std::getline(in, line) && line != "end_header") header += line + "\n";
-  CHECK(header.find("element vertex 12\n") != std::string::npos);
-  CHECK(header.find("property uchar red\n") != std::string::npos);
-  CHECK(header.find("units metres") == std::string::npos);  // relative units
-  const auto body_start = in.tellg();
-  in.seekg(0, std::ios::end);
-  CHECK(size_t(in.tellg() - body_start) == 12 * (3 * sizeof(float) + 3));
-  std::filesystem::remove(path);
+  const WrittenPly ply = write_and_read(cloud, "dv-points.ply");
+  CHECK(ply.header.find("element vertex 12\n") != std::string::npos);
+  CHECK(ply.header.find("property uchar red\n") != std::string::npos);
+  CHECK(ply.header.find("units metres") == std::string::npos);  // relative units
+  CHECK(ply.body_bytes == 12 * (3 * sizeof(float) + 3));
   CHECK_THROWS_WITH(dv::depth::write_point_ply("/nonexistent/dir/p.ply", cloud), doctest::Contains("cannot write"));
 }
 
@@ -103,15 +115,9 @@ TEST_CASE("points: metric samples without a depth are left out; bad cameras are 
   const auto cloud = dv::depth::build_metric_point_cloud(metres, img, camera);
   REQUIRE(cloud.positions.size() == size_t(w * h - 4));
   CHECK(cloud.colors[0][0] == img.rgb[4 * 3]);  // the first kept sample is pixel 4
-  const std::string path = (std::filesystem::temp_directory_path() / "dv-metric-points.ply").string();
-  dv::depth::write_point_ply(path, cloud);
-  std::ifstream in(path, std::ios::binary);
-  std::string header, line;
-  while (std::getline(in, line) && line != "end_header") header += line + "\n";
-  CHECK(header.find("comment units metres\n") != std::string::npos);
-  CHECK(header.find("element vertex 8\n") != std::string::npos);
-  in.close();
-  std::filesystem::remove(path);
+  const WrittenPly ply = write_and_read(cloud, "dv-metric-points.ply");
+  CHECK(ply.header.find("comment units metres\n") != std::string::npos);
+  CHECK(ply.header.find("element vertex 8\n") != std::string::npos);
 
   dv::depth::CameraIntrinsics no_focal = camera;
   no_focal.fx = 0;
