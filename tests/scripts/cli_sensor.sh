@@ -56,12 +56,13 @@ PY
 }
 
 # The metric PLY: binary, "units metres", the header's vertex count, every point in front of the
-# camera at a plausible depth and inside the camera's field of view.
-check_ply() {  # PLY MIN_DEPTH MAX_DEPTH HORIZONTAL_FOV_DEG -> "ok N near far" or the first problem
+# camera at a plausible depth and inside the camera's field of view (|x / depth| at most what the
+# edge pixel farthest from the principal point sees).
+check_ply() {  # PLY MIN_DEPTH MAX_DEPTH MAX_X_OVER_DEPTH -> "ok N near far" or the first problem
   /usr/bin/python3 - "$@" <<'PY'
-import sys, math
+import sys
 import numpy as np
-path, low, high, fov = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+path, low, high, max_tan = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 data = open(path, 'rb').read()
 end = data.index(b'end_header\n') + len(b'end_header\n')
 header = data[:end].decode()
@@ -73,7 +74,7 @@ assert len(v) == n, f'{len(v)} vertices, the header says {n}'
 depth = -v['z']
 assert np.isfinite(depth).all() and (depth > 0).all(), 'a point behind the camera or not finite'
 assert low <= depth.min() and depth.max() <= high, f'depths {depth.min():.2f}..{depth.max():.2f} m, not within {low}..{high}'
-assert (np.abs(v['x'] / depth) <= math.tan(math.radians(fov / 2)) * 1.001).all(), 'a point outside the field of view'
+assert (np.abs(v['x'] / depth) <= max_tan * 1.0001).all(), 'a point outside the field of view'
 print('ok', n, f'{depth.min():.2f} {depth.max():.2f}')
 PY
 }
@@ -89,7 +90,7 @@ result=$(check_fused "$work/a/1_fused.pfm" "$work/a/1_fused_mm.png" "$tum/1_dept
 echo "$result"
 expect "PFM: metres, sensor kept, holes filled; PNG: the same in millimetres" '[[ "$result" == "ok 640 480"* ]]'
 expect "TUM: no camera stated, the 60° guess said" 'grep -q "1.png states no camera intrinsics.*60° horizontal field of view" "$work/a.txt"'
-result=$(check_ply "$work/a/1_fused.ply" 0.2 15 60 2>&1 || true)
+result=$(check_ply "$work/a/1_fused.ply" 0.2 15 0.5774 2>&1 || true)  # tan 30°
 echo "PLY: $result"
 expect "TUM PLY: metres, all 640x480 pixels, 0.2-15 m, inside 60°" '[[ "$result" == "ok 307200 "* ]]'
 "$cli" "$tum/1.png" --sensor "$tum/1_depth.png" --sensor-scale 5000 --model fastdepth -o "$work/b" > /dev/null 2>&1 || true
@@ -101,11 +102,12 @@ rc=0
 cat "$work/k.txt"
 expect "KITTI LiDAR: exit 0, 1224x370 PFM" '[ "$rc" = 0 ] && head -c 20 "$work/k/000000_fused.pfm" | grep -q "1224 370"'
 expect "LiDAR pixels counted" 'grep -q "20209 sensor pixels" "$work/k.txt"'
-# P2: fx = 707.0493 px across 1224 pixels: 2·atan(612 / 707.0493) = 81.7°.
-expect "KITTI: the calibration's camera" 'grep -q "camera: KITTI calibration P2, 81.7° horizontal field of view" "$work/k.txt"'
-result=$(check_ply "$work/k/000000_fused.ply" 1 150 81.7 2>&1 || true)
+# P2: fx = 707.0493 px across 1224 pixels: 2·atan(612 / 707.0493) = 81.8°; cx = 604.0814, so the
+# right edge (pixel 1223) sees x / depth = (1223 − 604.0814) / 707.0493 = 0.8754.
+expect "KITTI: the calibration's camera" 'grep -q "camera: KITTI calibration P2, 81.8° horizontal field of view" "$work/k.txt"'
+result=$(check_ply "$work/k/000000_fused.ply" 1 150 0.8754 2>&1 || true)
 echo "PLY: $result"
-expect "KITTI PLY: metres, a 1024-wide grid, 1-150 m, inside 81.7°" '[[ "$result" == "ok "* ]]'
+expect "KITTI PLY: metres, 1-150 m, inside P2's field of view" '[[ "$result" == "ok "* ]]'
 
 grep -v R0_rect "$kitti/calib/000000.txt" > "$work/no_r0.txt"
 rc=0

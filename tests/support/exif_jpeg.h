@@ -2,6 +2,7 @@
 // right after SOI as an APP1 segment.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -48,8 +49,13 @@ inline std::vector<uint8_t> exif_app1(const std::vector<ExifValue>& values) {
   unsigned char* data = nullptr;
   unsigned int size = 0;
   exif_data_save_data(exif, &data, &size);  // starts with "Exif\0\0"
-  std::vector<uint8_t> app1 = {0xFF, 0xE1, uint8_t((size + 2) >> 8), uint8_t((size + 2) & 0xFF)};
-  app1.insert(app1.end(), data, data + size);
+  // Sized once and copied in (GCC 12 misreads a vector insert after a short initialiser as an overflow).
+  std::vector<uint8_t> app1(4 + size_t(size));
+  app1[0] = 0xFF;
+  app1[1] = 0xE1;
+  app1[2] = uint8_t((size + 2) >> 8);
+  app1[3] = uint8_t((size + 2) & 0xFF);
+  std::copy(data, data + size, app1.begin() + 4);
   std::free(data);
   exif_data_unref(exif);
   return app1;
