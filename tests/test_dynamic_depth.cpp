@@ -20,6 +20,7 @@ extern "C" {
 #include <b64/cencode.h>
 }
 
+#include "support/exiftool.h"
 #include "support/temp_dir.h"
 #include "fuzz/fuzz_container_body.h"
 #include "media/container/base64.h"
@@ -58,29 +59,10 @@ Bytes bytes_of(std::string_view text) { return Bytes(text.begin(), text.end()); 
 
 using dv::test::TempDir;
 
-bool have_exiftool() { return std::system("exiftool -ver > /dev/null 2>&1") == 0; }
-
-// What `exiftool ARGS FILE` prints (into a file of the scratch folder: binary values stay exact).
-Bytes exiftool(const std::string& args, const fs::path& file, const TempDir& tmp) {
-  const fs::path out = tmp.path / "exiftool.out";
-  const std::string command = "exiftool " + args + " '" + file.string() + "' > '" + out.string() + "'";
-  REQUIRE(std::system(command.c_str()) == 0);
-  return read_bytes(out);
-}
-
-// exiftool's printed values of a tag, one per occurrence (-a keeps the list items of a structure).
-std::vector<std::string> exiftool_values(const std::string& tag, const fs::path& file, const TempDir& tmp) {
-  const Bytes out = exiftool("-s3 -a " + tag, file, tmp);
-  std::istringstream lines(std::string(out.begin(), out.end()));
-  std::vector<std::string> values;
-  for (std::string line; std::getline(lines, line);) values.push_back(line);
-  return values;
-}
-
-double exiftool_number(const std::string& tag, const fs::path& file, const TempDir& tmp) {
-  const Bytes out = exiftool("-b " + tag, file, tmp);
-  return std::stod(std::string(out.begin(), out.end()));
-}
+using dv::test::exiftool;
+using dv::test::exiftool_number;
+using dv::test::exiftool_values;
+using dv::test::have_exiftool;
 
 // ---- synthetic JPEGs
 

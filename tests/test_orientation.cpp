@@ -1,15 +1,14 @@
 // EXIF orientation: a JPEG whose pixels are stored sideways with Orientation = 6 (as phones write
-// it) decodes upright. The EXIF block is made with libexif and spliced into a stb-encoded JPEG.
+// it) decodes upright. The EXIF block is made with libexif and spliced into a stb-encoded JPEG
+// (support/exif_jpeg.h).
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <vector>
-
-#include <libexif/exif-data.h>
 
 #include "depth/export.h"
 #include "depth/image.h"
 #include "depth/orientation.h"
+#include "support/exif_jpeg.h"
 
 namespace {
 
@@ -28,30 +27,8 @@ Image upright_card() {
   return img;
 }
 
-// The APP1 segment carrying an EXIF block with only the Orientation tag.
-std::vector<uint8_t> exif_app1(int orientation) {
-  ExifData* exif = exif_data_new();
-  exif_data_set_byte_order(exif, EXIF_BYTE_ORDER_MOTOROLA);
-  ExifEntry* entry = exif_entry_new();
-  exif_content_add_entry(exif->ifd[EXIF_IFD_0], entry);
-  exif_entry_initialize(entry, EXIF_TAG_ORIENTATION);
-  exif_set_short(entry->data, EXIF_BYTE_ORDER_MOTOROLA, ExifShort(orientation));
-  unsigned char* data = nullptr;
-  unsigned int size = 0;
-  exif_data_save_data(exif, &data, &size);  // starts with "Exif\0\0"
-  std::vector<uint8_t> app1 = {0xFF, 0xE1, uint8_t((size + 2) >> 8), uint8_t((size + 2) & 0xFF)};
-  app1.insert(app1.end(), data, data + size);
-  std::free(data);
-  exif_entry_unref(entry);
-  exif_data_unref(exif);
-  return app1;
-}
-
 std::vector<uint8_t> jpeg_with_orientation(const Image& stored, int orientation) {
-  std::vector<uint8_t> jpeg = dv::depth::encode_jpeg(stored, 95);
-  const std::vector<uint8_t> app1 = exif_app1(orientation);
-  jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());  // right after SOI
-  return jpeg;
+  return dv::test::jpeg_with_exif(stored, {{EXIF_IFD_0, EXIF_TAG_ORIENTATION, EXIF_FORMAT_SHORT, double(orientation)}});
 }
 
 const uint8_t* pixel(const Image& img, int x, int y) { return &img.rgb[size_t(y * img.width + x) * 3]; }

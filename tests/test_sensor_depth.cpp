@@ -109,11 +109,12 @@ TEST_CASE("sensor depth: a smaller map of the photo's aspect is resampled (neare
 
 TEST_CASE("lidar: a synthetic point lands on the hand-computed pixel; nearest wins; behind is dropped") {
   const auto calib = dv::depth::parse_kitti_calibration(calibration(kP2, kR0, kTr), "calib.txt");
-  const auto k = dv::depth::intrinsics(calib);
+  const auto k = dv::depth::intrinsics(calib, 200, 100);
   CHECK(k.fx == 500);
   CHECK(k.fy == 500);
   CHECK(k.cx == 100);
   CHECK(k.cy == 50);
+  CHECK(k.width == 200);
   // LiDAR (10, −1, 0.5) → camera (1, −0.5, 10) → u = (500·1 + 100·10 + 40) / 10 = 154,
   // v = (500·(−0.5) + 50·10) / 10 = 25. (20, −2.08, 1) → camera (2.08, −1, 20) lands there too:
   // u = (1040 + 2000 + 40) / 20 = 154, v = (−500 + 1000) / 20 = 25, twice as far.

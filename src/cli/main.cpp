@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@
 #include "depth/model_catalog.h"
 #include "depth/model_download.h"
 #include "depth/outputs.h"
+#include "depth/photo_intrinsics.h"
 #include "depth/pipeline.h"
 #include "depth/sensor_depth.h"
 
@@ -54,6 +56,7 @@ struct Options {
   dv::depth::VideoExportOptions video;
   dv::cli::FetchOptions fetch;  // depthview models --fetch
   dv::cli::SensorOptions sensor;
+  bool fov_given = false;  // --fov: else the points take the photo's own field of view
 };
 
 bool is_image(const fs::path& p) {
@@ -129,12 +132,25 @@ dv::depth::VideoExportOptions video_options(const Options& o, bool colormap_give
   return v;
 }
 
+// The output options for one photo: without --fov, its point cloud sees through the photo's own
+// camera (Dynamic Depth, EXIF) when the file states one.
+dv::depth::OutputOptions photo_output_options(const Options& o, std::span<const uint8_t> bytes, const dv::depth::Image& img) {
+  dv::depth::OutputOptions output = o.output;
+  const bool points = std::find(o.formats.begin(), o.formats.end(), "points") != o.formats.end();
+  if (points && !o.fov_given)
+    if (const auto camera = dv::depth::photo_intrinsics(bytes, img.width, img.height))
+      output.points.fov_degrees = float(camera->horizontal_fov_degrees());
+  return output;
+}
+
 // One photo: estimate, then write each requested format. Throws with the reason.
 void process(dv::depth::DepthEstimator& est, const std::string& photo, const Options& o, size_t index, size_t total) {
-  const dv::depth::Image img = dv::depth::load_image(photo);
+  const std::vector<uint8_t> bytes = dv::depth::read_file(photo);
+  const dv::depth::Image img = dv::depth::decode_image(bytes, photo);
   const auto result = est.run(img, o.estimate);
   const std::string stem = (fs::path(o.out_dir) / fs::path(photo).stem()).string() + "_depth";
-  for (const std::string& f : o.formats) dv::depth::write_output(f, stem, img, result.depth, o.output);
+  const dv::depth::OutputOptions output = photo_output_options(o, bytes, img);
+  for (const std::string& f : o.formats) dv::depth::write_output(f, stem, img, result.depth, output);
   std::printf("[%zu/%zu] %s: depth 1x1x%dx%d, %s, %.0f ms -> %s.{%s}\n", index, total, photo.c_str(),
               result.model_height, result.model_width, est.info().label().c_str(), result.inference_ms, stem.c_str(),
               CLI::detail::join(o.formats, ",").c_str());
@@ -285,8 +301,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--mesh-size", o.output.mesh.max_side, "mesh: vertices along the longer side")
       ->check(CLI::Range(2, 4096));
-  app.add_option("--fov", o.output.points.fov_degrees, "points: horizontal field of view of the photo, degrees")
-      ->check(CLI::Range(1.0, 179.0));
+  CLI::Option* fov = app.add_option("--fov", o.output.points.fov_degrees,
+                                    "points: horizontal field of view of the photo, degrees (default: the photo's own, "
+                                    "from its Dynamic Depth or EXIF focal length, else 60)")
+                        ->check(CLI::Range(1.0, 179.0));
   app.add_option("--sensor", o.sensor.depth, "fuse with this 16-bit sensor depth map (PNG/PGM, 0 = none) of the one photo");
   app.add_option("--sensor-scale", o.sensor.units_per_metre, "sensor depth units per metre (value / N = metres; TUM: 5000)")
       ->check(CLI::PositiveNumber);
@@ -315,6 +333,7 @@ int main(int argc, char** argv) {
   eval->add_option("--manifest", o.eval_manifest, "evaluation manifest (JSON list of rgb/depth pairs)")->required();
   add_model_options(*eval, o);
   CLI11_PARSE(app, argc, argv);
+  o.fov_given = fov->count() > 0;
   try {
     if (models->parsed()) return fetch->count() > 0 ? dv::cli::fetch_model(catalog(o), o.fetch) : list_models(o);
     return eval->parsed() ? run_eval(o) : run_batch(o, colormap->count() > 0);

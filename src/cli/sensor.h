@@ -20,8 +20,9 @@ struct SensorOptions {
 // Empty when the options make sense; else the one error to print.
 std::string check(const SensorOptions& options, size_t photos);
 
-// Writes OUT/NAME_fused.pfm (metres), OUT/NAME_fused_mm.png (16-bit, millimetres) and
-// OUT/NAME_fused_confidence.png (8-bit, 255 = sensor pixel); prints the model's AbsRel / δ1 against
+// Writes OUT/NAME_fused.pfm (metres), OUT/NAME_fused_mm.png (16-bit, millimetres),
+// OUT/NAME_fused_confidence.png (8-bit, 255 = sensor pixel) and OUT/NAME_fused.ply (the coloured
+// point cloud in metres through the camera of --calib, else the photo's own, else a 60° guess); prints the model's AbsRel / δ1 against
 // the sensor (evaluation protocol) and the fit. Throws with the reason.
 void process_sensor(depth::DepthEstimator& estimator, const std::string& photo, const std::string& out_dir,
                     const SensorOptions& options);

@@ -8,6 +8,7 @@
 
 #include <libheif/heif.h>
 
+#include "depth/exif_tags.h"
 #include "depth/heif_depth.h"
 #include "depth/image_format.h"
 
@@ -174,6 +175,26 @@ std::optional<HeifDepth> read_heif_depth(std::span<const uint8_t> bytes, const s
   }
   read_representation(file.primary.get(), id, &depth);
   return depth;
+}
+
+std::vector<uint8_t> heif_exif_block(std::span<const uint8_t> bytes) {
+  const ImageFormat kind = sniff_image_format(bytes);
+  if (kind == ImageFormat::other || kind == ImageFormat::webp) return {};
+  try {
+    const File file = open_primary(bytes, "image", image_format_name(kind));
+    heif_item_id id = 0;
+    if (heif_image_handle_get_list_of_metadata_block_IDs(file.primary.get(), "Exif", &id, 1) != 1) return {};
+    std::vector<uint8_t> item(heif_image_handle_get_metadata_size(file.primary.get(), id));
+    if (item.size() < 4 || heif_image_handle_get_metadata(file.primary.get(), id, item.data()).code != heif_error_Ok)
+      return {};
+    // ISO/IEC 23008-12 Annex A: the item starts with the offset (32-bit big-endian) from its
+    // fifth byte to the TIFF header; what lies between is usually "Exif\0\0".
+    const uint64_t offset = big_endian(item.data(), 4);
+    if (offset > item.size() - 4) return {};
+    return prefixed_exif_block(std::span<const uint8_t>(item).subspan(4 + size_t(offset)));
+  } catch (const ImageError&) {
+    return {};  // a damaged file has no EXIF worth reading; decode_image says what is wrong
+  }
 }
 
 }  // namespace dv::depth

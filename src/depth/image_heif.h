@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "depth/image.h"
 
@@ -16,5 +17,9 @@ namespace dv::depth {
 // `format` names the file in messages ("HEIC", "AVIF", "HEIF").
 Image decode_heif(std::span<const uint8_t> bytes, const std::string& name, const char* format,
                   uint64_t max_pixels);
+
+// The primary image's EXIF, as a TIFF block "Exif\0\0"-prefixed for libexif (depth/exif_tags.h);
+// empty when there is none or the file cannot be read.
+std::vector<uint8_t> heif_exif_block(std::span<const uint8_t> bytes);
 
 }  // namespace dv::depth

@@ -8,6 +8,7 @@
 #include <webp/decode.h>
 #include <webp/demux.h>
 
+#include "depth/exif_tags.h"
 #include "depth/image_format.h"
 #include "depth/orientation.h"
 
@@ -70,23 +71,18 @@ Image decode_first_frame(std::span<const uint8_t> bytes, const std::string& name
   return img;
 }
 
-// The EXIF chunk's orientation (1 when there is none). The chunk holds the TIFF data; some writers
-// put the JPEG APP1 "Exif\0\0" prefix first, which libexif wants, so it is added when missing.
-int webp_orientation(std::span<const uint8_t> bytes) {
+}  // namespace
+
+std::vector<uint8_t> webp_exif_block(std::span<const uint8_t> bytes) {
   const WebPData data{bytes.data(), bytes.size()};
   const std::unique_ptr<WebPDemuxer, decltype(&WebPDemuxDelete)> demux(WebPDemux(&data), WebPDemuxDelete);
-  if (!demux || !(WebPDemuxGetI(demux.get(), WEBP_FF_FORMAT_FLAGS) & EXIF_FLAG)) return 1;
+  if (!demux || !(WebPDemuxGetI(demux.get(), WEBP_FF_FORMAT_FLAGS) & EXIF_FLAG)) return {};
   WebPChunkIterator chunk;
-  if (!WebPDemuxGetChunk(demux.get(), "EXIF", 1, &chunk)) return 1;
-  static constexpr uint8_t kPrefix[6] = {'E', 'x', 'i', 'f', 0, 0};
-  std::vector<uint8_t> exif;
-  if (chunk.chunk.size < 6 || std::memcmp(chunk.chunk.bytes, kPrefix, 6) != 0) exif.assign(kPrefix, kPrefix + 6);
-  exif.insert(exif.end(), chunk.chunk.bytes, chunk.chunk.bytes + chunk.chunk.size);
+  if (!WebPDemuxGetChunk(demux.get(), "EXIF", 1, &chunk)) return {};
+  std::vector<uint8_t> block = prefixed_exif_block({chunk.chunk.bytes, chunk.chunk.size});
   WebPDemuxReleaseChunkIterator(&chunk);
-  return exif_orientation(exif);
+  return block;
 }
-
-}  // namespace
 
 Image decode_webp(std::span<const uint8_t> bytes, const std::string& name, uint64_t max_pixels) {
   WebPBitstreamFeatures features;
@@ -96,7 +92,7 @@ Image decode_webp(std::span<const uint8_t> bytes, const std::string& name, uint6
   check_image_size(name, features.width, features.height, max_pixels);
   Image img = features.has_animation ? decode_first_frame(bytes, name)
                                       : decode_still(bytes, name, features.width, features.height);
-  const int orientation = webp_orientation(bytes);
+  const int orientation = exif_orientation(webp_exif_block(bytes));
   if (orientation != 1) img = apply_orientation(img, orientation);
   return img;
 }

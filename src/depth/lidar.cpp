@@ -56,7 +56,9 @@ KittiCalibration load_kitti_calibration(const std::string& path) {
   return parse_kitti_calibration(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
 }
 
-CameraIntrinsics intrinsics(const KittiCalibration& c) { return {c.p2[0], c.p2[5], c.p2[2], c.p2[6]}; }
+CameraIntrinsics intrinsics(const KittiCalibration& c, int width, int height) {
+  return {c.p2[0], c.p2[5], c.p2[2], c.p2[6], width, height, "KITTI calibration P2"};
+}
 
 std::vector<LidarPoint> parse_velodyne(std::span<const uint8_t> bytes, const std::string& name) {
   static_assert(sizeof(LidarPoint) == 16);

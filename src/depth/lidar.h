@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "depth/camera_intrinsics.h"
 #include "depth/postprocess.h"
 
 namespace dv::depth {
@@ -28,11 +29,9 @@ struct KittiCalibration {
 KittiCalibration parse_kitti_calibration(std::string_view text, const std::string& name);
 KittiCalibration load_kitti_calibration(const std::string& path);
 
-struct CameraIntrinsics {
-  double fx = 0, fy = 0, cx = 0, cy = 0;  // pixels
-};
-// The colour camera's intrinsics: P2's K part.
-CameraIntrinsics intrinsics(const KittiCalibration& calibration);
+// The colour camera's intrinsics: P2's K part, for its width × height image (image_2; the
+// calibration does not state the size).
+CameraIntrinsics intrinsics(const KittiCalibration& calibration, int width, int height);
 
 struct LidarPoint {
   float x = 0, y = 0, z = 0, reflectance = 0;  // metres, LiDAR frame

@@ -1,31 +1,23 @@
 #include "depth/orientation.h"
 
 #include <algorithm>
-#include <memory>
 #include <vector>
 
-#include <libexif/exif-data.h>
+#include "depth/exif_tags.h"
 
 namespace dv::depth {
 
-int exif_orientation(std::span<const uint8_t> bytes) {
-  // libexif takes an unsigned int size; a photo over 4 GB is refused earlier anyway.
-  if (bytes.size() < 4 || bytes.size() > 0xFFFFFFFFu) return 1;
-  std::unique_ptr<ExifData, void (*)(ExifData*)> exif(exif_data_new_from_data(bytes.data(), unsigned(bytes.size())),
-                                                      exif_data_unref);
-  if (!exif) return 1;
-  ExifEntry* entry = exif_data_get_entry(exif.get(), EXIF_TAG_ORIENTATION);
-  if (entry == nullptr || entry->format != EXIF_FORMAT_SHORT || entry->size < 2) return 1;
-  const int value = exif_get_short(entry->data, exif_data_get_byte_order(exif.get()));
-  return value >= 1 && value <= 8 ? value : 1;
-}
+int exif_orientation(std::span<const uint8_t> bytes) { return read_exif_tags(bytes).orientation; }
 
 namespace {
-// Where the upright pixel (x, y) is in the stored image (w x h) for each orientation.
+// Where the upright pixel (x, y) is in the stored image (w x h) for each orientation: integer
+// pixels for apply_orientation, fractional points for upright_point.
+template <class T>
 struct Source {
-  int x, y;
+  T x, y;
 };
-Source source_of(int orientation, int x, int y, int w, int h) {
+template <class T>
+Source<T> source_of(int orientation, T x, T y, T w, T h) {
   switch (orientation) {
     case 2: return {w - 1 - x, y};          // mirrored
     case 3: return {w - 1 - x, h - 1 - y};  // rotated 180°
@@ -48,13 +40,25 @@ std::vector<T> reorient(const std::vector<T>& stored, int w, int h, int channels
   std::vector<T> out(stored.size());
   for (int y = 0; y < *out_h; ++y)
     for (int x = 0; x < *out_w; ++x) {
-      const Source s = source_of(orientation, x, y, w, h);
+      const Source<int> s = source_of(orientation, x, y, w, h);
       std::copy_n(&stored[(size_t(s.y) * size_t(w) + size_t(s.x)) * size_t(channels)], channels,
                   &out[(size_t(y) * size_t(*out_w) + size_t(x)) * size_t(channels)]);
     }
   return out;
 }
+
+// The orientation that undoes `orientation`: 6 and 8 are each other's inverse, the others their own.
+int inverse_orientation(int orientation) { return orientation == 6 ? 8 : orientation == 8 ? 6 : orientation; }
 }  // namespace
+
+PixelPoint upright_point(int orientation, PixelPoint stored, int stored_width, int stored_height) {
+  if (orientation < 2 || orientation > 8) return stored;
+  const bool swaps = orientation >= 5;
+  const double upright_width = swaps ? stored_height : stored_width, upright_height = swaps ? stored_width : stored_height;
+  // Upright → stored of the inverse orientation, over the upright size, is stored → upright.
+  const Source<double> s = source_of(inverse_orientation(orientation), stored.x, stored.y, upright_width, upright_height);
+  return {s.x, s.y};
+}
 
 Image apply_orientation(const Image& stored, int orientation) {
   if (orientation < 2 || orientation > 8) return stored;

@@ -26,13 +26,17 @@ inline void check_items(const media::EmbeddedDepth& depth, std::span<const uint8
   if (media::depth_from_normalized(normalized, depth.encoding).size() != 3) std::abort();
 }
 
-// Photo bytes -> JPEG segments, Extended XMP reassembly, XMP parsing, Dynamic Depth items, GDepth
-// base64. Bytes that are not a JPEG are also read as bare XMP text. Any input must give depth
+// Photo bytes -> JPEG segments, Extended XMP reassembly, XMP parsing, Dynamic Depth items and
+// imaging model, GDepth base64. Bytes that are not a JPEG are also read as bare XMP text. Any input must give depth
 // that lies inside the file, no depth, or one ContainerError: never a crash, leak or hang.
 inline int fuzz_container_one(const uint8_t* data, size_t size) {
   const std::span<const uint8_t> file(data, size);
   try {
     if (const auto depth = media::read_embedded_depth(file)) check_items(*depth, file);
+  } catch (const media::ContainerError&) {
+  }
+  try {
+    media::read_imaging_model(file);
   } catch (const media::ContainerError&) {
   }
   if (media::is_jpeg(file)) return 0;
@@ -42,6 +46,7 @@ inline int fuzz_container_one(const uint8_t* data, size_t size) {
       if (description->depth_item >= description->directory.size()) std::abort();
       media::locate_container_items(description->directory, file, 0);
     }
+    media::describe_imaging_model(xmp);
     media::read_gdepth(xmp);
   } catch (const media::ContainerError&) {
   }

@@ -3,7 +3,9 @@
 # (--sensor-preset tum and --sensor-scale 5000 give the same result) writes a PFM in metres that
 # keeps every sensor pixel and fills the rest, and a 16-bit PNG of the same in millimetres, and
 # prints the model's AbsRel / d1 against the sensor; a KITTI scan with its calibration
-# (--lidar/--calib) does the same. Bad input, one clear error each: a depth map of another aspect
+# (--lidar/--calib) does the same. Both write the fused depth as a coloured point cloud in metres
+# (NAME_fused.ply): through the calibration's camera for KITTI, a 60° guess (said so) for the TUM
+# frame, whose PNG states no camera. Bad input, one clear error each: a depth map of another aspect
 # ratio, a calibration without R0_rect, --sensor without a decoding, an unknown preset.
 set -euo pipefail
 # shellcheck source=../support/script_test.sh
@@ -53,6 +55,30 @@ print('ok', w, h, f'{(~valid).mean() * 100:.1f}% filled')
 PY
 }
 
+# The metric PLY: binary, "units metres", the header's vertex count, every point in front of the
+# camera at a plausible depth and inside the camera's field of view (|x / depth| at most what the
+# edge pixel farthest from the principal point sees).
+check_ply() {  # PLY MIN_DEPTH MAX_DEPTH MAX_X_OVER_DEPTH -> "ok N near far" or the first problem
+  /usr/bin/python3 - "$@" <<'PY'
+import sys
+import numpy as np
+path, low, high, max_tan = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+data = open(path, 'rb').read()
+end = data.index(b'end_header\n') + len(b'end_header\n')
+header = data[:end].decode()
+assert 'format binary_little_endian 1.0\n' in header, 'not a binary little-endian PLY'
+assert 'comment units metres\n' in header, 'no "comment units metres"'
+n = int(header.split('element vertex ')[1].split('\n')[0])
+v = np.frombuffer(data[end:], dtype=[('x', '<f4'), ('y', '<f4'), ('z', '<f4'), ('r', 'u1'), ('g', 'u1'), ('b', 'u1')])
+assert len(v) == n, f'{len(v)} vertices, the header says {n}'
+depth = -v['z']
+assert np.isfinite(depth).all() and (depth > 0).all(), 'a point behind the camera or not finite'
+assert low <= depth.min() and depth.max() <= high, f'depths {depth.min():.2f}..{depth.max():.2f} m, not within {low}..{high}'
+assert (np.abs(v['x'] / depth) <= max_tan * 1.0001).all(), 'a point outside the field of view'
+print('ok', n, f'{depth.min():.2f} {depth.max():.2f}')
+PY
+}
+
 rc=0
 "$cli" "$tum/1.png" --sensor "$tum/1_depth.png" --sensor-preset tum --model fastdepth -o "$work/a" > "$work/a.txt" 2>&1 || rc=$?
 cat "$work/a.txt"
@@ -63,6 +89,10 @@ expect "PFM, PNG and confidence written" '[ -s "$work/a/1_fused.pfm" ] && [ -s "
 result=$(check_fused "$work/a/1_fused.pfm" "$work/a/1_fused_mm.png" "$tum/1_depth.png" 2>&1 || true)
 echo "$result"
 expect "PFM: metres, sensor kept, holes filled; PNG: the same in millimetres" '[[ "$result" == "ok 640 480"* ]]'
+expect "TUM: no camera stated, the 60° guess said" 'grep -q "1.png states no camera intrinsics.*60° horizontal field of view" "$work/a.txt"'
+result=$(check_ply "$work/a/1_fused.ply" 0.2 15 0.5774 2>&1 || true)  # tan 30°
+echo "PLY: $result"
+expect "TUM PLY: metres, all 640x480 pixels, 0.2-15 m, inside 60°" '[[ "$result" == "ok 307200 "* ]]'
 "$cli" "$tum/1.png" --sensor "$tum/1_depth.png" --sensor-scale 5000 --model fastdepth -o "$work/b" > /dev/null 2>&1 || true
 expect "--sensor-scale 5000 equals --sensor-preset tum" 'cmp -s "$work/a/1_fused.pfm" "$work/b/1_fused.pfm"'
 
@@ -72,6 +102,12 @@ rc=0
 cat "$work/k.txt"
 expect "KITTI LiDAR: exit 0, 1224x370 PFM" '[ "$rc" = 0 ] && head -c 20 "$work/k/000000_fused.pfm" | grep -q "1224 370"'
 expect "LiDAR pixels counted" 'grep -q "20209 sensor pixels" "$work/k.txt"'
+# P2: fx = 707.0493 px across 1224 pixels: 2·atan(612 / 707.0493) = 81.8°; cx = 604.0814, so the
+# right edge (pixel 1223) sees x / depth = (1223 − 604.0814) / 707.0493 = 0.8754.
+expect "KITTI: the calibration's camera" 'grep -q "camera: KITTI calibration P2, 81.8° horizontal field of view" "$work/k.txt"'
+result=$(check_ply "$work/k/000000_fused.ply" 1 150 0.8754 2>&1 || true)
+echo "PLY: $result"
+expect "KITTI PLY: metres, 1-150 m, inside P2's field of view" '[[ "$result" == "ok "* ]]'
 
 grep -v R0_rect "$kitti/calib/000000.txt" > "$work/no_r0.txt"
 rc=0

@@ -22,6 +22,7 @@ constexpr XmpNamespace kContainer{"http://ns.google.com/photos/1.0/container/",
 constexpr XmpNamespace kItem{"http://ns.google.com/photos/1.0/container/item/", "http://ns.google.com/photos/dd/1.0/item/"};
 constexpr XmpNamespace kDevice{"http://ns.google.com/photos/dd/1.0/device/"};
 constexpr XmpNamespace kCamera{"http://ns.google.com/photos/dd/1.0/camera/"};
+constexpr XmpNamespace kImagingModel{"http://ns.google.com/photos/dd/1.0/imagingmodel/"};
 constexpr XmpNamespace kDepthMap{"http://ns.google.com/photos/dd/1.0/depthmap/"};
 constexpr XmpNamespace kImage{"http://ns.google.com/photos/dd/1.0/image/"};
 constexpr XmpNamespace kGDepth{"http://ns.google.com/photos/1.0/depthmap/"};
@@ -125,6 +126,32 @@ std::optional<XmpNode> depth_camera(const XmpDocument& xmp) {
   return std::nullopt;
 }
 
+// The first Device:Cameras entry: Dynamic Depth's camera 0, the one that took the primary image.
+std::optional<XmpNode> first_camera(const XmpDocument& xmp) {
+  const std::optional<XmpNode> cameras = xmp.find(kDevice, "Cameras");
+  if (!cameras) return std::nullopt;
+  const std::vector<XmpNode> items = cameras->array_items();
+  if (items.empty()) return std::nullopt;
+  return unwrap(items.front(), kDevice, "Camera");
+}
+
+// A required ImagingModel property as a number.
+double model_number(const XmpNode& model, std::string_view name) {
+  const std::string what = "the XMP's ImagingModel:" + std::string(name);
+  const auto value = model.property(kImagingModel, name);
+  if (!value) throw ContainerError("the XMP's imaging model has no ImagingModel:" + std::string(name));
+  return parse_number(*value, what);
+}
+
+// ImageWidth / ImageHeight: whole pixels (the reference library reads them as integers).
+uint64_t model_size(const XmpNode& model, std::string_view name) {
+  const double value = model_number(model, name);
+  if (!(value >= 0 && value <= 1e9 && value == std::floor(value)))
+    throw ContainerError("the XMP's ImagingModel:" + std::string(name) + " is not a pixel count: " +
+                         std::to_string(value));
+  return uint64_t(value);
+}
+
 // The directory entry a depth map or image links to: by its URI (Dynamic Depth 1.0's
 // Item:DataURI), else by semantic (the Pixel's items have Item:Semantic and no DataURI).
 std::optional<size_t> linked_item(const std::vector<DirectoryEntry>& directory, const std::optional<std::string>& uri,
@@ -198,6 +225,30 @@ std::optional<DynamicDepthDescription> describe_dynamic_depth(const XmpDocument&
     description.image_item = linked_item(description.directory, image->property(kImage, "ItemURI"),
                                          {image->property(kImage, "ItemSemantic").value_or("")});
   return description;
+}
+
+std::optional<ImagingModel> describe_imaging_model(const XmpDocument& xmp) {
+  const std::optional<XmpNode> camera = first_camera(xmp);
+  const std::optional<XmpNode> node = camera ? camera->field(kCamera, "ImagingModel") : std::nullopt;
+  if (!node) return std::nullopt;
+  ImagingModel model;
+  model.focal_length_x = model_number(*node, "FocalLengthX");
+  model.focal_length_y = model_number(*node, "FocalLengthY");
+  model.image_width = model_size(*node, "ImageWidth");
+  model.image_height = model_size(*node, "ImageHeight");
+  if (node->property(kImagingModel, "PrincipalPointX") && node->property(kImagingModel, "PrincipalPointY")) {
+    model.principal_point_x = model_number(*node, "PrincipalPointX");
+    model.principal_point_y = model_number(*node, "PrincipalPointY");
+  }
+  if (node->property(kImagingModel, "PixelAspectRatio"))
+    model.pixel_aspect_ratio = model_number(*node, "PixelAspectRatio");
+  return model;
+}
+
+std::optional<ImagingModel> read_imaging_model(std::span<const uint8_t> file) {
+  if (!is_jpeg(file)) return std::nullopt;
+  const std::optional<XmpDocument> xmp = read_photo_xmp(read_jpeg_segments(file));
+  return xmp ? describe_imaging_model(*xmp) : std::nullopt;
 }
 
 std::vector<ContainerItem> locate_container_items(const std::vector<DirectoryEntry>& directory,

@@ -75,6 +75,24 @@ std::optional<EmbeddedDepth> read_embedded_depth(std::span<const uint8_t> file);
 // Camera:DepthMap. Throws ContainerError for bad properties or a depth map linked to no item.
 std::optional<DynamicDepthDescription> describe_dynamic_depth(const XmpDocument& xmp);
 
+// Dynamic Depth 1.0's Camera:ImagingModel: a camera's pinhole model as the XMP states it, in
+// pixels of image_width × image_height (the Android reference library's reading; the Pixel writes
+// pixels). Skew and the distortion coefficients are not kept: depthview's cameras are pinholes.
+struct ImagingModel {
+  double focal_length_x = 0, focal_length_y = 0;                  // ImagingModel:FocalLengthX / Y
+  std::optional<double> principal_point_x, principal_point_y;    // both or neither; absent: the centre
+  uint64_t image_width = 0, image_height = 0;                     // ImagingModel:ImageWidth / Height
+  double pixel_aspect_ratio = 1;                                  // ImagingModel:PixelAspectRatio (w / h)
+};
+
+// The imaging model of the first Device:Cameras entry (the camera of the primary image). nullopt
+// when there is no camera or it has no Camera:ImagingModel. Throws ContainerError when the model
+// lacks FocalLengthX / Y or ImageWidth / Height, or a value is not a number.
+std::optional<ImagingModel> describe_imaging_model(const XmpDocument& xmp);
+// The same from a photo's bytes: nullopt for a file that is not a JPEG or has no XMP. Throws
+// ContainerError like describe_imaging_model, and for a damaged JPEG or XMP.
+std::optional<ImagingModel> read_imaging_model(std::span<const uint8_t> file);
+
 // The directory's items in the file: the primary image up to primary_end (its EOI), then each
 // item in directory order, Item:Length bytes long, after the previous one and its padding. The
 // lengths alone place them (MPF offsets can be stale). Throws ContainerError for an item that
