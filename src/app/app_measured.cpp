@@ -13,6 +13,8 @@
 #include "app/platform.h"
 #include "depth/colormap.h"
 #include "depth/export.h"
+#include "depth/pointcloud.h"
+#include "depth/sensor_depth.h"
 #include "depth/sensor_views.h"
 
 namespace fs = std::filesystem;
@@ -36,6 +38,8 @@ void App::set_measured_view(MeasuredView view) {
 void App::show_result() {
   ReliefSettings& r = settings_.relief;
   r.far_ratio = ReliefSettings{}.far_ratio;
+  // The point cloud's field of view is the photo's own where its camera is known.
+  if (result_->intrinsics) r.fov_degrees = float(result_->intrinsics->horizontal_fov_degrees());
   measured_shown_ = {};
   if (showing_measured() && measured_view_ != MeasuredView::model) {
     const depth::SensorViews& v = result_->measured->views;
@@ -92,7 +96,8 @@ void App::draw_measured_section() {
 }
 
 // Metric exports of the fused depth: PFM and EXR in metres (or the camera file's units), 16-bit PNG
-// in millimetres.
+// in millimetres, the point cloud as PLY in metres (through the photo's camera, else the field of
+// view set in the panel).
 void App::export_measured(const std::string& stem, int* written) {
   if (!showing_measured()) return;
   const depth::DepthMap& fused = result_->measured->views.fused.depth;
@@ -103,7 +108,12 @@ void App::export_measured(const std::string& stem, int* written) {
     std::vector<std::string> paths = {base + ".pfm", base + ".exr"};
     if (result_->measured->metric) {
       depth::write_bytes(base + "_mm.png", depth::encode_png16_millimetres(fused));
-      paths.push_back(base + "_mm.png");
+      const depth::Image& photo = result_->photo;
+      const depth::CameraIntrinsics camera = result_->intrinsics.value_or(
+          depth::intrinsics_from_fov(settings_.relief.fov_degrees, photo.width, photo.height, "the panel's field of view"));
+      depth::write_point_ply(base + ".ply", depth::build_metric_point_cloud(depth::resample_depth(fused, photo.width, photo.height),
+                                                                            photo, camera));
+      paths.insert(paths.end(), {base + "_mm.png", base + ".ply"});
     }
     for (const auto& path : paths) deliver_file(path, fs::path(path).filename().string()), ++*written;
   } catch (const std::exception& e) {
@@ -126,6 +136,8 @@ nlohmann::json App::measured_json() const {
           {"near", measured_near_},
           {"far", measured_far_},
           {"far_ratio", settings_.relief.far_ratio},
+          {"fov_degrees", settings_.relief.fov_degrees},
+          {"camera", result_->intrinsics ? result_->intrinsics->source : ""},
           {"ms", m.ms}};
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "depth/export.h"
+#include "depth/photo_intrinsics.h"
 
 namespace dv::app {
 
@@ -200,6 +201,7 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
   if (!request.photo_bytes.empty()) {
     set_stage(Stage::Decoding);
     out.photo = depth::decode_image(request.photo_bytes, request.photo_name);
+    out.intrinsics = depth::photo_intrinsics(request.photo_bytes, out.photo.width, out.photo.height);
     measure(request, out, /*after_model=*/false);
     request.photo_bytes = {};
     out.decode_ms = now_ms() - t0;

@@ -20,6 +20,7 @@
 #include "depth/model_catalog.h"
 #include "depth/pipeline.h"
 #include "app/measured_depth.h"
+#include "depth/camera_intrinsics.h"
 #include "depth/video_depth.h"
 
 namespace dv::app {
@@ -60,6 +61,7 @@ struct DepthResult {
   // model; measured_error says why a measurement that is there could not be used.
   std::optional<MeasuredDepth> measured;
   std::string measured_error;
+  std::optional<depth::CameraIntrinsics> intrinsics;  // the photo's camera (Dynamic Depth, EXIF)
 };
 
 class DepthJob {

@@ -62,7 +62,17 @@ check("error view is a colour heat map", sat(error) > 20 and sat(fused) < 5, f"s
 exp = os.path.join(shots, "export")
 names = sorted(os.listdir(exp)) if os.path.isdir(exp) else []
 check("fused exports", {"pixel8_dynamic_depth_flowers_depth_fused.pfm", "pixel8_dynamic_depth_flowers_depth_fused.exr",
-      "pixel8_dynamic_depth_flowers_depth_fused_mm.png"} <= set(names), ", ".join(names))
+      "pixel8_dynamic_depth_flowers_depth_fused_mm.png", "pixel8_dynamic_depth_flowers_depth_fused.ply"} <= set(names), ", ".join(names))
+check("Pixel: the point cloud sees through the photo's calibrated camera",
+      abs(p.get("fov_degrees", 0) - 55.2) < 0.2 and "Dynamic Depth" in p.get("camera", ""), f"{p.get('fov_degrees')} deg, {p.get('camera')}")
+ply = os.path.join(exp, "pixel8_dynamic_depth_flowers_depth_fused.ply")
+if os.path.exists(ply):
+    raw = open(ply, "rb").read()
+    head, body = raw.split(b"end_header\n", 1)
+    n = int(re.search(rb"element vertex (\d+)", head).group(1))
+    xyz = np.frombuffer(body, dtype=np.dtype([("p", "<f4", 3), ("c", "u1", 3)]), count=n)["p"]
+    check("fused PLY in metres", b"units metres" in head and 0.2 < -xyz[:, 2].max() and -xyz[:, 2].min() < 5.71 * 1.25,
+          f"{n} points, z {-xyz[:, 2].max():.3f}..{-xyz[:, 2].min():.3f} m")
 if "pixel8_dynamic_depth_flowers_depth_fused.pfm" in names:
     raw = open(os.path.join(exp, "pixel8_dynamic_depth_flowers_depth_fused.pfm"), "rb").read()
     header = raw.split(b"\n", 3)
