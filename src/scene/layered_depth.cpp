@@ -1,0 +1,118 @@
+#include "scene/layered_depth.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "scene/min_filter.h"
+
+namespace dv::scene {
+namespace {
+
+// The band also covers an edge's soft ramp (a model's depth is upsampled) and rounding.
+constexpr float kRevealMargin = 1.25f;
+constexpr float kRampPixels = 2.0f;
+// Foreground pixels up to this many band widths from an edge never feed the background's fill.
+constexpr float kExcludedWidths = 2.0f;
+
+void validate(const depth::Image& photo, const depth::DepthMap& depth, const LayeredOptions& o) {
+  depth::validate(photo, "layered depth: photo");
+  depth::validate(depth, "layered depth: depth map");
+  if (photo.width != depth.width || photo.height != depth.height)
+    throw std::invalid_argument("layered depth: the photo is " + std::to_string(photo.width) + "x" +
+                                std::to_string(photo.height) + " but its depth map " + std::to_string(depth.width) +
+                                "x" + std::to_string(depth.height));
+  if (!(o.edge_jump > 0) || !(o.depth_scale > 0) || !(o.view_degrees > 0) || !std::isfinite(o.edge_jump) ||
+      !std::isfinite(o.depth_scale) || !(o.view_degrees < 90))
+    throw std::invalid_argument("layered depth: the edge jump, depth scale and view angle must be positive numbers");
+}
+
+// Finite depth; NaN / infinite samples become the farthest depth (they have none of their own).
+std::vector<float> finite_depth(const depth::DepthMap& depth, float* lo, float* hi) {
+  *lo = INFINITY, *hi = -INFINITY;
+  for (float v : depth.values)
+    if (std::isfinite(v)) *lo = std::min(*lo, v), *hi = std::max(*hi, v);
+  if (!(*lo <= *hi)) *lo = *hi = 0.0f;
+  std::vector<float> d(depth.values);
+  for (float& v : d)
+    if (!std::isfinite(v)) v = *lo;
+  return d;
+}
+
+// Each pixel's role in the background's fill. A pixel nearer by more than `jump` than something
+// within radius r (r growing by half each step) is in the band when that jump reveals more than
+// the previous radius: a hole. Foreground pixels a little farther from the edge are ignored, so
+// only the background feeds the fill.
+std::vector<PixelRole> background_roles(const std::vector<float>& d, int width, int height, float jump,
+                                        float pixels_per_depth, int threads) {
+  std::vector<PixelRole> roles(d.size(), PixelRole::kSource);
+  const float widest = pixels_per_depth + kRampPixels;  // a full-range jump
+  std::vector<float> farthest = d;
+  for (int inner = 0, r = 1; float(inner) <= widest * kExcludedWidths; inner = r, r += std::max(1, r / 2)) {
+    farthest = min_filter(farthest, width, height, r - inner, threads);  // min over radius r
+    for (size_t i = 0; i < d.size(); ++i) {
+      const float step = d[i] - farthest[i];
+      if (step <= jump || roles[i] == PixelRole::kHole) continue;
+      const float reveal = step * pixels_per_depth + kRampPixels;  // pixels this jump uncovers
+      if (reveal >= float(inner)) roles[i] = PixelRole::kHole;
+      else if (reveal * kExcludedWidths >= float(inner)) roles[i] = PixelRole::kIgnore;
+    }
+  }
+  return roles;
+}
+
+Planes colour_and_depth(const depth::Image& photo, const std::vector<float>& d) {
+  Planes p{photo.width, photo.height, 4, std::vector<float>(d.size() * 4)};
+  for (size_t i = 0; i < d.size(); ++i) {
+    for (int k = 0; k < 3; ++k) p.values[i * 4 + size_t(k)] = photo.rgb[i * 3 + size_t(k)];
+    p.values[i * 4 + 3] = d[i];
+  }
+  return p;
+}
+
+// The photo with the band replaced by the fill; the filled depth stays behind the foreground.
+Layer background_layer(const depth::Image& photo, const std::vector<float>& d, const Planes& fill,
+                       const std::vector<PixelRole>& roles, float jump) {
+  Layer bg{photo, {photo.width, photo.height, d}, std::vector<uint8_t>(d.size(), 0)};
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (roles[i] != PixelRole::kHole) continue;
+    bg.mask[i] = 1;
+    for (int k = 0; k < 3; ++k)
+      bg.color.rgb[i * 3 + size_t(k)] = uint8_t(std::clamp(std::lround(fill.values[i * 4 + size_t(k)]), 0L, 255L));
+    bg.depth.values[i] = std::min(fill.values[i * 4 + 3], d[i] - jump);
+  }
+  return bg;
+}
+
+}  // namespace
+
+float reveal_width(int photo_width, float depth_jump, float depth_scale, float view_degrees) {
+  // A point at z = jump x scale shifts by z sin(angle) across the view against one at z = 0.
+  return depth_jump * depth_scale * std::sin(view_degrees * std::numbers::pi_v<float> / 180.0f) * float(photo_width);
+}
+
+std::optional<LayeredDepth> build_layered_depth(const depth::Image& photo, const depth::DepthMap& depth,
+                                                const LayeredOptions& options) {
+  validate(photo, depth, options);
+  float lo, hi;
+  const std::vector<float> d = finite_depth(depth, &lo, &hi);
+  LayeredDepth out;
+  out.foreground = {photo, depth, {}};
+  out.edge_jump = options.edge_jump * (hi - lo);
+  if (!(hi - lo > 1e-6f)) return out;  // flat: no edges
+  const float pixels_per_depth =
+      kRevealMargin * reveal_width(photo.width, 1.0f, options.depth_scale, options.view_degrees);
+  out.band_width = int(std::ceil(pixels_per_depth * (hi - lo) + kRampPixels));
+  const auto roles =
+      background_roles(d, photo.width, photo.height, out.edge_jump, pixels_per_depth, options.inpaint.threads);
+  out.band_pixels = size_t(std::count(roles.begin(), roles.end(), PixelRole::kHole));
+  if (out.band_pixels == 0) return out;
+  Planes fill = colour_and_depth(photo, d);
+  if (!inpaint(fill, roles, options.inpaint)) return std::nullopt;
+  out.background = background_layer(photo, d, fill, roles, out.edge_jump);
+  return out;
+}
+
+}  // namespace dv::scene
