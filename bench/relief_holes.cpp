@@ -13,7 +13,7 @@
 // Counted, as a share of the photo's projected area (what the uncut relief covers in that view):
 //   holes:   pixels of that area no triangle covers (the frame's background colour shows);
 //   stretch: pixels whose visible triangle covers over 4x its screen area at the frontal view.
-// The 10-degree renders of both go to --out as PNGs (holes magenta, stretch red in *_marked.png).
+// The 10-degree renders (--png-angle) of both go to --out as PNGs (holes magenta, stretch red in *_marked.png).
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -51,6 +51,7 @@ struct Options {
   std::string model = DV_SHARED_DIR "/models/fastdepth.onnx";
   std::string out = "build/relief-holes";
   int threads = 2, mesh_side = 256;
+  float png_angle = 10.0f;
 };
 
 // One drawable mesh: relief vertices, triangles and the image its texture coordinates read.
@@ -168,9 +169,9 @@ Score render(const std::vector<RenderMesh>& meshes, const RenderMesh& full, floa
 }
 
 // The frame's colours: texture (nearest), background black; marked: holes magenta, stretch red.
-std::vector<uint8_t> shade(const Frame& f, const std::vector<RenderMesh>& meshes, const Frame* covered_by, bool marked) {
+std::vector<uint8_t> shade(const Frame& f, const std::vector<RenderMesh>& meshes, const Frame* covered_by, float yaw, bool marked) {
   std::vector<uint8_t> rgb(f.z.size() * 3, 0);
-  const auto stretched = stretched_triangles(meshes, 10.0f);
+  const auto stretched = stretched_triangles(meshes, yaw);
   for (size_t i = 0; i < f.z.size(); ++i) {
     uint8_t* o = &rgb[i * 3];
     if (f.mesh[i] < 0) {
@@ -201,11 +202,11 @@ std::vector<fs::path> photo_files(const std::string& dir) {
 void write_render(const Options& o, const std::string& name, const char* kind, const std::vector<RenderMesh>& meshes,
                   const RenderMesh& full) {
   Frame f, covered;
-  render(meshes, full, 10.0f, &f);
-  rasterise(full, project(full, view_projection(10.0f)), 0, covered);
+  render(meshes, full, o.png_angle, &f);
+  rasterise(full, project(full, view_projection(o.png_angle)), 0, covered);
   for (const bool marked : {false, true})
     dv::depth::write_png_rgb((fs::path(o.out) / (name + "_" + kind + (marked ? "_marked" : "") + ".png")).string(),
-                             kFrameWidth, kFrameHeight, shade(f, meshes, &covered, marked));
+                             kFrameWidth, kFrameHeight, shade(f, meshes, &covered, o.png_angle, marked));
 }
 
 }  // namespace
@@ -217,6 +218,7 @@ int main(int argc, char** argv) {
   app.add_option("--model", o.model, "depth model");
   app.add_option("--out", o.out, "where the 10-degree renders go");
   app.add_option("--threads", o.threads, "threads for depth and inpainting");
+  app.add_option("--png-angle", o.png_angle, "the view of the PNGs, degrees off-axis");
   app.add_option("--mesh-side", o.mesh_side, "grid vertices along the longer side (the viewer's default)");
   CLI11_PARSE(app, argc, argv);
   fs::create_directories(o.out);

@@ -16,6 +16,11 @@ constexpr float kRevealMargin = 1.25f;
 constexpr float kRampPixels = 2.0f;
 // Foreground pixels up to this many band widths from an edge never feed the background's fill.
 constexpr float kExcludedWidths = 2.0f;
+// An edge is steeper than a slope that the widest view would stretch this many times (relief
+// triangles are counted as stretched past 4x); upsampled depth ramps an edge over about
+// width / kRampDivisor pixels (a model's input is a few hundred pixels wide).
+constexpr float kEdgeStretch = 2.0f;
+constexpr float kRampDivisor = 256.0f;
 
 void validate(const depth::Image& photo, const depth::DepthMap& depth, const LayeredOptions& o) {
   depth::validate(photo, "layered depth: photo");
@@ -41,20 +46,36 @@ std::vector<float> finite_depth(const depth::DepthMap& depth, float* lo, float* 
   return d;
 }
 
-// Each pixel's role in the background's fill. A pixel nearer by more than `jump` than something
-// within radius r (r growing by half each step) is in the band when that jump reveals more than
-// the previous radius: a hole. Foreground pixels a little farther from the edge are ignored, so
-// only the background feeds the fill.
+// Edge pixels: the near side of a jump over `jump` that is steeper than `min_slope` (depth per
+// pixel) within `radius` pixels (a model's upsampled depth ramps its edges over a few pixels). A
+// gentler slope is no edge: the relief stays whole there and stretches little.
+std::vector<float> far_from_edges(const std::vector<float>& d, int width, int height, float jump, float min_slope,
+                                  int threads) {
+  const int radius = std::max(2, int(std::lround(width / kRampDivisor)));
+  const std::vector<float> farthest = min_filter(d, width, height, radius, threads);
+  std::vector<float> away(d.size());
+  for (size_t i = 0; i < d.size(); ++i) {
+    const float step = d[i] - farthest[i];
+    away[i] = step > jump && step >= min_slope * float(radius) ? 0.0f : 1.0f;
+  }
+  return away;  // 0 on an edge, 1 elsewhere: its min filter is 0 within that radius of an edge
+}
+
+// Each pixel's role in the background's fill. A pixel within radius r of an edge (r growing by
+// half each step) and nearer by more than `jump` than something there is in the band when that jump
+// reveals more than the previous radius: a hole. Foreground pixels a little farther from the edge
+// are ignored, so only the background feeds the fill.
 std::vector<PixelRole> background_roles(const std::vector<float>& d, int width, int height, float jump,
                                         float pixels_per_depth, int threads) {
   std::vector<PixelRole> roles(d.size(), PixelRole::kSource);
   const float widest = pixels_per_depth + kRampPixels;  // a full-range jump
-  std::vector<float> farthest = d;
+  std::vector<float> farthest = d, edge_away = far_from_edges(d, width, height, jump, kEdgeStretch / pixels_per_depth, threads);
   for (int inner = 0, r = 1; float(inner) <= widest * kExcludedWidths; inner = r, r += std::max(1, r / 2)) {
-    farthest = min_filter(farthest, width, height, r - inner, threads);  // min over radius r
+    farthest = min_filter(farthest, width, height, r - inner, threads);  // both now over radius r
+    edge_away = min_filter(edge_away, width, height, r - inner, threads);
     for (size_t i = 0; i < d.size(); ++i) {
       const float step = d[i] - farthest[i];
-      if (step <= jump || roles[i] == PixelRole::kHole) continue;
+      if (step <= jump || edge_away[i] > 0.0f || roles[i] == PixelRole::kHole) continue;
       const float reveal = step * pixels_per_depth + kRampPixels;  // pixels this jump uncovers
       if (reveal >= float(inner)) roles[i] = PixelRole::kHole;
       else if (reveal * kExcludedWidths >= float(inner)) roles[i] = PixelRole::kIgnore;
