@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
     const dv::depth::Image photo = dv::depth::load_image(file.string());
     const dv::depth::DepthMap depth = est.run(photo).depth;
     dv::scene::LayeredOptions lo;
-    lo.depth_scale = kDepthScale;
+    lo.view.depth_scale = kDepthScale;
     lo.inpaint.threads = o.threads;
     const auto t0 = std::chrono::steady_clock::now();
     const dv::scene::LayeredDepth layers = *dv::scene::build_layered_depth(photo, depth, lo);

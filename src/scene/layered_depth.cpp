@@ -29,9 +29,10 @@ void validate(const depth::Image& photo, const depth::DepthMap& depth, const Lay
     throw std::invalid_argument("layered depth: the photo is " + std::to_string(photo.width) + "x" +
                                 std::to_string(photo.height) + " but its depth map " + std::to_string(depth.width) +
                                 "x" + std::to_string(depth.height));
-  if (!(o.edge_jump > 0) || !(o.depth_scale > 0) || !(o.view_degrees > 0) || !std::isfinite(o.edge_jump) ||
-      !std::isfinite(o.depth_scale) || !(o.view_degrees < 90))
-    throw std::invalid_argument("layered depth: the edge jump, depth scale and view angle must be positive numbers");
+  const ViewGeometry& v = o.view;
+  if (!(o.edge_jump > 0) || !(v.depth_scale > 0) || !(v.view_degrees > 0) || !std::isfinite(o.edge_jump) ||
+      !std::isfinite(v.depth_scale) || !(v.view_degrees < 90) || !(v.view_distance > 0) || !std::isfinite(v.view_distance))
+    throw std::invalid_argument("layered depth: the edge jump, depth scale, view angle and distance must be positive numbers");
 }
 
 // Finite depth; NaN / infinite samples become the farthest depth (they have none of their own).
@@ -66,17 +67,25 @@ std::vector<float> far_from_edges(const std::vector<float>& d, int width, int he
 // reveals more than the previous radius: a hole. Foreground pixels a little farther from the edge
 // are ignored, so only the background feeds the fill.
 std::vector<PixelRole> background_roles(const std::vector<float>& d, int width, int height, float jump,
-                                        float pixels_per_depth, int threads) {
+                                        const LayeredOptions& o) {
+  // Pixels a full-range jump reveals at each pixel (more towards the photo's corners).
+  std::vector<float> pixels_per_depth(d.size());
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      pixels_per_depth[size_t(y) * size_t(width) + size_t(x)] =
+          kRevealMargin * reveal_width(width, 1.0f, o.view, std::hypot(float(x) / float(width) - 0.5f, float(y - height / 2) / float(width)));
   std::vector<PixelRole> roles(d.size(), PixelRole::kSource);
-  const float widest = pixels_per_depth + kRampPixels;  // a full-range jump
-  std::vector<float> farthest = d, edge_away = far_from_edges(d, width, height, jump, kEdgeStretch / pixels_per_depth, threads);
+  const float widest = *std::max_element(pixels_per_depth.begin(), pixels_per_depth.end()) + kRampPixels;
+  const int threads = o.inpaint.threads;
+  const float min_slope = kEdgeStretch / (kRevealMargin * reveal_width(width, 1.0f, o.view));
+  std::vector<float> farthest = d, edge_away = far_from_edges(d, width, height, jump, min_slope, threads);
   for (int inner = 0, r = 1; float(inner) <= widest * kExcludedWidths; inner = r, r += std::max(1, r / 2)) {
     farthest = min_filter(farthest, width, height, r - inner, threads);  // both now over radius r
     edge_away = min_filter(edge_away, width, height, r - inner, threads);
     for (size_t i = 0; i < d.size(); ++i) {
       const float step = d[i] - farthest[i];
       if (step <= jump || edge_away[i] > 0.0f || roles[i] == PixelRole::kHole) continue;
-      const float reveal = step * pixels_per_depth + kRampPixels;  // pixels this jump uncovers
+      const float reveal = step * pixels_per_depth[i] + kRampPixels;  // pixels this jump uncovers
       if (reveal >= float(inner)) roles[i] = PixelRole::kHole;
       else if (reveal * kExcludedWidths >= float(inner)) roles[i] = PixelRole::kIgnore;
     }
@@ -109,9 +118,9 @@ Layer background_layer(const depth::Image& photo, const std::vector<float>& d, c
 
 }  // namespace
 
-float reveal_width(int photo_width, float depth_jump, float depth_scale, float view_degrees) {
-  // A point at z = jump x scale shifts by z sin(angle) across the view against one at z = 0.
-  return depth_jump * depth_scale * std::sin(view_degrees * std::numbers::pi_v<float> / 180.0f) * float(photo_width);
+float reveal_width(int photo_width, float depth_jump, const ViewGeometry& o, float off_centre) {
+  const float turn = std::sin(o.view_degrees * std::numbers::pi_v<float> / 180.0f);
+  return depth_jump * o.depth_scale * (turn + off_centre / o.view_distance) * float(photo_width);
 }
 
 std::optional<LayeredDepth> build_layered_depth(const depth::Image& photo, const depth::DepthMap& depth,
@@ -122,12 +131,11 @@ std::optional<LayeredDepth> build_layered_depth(const depth::Image& photo, const
   LayeredDepth out;
   out.foreground = {photo, depth, {}};
   out.edge_jump = options.edge_jump * (hi - lo);
+  out.view = options.view;
   if (!(hi - lo > 1e-6f)) return out;  // flat: no edges
-  const float pixels_per_depth =
-      kRevealMargin * reveal_width(photo.width, 1.0f, options.depth_scale, options.view_degrees);
-  out.band_width = int(std::ceil(pixels_per_depth * (hi - lo) + kRampPixels));
-  const auto roles =
-      background_roles(d, photo.width, photo.height, out.edge_jump, pixels_per_depth, options.inpaint.threads);
+  const float corner = std::hypot(0.5f, 0.5f * float(photo.height) / float(photo.width));
+  out.band_width = int(std::ceil(kRevealMargin * reveal_width(photo.width, hi - lo, options.view, corner) + kRampPixels));
+  const auto roles = background_roles(d, photo.width, photo.height, out.edge_jump, options);
   out.band_pixels = size_t(std::count(roles.begin(), roles.end(), PixelRole::kHole));
   if (out.band_pixels == 0) return out;
   Planes fill = colour_and_depth(photo, d);

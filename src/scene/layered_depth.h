@@ -16,10 +16,16 @@
 
 namespace dv::scene {
 
-struct LayeredOptions {
-  float edge_jump = 0.05f;     // a depth edge: a jump over this share of the photo's depth range
+// How the relief is seen: what the band must be wide enough for.
+struct ViewGeometry {
   float depth_scale = 0.3f;    // relief height relative to the photo's width (the viewer's default)
   float view_degrees = 15.0f;  // the widest view off-axis the band is made for
+  float view_distance = 1.6f;  // the camera's distance, photo widths (the viewer's default orbit)
+};
+
+struct LayeredOptions {
+  float edge_jump = 0.05f;     // a depth edge: a jump over this share of the photo's depth range
+  ViewGeometry view;
   InpaintOptions inpaint;      // threads, sweeps, progress (the fill is nearly all of the time)
 };
 
@@ -33,14 +39,17 @@ struct LayeredDepth {
   Layer foreground;            // the photo and its depth
   Layer background;            // mask = the band; empty (0 x 0) without depth edges
   float edge_jump = 0.0f;      // the jump in depth units that made an edge: meshes cut there too
-  int band_width = 0;          // pixels: the widest band (a full-range jump)
+  ViewGeometry view;           // what the band was made for
+  int band_width = 0;          // pixels: the widest band (a full-range jump at a corner)
   size_t band_pixels = 0;
   int layer_count() const { return background.color.width > 0 ? 2 : 1; }
 };
 
 // Pixels of a `photo_width` wide photo that a jump of `depth_jump` (normalised depth) uncovers
-// when the relief (z = depth x depth_scale photo widths) is seen `view_degrees` off-axis.
-float reveal_width(int photo_width, float depth_jump, float depth_scale, float view_degrees);
+// when the relief (z = depth x depth_scale photo widths) is seen view_degrees off-axis from
+// view_distance, `off_centre` photo widths from the photo's centre: the turn shifts near against
+// far by z sin(angle), the perspective by z off_centre / distance more.
+float reveal_width(int photo_width, float depth_jump, const ViewGeometry& view, float off_centre = 0.0f);
 
 // depth: the photo's size, normalised 0..1, bright = near. nullopt when options.inpaint.progress
 // cancelled. Throws std::invalid_argument on an empty photo or depth map, sizes that differ, or

@@ -1,6 +1,7 @@
 // The layered depth image as two grid meshes (the relief's grid, depth/mesh.h): the foreground
-// cut at the layers' depth edges, and the background's triangles that touch its band, which
-// meet the foreground where the band ends. Positions are the relief's (shaders/relief.vert).
+// cut at the depth edges the background's band lies behind, and the background as one whole
+// sheet, drawn just behind the foreground (it equals the foreground outside the band).
+// Positions are the relief's (shaders/relief.vert).
 #pragma once
 
 #include <array>
