@@ -21,6 +21,9 @@ constexpr float kExcludedWidths = 2.0f;
 // width / kRampDivisor pixels (a model's input is a few hundred pixels wide).
 constexpr float kEdgeStretch = 2.0f;
 constexpr float kRampDivisor = 256.0f;
+// Past this radius the band search runs on the photo min-pooled by kPool (a few pixels of error
+// in bands hundreds wide, a sixteenth of the work).
+constexpr int kPooledFrom = 32, kPool = 4;
 
 void validate(const depth::Image& photo, const depth::DepthMap& depth, const LayeredOptions& o) {
   depth::validate(photo, "layered depth: photo");
@@ -62,6 +65,28 @@ std::vector<float> far_from_edges(const std::vector<float>& d, int width, int he
   return away;  // 0 on an edge, 1 elsewhere: its min filter is 0 within that radius of an edge
 }
 
+// How far the band search has reached: the farthest depth and whether an edge lies within the
+// radius reached so far, at 1 / scale of the photo's size (each pixel the min of its block).
+struct Reach {
+  int scale = 1, width = 0, height = 0;
+  std::vector<float> farthest, edge_away;
+  size_t at(int x, int y) const { return size_t(y / scale) * size_t(width) + size_t(x / scale); }
+};
+
+// Min-pools both images by `factor` (wide radii need no full resolution).
+Reach pooled(const Reach& fine, int factor) {
+  Reach out{fine.scale * factor, (fine.width + factor - 1) / factor, (fine.height + factor - 1) / factor, {}, {}};
+  out.farthest.assign(size_t(out.width) * size_t(out.height), INFINITY);
+  out.edge_away = out.farthest;
+  for (int y = 0; y < fine.height; ++y)
+    for (int x = 0; x < fine.width; ++x) {
+      const size_t i = size_t(y) * size_t(fine.width) + size_t(x), o = size_t(y / factor) * size_t(out.width) + size_t(x / factor);
+      out.farthest[o] = std::min(out.farthest[o], fine.farthest[i]);
+      out.edge_away[o] = std::min(out.edge_away[o], fine.edge_away[i]);
+    }
+  return out;
+}
+
 // Each pixel's role in the background's fill. A pixel within radius r of an edge (r growing by
 // half each step) and nearer by more than `jump` than something there is in the band when that jump
 // reveals more than the previous radius: a hole. Foreground pixels a little farther from the edge
@@ -78,17 +103,23 @@ std::vector<PixelRole> background_roles(const std::vector<float>& d, int width, 
   const float widest = *std::max_element(pixels_per_depth.begin(), pixels_per_depth.end()) + kRampPixels;
   const int threads = o.inpaint.threads;
   const float min_slope = kEdgeStretch / (kRevealMargin * reveal_width(width, 1.0f, o.view));
-  std::vector<float> farthest = d, edge_away = far_from_edges(d, width, height, jump, min_slope, threads);
-  for (int inner = 0, r = 1; float(inner) <= widest * kExcludedWidths; inner = r, r += std::max(1, r / 2)) {
-    farthest = min_filter(farthest, width, height, r - inner, threads);  // both now over radius r
-    edge_away = min_filter(edge_away, width, height, r - inner, threads);
-    for (size_t i = 0; i < d.size(); ++i) {
-      const float step = d[i] - farthest[i];
-      if (step <= jump || edge_away[i] > 0.0f || roles[i] == PixelRole::kHole) continue;
-      const float reveal = step * pixels_per_depth[i] + kRampPixels;  // pixels this jump uncovers
-      if (reveal >= float(inner)) roles[i] = PixelRole::kHole;
-      else if (reveal * kExcludedWidths >= float(inner)) roles[i] = PixelRole::kIgnore;
-    }
+  Reach reach{1, width, height, d, far_from_edges(d, width, height, jump, min_slope, threads)};
+  MinFilterScratch scratch;
+  for (int inner = 0, r = 1; float(inner) <= widest * kExcludedWidths; inner = r) {
+    if (reach.scale == 1 && inner >= kPooledFrom) reach = pooled(reach, kPool);
+    const int grow = std::max(1, r / 2 / reach.scale);  // in reach pixels
+    r = inner + grow * reach.scale;
+    min_filter(reach.farthest, reach.width, reach.height, grow, threads, scratch);  // both now over radius r
+    min_filter(reach.edge_away, reach.width, reach.height, grow, threads, scratch);
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
+        const size_t i = size_t(y) * size_t(width) + size_t(x), c = reach.at(x, y);
+        const float step = d[i] - reach.farthest[c];
+        if (step <= jump || reach.edge_away[c] > 0.0f || roles[i] == PixelRole::kHole) continue;
+        const float reveal = step * pixels_per_depth[i] + kRampPixels;  // pixels this jump uncovers
+        if (reveal >= float(inner)) roles[i] = PixelRole::kHole;
+        else if (reveal * kExcludedWidths >= float(inner)) roles[i] = PixelRole::kIgnore;
+      }
   }
   return roles;
 }
