@@ -101,9 +101,11 @@ void upsample_into(const Level& coarse, Level& fine) {
 }
 
 // One over-relaxation step on the listed holes towards the mean of their non-ignored neighbours.
+// kChannels > 0 fixes the channel count at compile time (the common cases unroll); 0 reads it.
+template <int kChannels>
 void relax(Level& level, const std::vector<uint32_t>& holes, int threads) {
   Planes& im = level.image;
-  const int w = im.width, h = im.height, c = im.channels;
+  const int w = im.width, h = im.height, c = kChannels > 0 ? kChannels : im.channels;
   parallel_ranges(holes.size(), threads, [&](size_t begin, size_t end) {
     float mean[8];
     for (size_t n = begin; n < end; ++n) {
@@ -116,15 +118,24 @@ void relax(Level& level, const std::vector<uint32_t>& holes, int threads) {
       for (size_t j : neighbours) {
         if (j == i || level.roles[j] == PixelRole::kIgnore) continue;
         ++count;
-        for (int k = 0; k < c && k < 8; ++k) mean[k] += im.values[j * size_t(c) + size_t(k)];
+        for (int k = 0; k < c; ++k) mean[k] += im.values[j * size_t(c) + size_t(k)];
       }
       if (count == 0) continue;
-      for (int k = 0; k < c && k < 8; ++k) {
+      for (int k = 0; k < c; ++k) {
         float& v = im.values[i * size_t(c) + size_t(k)];
         v += kOverRelaxation * (mean[k] / float(count) - v);
       }
     }
   });
+}
+
+void relax(Level& level, const std::vector<uint32_t>& holes, int threads) {
+  switch (level.image.channels) {
+    case 1: return relax<1>(level, holes, threads);
+    case 3: return relax<3>(level, holes, threads);
+    case 4: return relax<4>(level, holes, threads);
+    default: return relax<0>(level, holes, threads);
+  }
 }
 
 }  // namespace

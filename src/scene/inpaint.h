@@ -29,7 +29,7 @@ struct Planes {
 
 struct InpaintOptions {
   int threads = 1;        // relaxation sweeps split over this many threads (std::thread)
-  int sweeps = 32;        // relaxation sweeps a pyramid level
+  int sweeps = 16;        // relaxation sweeps a pyramid level (each starts from the coarser fill)
   Progress progress;      // optional
 };
 
