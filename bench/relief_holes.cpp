@@ -52,6 +52,7 @@ struct Options {
   std::string out = "build/relief-holes";
   int threads = 2, mesh_side = 256;
   float png_angle = 10.0f;
+  dv::scene::LayeredOptions layered;
 };
 
 // One drawable mesh: relief vertices, triangles and the image its texture coordinates read.
@@ -218,6 +219,7 @@ int main(int argc, char** argv) {
   app.add_option("--model", o.model, "depth model");
   app.add_option("--out", o.out, "where the 10-degree renders go");
   app.add_option("--threads", o.threads, "threads for depth and inpainting");
+  app.add_option("--edge-jump", o.layered.edge_jump, "layered: a depth edge, share of the depth range");
   app.add_option("--png-angle", o.png_angle, "the view of the PNGs, degrees off-axis");
   app.add_option("--mesh-side", o.mesh_side, "grid vertices along the longer side (the viewer's default)");
   CLI11_PARSE(app, argc, argv);
@@ -234,7 +236,7 @@ int main(int argc, char** argv) {
   for (const fs::path& file : photo_files(o.photos)) {
     const dv::depth::Image photo = dv::depth::load_image(file.string());
     const dv::depth::DepthMap depth = est.run(photo).depth;
-    dv::scene::LayeredOptions lo;
+    dv::scene::LayeredOptions lo = o.layered;
     lo.view.depth_scale = kDepthScale;
     lo.inpaint.threads = o.threads;
     const auto t0 = std::chrono::steady_clock::now();

@@ -24,7 +24,8 @@ struct ViewGeometry {
 };
 
 struct LayeredOptions {
-  float edge_jump = 0.05f;     // a depth edge: a jump over this share of the photo's depth range
+  float edge_jump = 0.1f;      // a depth edge: a jump over this share of the photo's depth range
+                               // (lower cuts faces at a model's spurious steps; higher stretches more)
   ViewGeometry view;
   InpaintOptions inpaint;      // threads, sweeps, progress (the fill is nearly all of the time)
 };
