@@ -7,6 +7,7 @@
 #include <string>
 
 #include "scene/min_filter.h"
+#include "scene/parallel.h"
 
 namespace dv::scene {
 namespace {
@@ -111,15 +112,17 @@ std::vector<PixelRole> background_roles(const std::vector<float>& d, int width, 
     r = inner + grow * reach.scale;
     min_filter(reach.farthest, reach.width, reach.height, grow, threads, scratch);  // both now over radius r
     min_filter(reach.edge_away, reach.width, reach.height, grow, threads, scratch);
-    for (int y = 0; y < height; ++y)
-      for (int x = 0; x < width; ++x) {
-        const size_t i = size_t(y) * size_t(width) + size_t(x), c = reach.at(x, y);
-        const float step = d[i] - reach.farthest[c];
-        if (step <= jump || reach.edge_away[c] > 0.0f || roles[i] == PixelRole::kHole) continue;
-        const float reveal = step * pixels_per_depth[i] + kRampPixels;  // pixels this jump uncovers
-        if (reveal >= float(inner)) roles[i] = PixelRole::kHole;
-        else if (reveal * kExcludedWidths >= float(inner)) roles[i] = PixelRole::kIgnore;
-      }
+    parallel_ranges(size_t(height), threads, [&](size_t y0, size_t y1) {
+      for (int y = int(y0); y < int(y1); ++y)
+        for (int x = 0; x < width; ++x) {
+          const size_t i = size_t(y) * size_t(width) + size_t(x), c = reach.at(x, y);
+          const float step = d[i] - reach.farthest[c];
+          if (step <= jump || reach.edge_away[c] > 0.0f || roles[i] == PixelRole::kHole) continue;
+          const float reveal = step * pixels_per_depth[i] + kRampPixels;  // pixels this jump uncovers
+          if (reveal >= float(inner)) roles[i] = PixelRole::kHole;
+          else if (reveal * kExcludedWidths >= float(inner)) roles[i] = PixelRole::kIgnore;
+        }
+    });
   }
   return roles;
 }
