@@ -87,6 +87,20 @@ TEST_CASE("layered depth: a near square before a far plane gives a background be
       for (uint32_t v : t) CHECK(grid.background_depth[v] < 0.2f);
 }
 
+TEST_CASE("layered depth: the same on 1 and 3 threads (red-black sweeps read no pixel they write)") {
+  Image photo;
+  DepthMap depth;
+  square_scene(&photo, &depth);
+  dv::scene::LayeredOptions three;
+  three.inpaint.threads = 3;
+  const auto a = dv::scene::build_layered_depth(photo, depth), b = dv::scene::build_layered_depth(photo, depth, three);
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  CHECK(a->background.mask == b->background.mask);
+  CHECK(a->background.color.rgb == b->background.color.rgb);
+  CHECK(a->background.depth.values == b->background.depth.values);
+}
+
 TEST_CASE("layered depth: a photo without depth edges gives a single layer") {
   Image photo;
   DepthMap depth;

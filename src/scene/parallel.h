@@ -1,5 +1,6 @@
 // Splits [0, n) into one contiguous range per thread. std::thread, so it works natively and in a
-// pthreads wasm build; threads <= 1 runs inline (the single-threaded wasm build spawns nothing).
+// pthreads wasm build; threads <= 1 runs inline, and so does everything in a wasm build without
+// pthreads (it cannot start a thread).
 #pragma once
 
 #include <algorithm>
@@ -11,6 +12,9 @@ namespace dv::scene {
 
 template <class Body>  // Body(size_t begin, size_t end)
 void parallel_ranges(size_t n, int threads, const Body& body) {
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+  threads = 1;
+#endif
   const size_t parts = std::min(n, size_t(std::max(1, threads)));
   if (parts <= 1) {
     if (n > 0) body(size_t(0), n);
