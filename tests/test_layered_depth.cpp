@@ -3,6 +3,7 @@
 // a photo without depth edges gives one layer; a gradient is filled smoothly; cancel; bad input.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -150,11 +151,22 @@ TEST_CASE("inpaint: cancel stops it, and the layered depth image with it") {
   Image photo;
   DepthMap depth;
   square_scene(&photo, &depth);
-  int calls = 0;
   dv::scene::LayeredOptions options;
-  options.inpaint.progress = [&](float) { return ++calls < 3; };
-  CHECK_FALSE(dv::scene::build_layered_depth(photo, depth, options).has_value());
-  CHECK(calls == 3);  // not called again after it said stop
+  std::vector<float> seen;
+  options.inpaint.progress = [&](float f) {
+    seen.push_back(f);
+    return true;
+  };
+  REQUIRE(dv::scene::build_layered_depth(photo, depth, options).has_value());
+  REQUIRE(seen.size() > 2);
+  CHECK(std::is_sorted(seen.begin(), seen.end()));  // band search, then the fill: one scale
+  CHECK(seen.back() == doctest::Approx(1.0f));
+  for (const size_t stop : {size_t(1), seen.size() / 2, seen.size() - 1}) {  // in the band search and in the fill
+    size_t calls = 0;
+    options.inpaint.progress = [&](float) { return ++calls < stop; };
+    CHECK_FALSE(dv::scene::build_layered_depth(photo, depth, options).has_value());
+    CHECK(calls == stop);  // not called again after it said stop
+  }
 }
 
 TEST_CASE("layered depth and inpaint: bad input throws std::invalid_argument with a message") {

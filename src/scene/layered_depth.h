@@ -27,7 +27,7 @@ struct LayeredOptions {
   float edge_jump = 0.1f;      // a depth edge: a jump over this share of the photo's depth range
                                // (lower cuts faces at a model's spurious steps; higher stretches more)
   ViewGeometry view;
-  InpaintOptions inpaint;      // threads, sweeps, progress (the fill is nearly all of the time)
+  InpaintOptions inpaint;      // threads, sweeps, progress (of the band search and the fill, 0..1)
 };
 
 struct Layer {
