@@ -12,6 +12,7 @@ uniform float uTanHalfFov;              // point cloud: tan(horizontal FOV / 2)
 uniform float uNear;                    // point cloud: inverse depth of the farthest point (1 / far ratio)
 uniform float uPointSize;
 uniform vec2 uTexel;                    // 1 / depth texture size
+uniform float uZBias;                   // pushes a layer back (the 3D photo's background sheet)
 
 out vec2 vUV;
 out vec3 vNormal;
@@ -19,7 +20,7 @@ out vec3 vNormal;
 float depthAt(vec2 uv) { return textureLod(uDepth, uv, 0.0).r; }
 
 vec3 reliefPosition(vec2 uv) {
-  return vec3(uv.x - 0.5, (0.5 - uv.y) * uAspect, depthAt(uv) * uDepthScale);
+  return vec3(uv.x - 0.5, (0.5 - uv.y) * uAspect, depthAt(uv) * uDepthScale - uZBias);
 }
 
 // Pinhole camera looking down -z; the cloud is centred on the origin (where the orbit camera looks)
@@ -28,7 +29,7 @@ vec3 cloudPosition(vec2 uv) {
   float far = 1.0 / uNear;
   float distance = 1.0 / (uNear + depthAt(uv) * (1.0 - uNear));
   vec2 ray = vec2((uv.x - 0.5) * 2.0 * uTanHalfFov, (0.5 - uv.y) * 2.0 * uTanHalfFov * uAspect);
-  return vec3(ray * distance, 0.5 * (1.0 + far) - distance) * (1.5 / far);
+  return vec3(ray * distance, 0.5 * (1.0 + far) - distance) * (1.5 / far) - vec3(0.0, 0.0, uZBias);
 }
 
 void main() {

@@ -209,6 +209,7 @@ void App::start_estimate() {
   request.engine = engine_options();
   request.options.edge_aware = settings_.edge_aware;
   request.options.size = settings_.input_size;
+  request.layered = true;  // cheap next to the model (kLayeredSide); the view's toggle picks
   if (!sensor_bytes_.empty()) {
     try {
       request.sensor = SensorInput{sensor_bytes_, sensor_name_, depth::sensor_preset(settings_.sensor_preset)};

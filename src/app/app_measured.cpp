@@ -49,6 +49,8 @@ void App::show_result() {
     if (measured_near_ > 0) r.far_ratio = std::clamp(measured_far_ / measured_near_, 1.05f, 1000.0f);
   }
   relief_.set_content(result_->photo, shown_depth());
+  // The layers belong to the model's depth: measured views show the cut relief of theirs.
+  if (measured_shown_.values.empty()) relief_.set_layers(result_->layers);
   preview_dirty_ = true;
 }
 

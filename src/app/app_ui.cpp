@@ -155,7 +155,12 @@ void App::draw_view_section() {
     r.points = mode == 1;
     changed |= ImGui::SliderFloat("depth scale", &r.depth_scale, 0.0f, 1.5f);
     changed |= ImGui::SliderInt("mesh resolution", &r.mesh_side, 16, 1024);
+    changed |= ImGui::Checkbox("3D photo: fill behind edges", &r.layered);
+    ImGui::SetItemTooltip("an inpainted background layer behind each depth edge, so turning the view\n"
+                          "shows what was hidden instead of a hole; off: the cut relief");
+    ImGui::BeginDisabled(relief_.showing_layers(r));
     changed |= ImGui::SliderFloat("edge cut", &r.cut, 0.01f, 1.0f, "%.2f");
+    ImGui::EndDisabled();
     ImGui::SetItemTooltip("drop triangles across depth jumps larger than this (1 = keep all)");
     changed |= ImGui::Checkbox("lit", &r.lit);
     ImGui::SameLine();
@@ -311,6 +316,7 @@ std::string App::state_json() const {
                       {"points", r.points},
                       {"mesh_side", r.mesh_side},
                       {"triangles", relief_.triangle_count()},
+                      {"layered", relief_.showing_layers(settings_.relief)},
                       {"ui_scale", ui_scale_},
                       {"frame_stats", stats_.summary()},
                       {"max_frame_draw_ms_during_inference", stats_.during_inference.max_ms},
@@ -349,6 +355,10 @@ std::string App::state_json() const {
     j["decode_ms"] = result_->decode_ms;
     j["upload_ms"] = upload_ms_;
     j["measured"] = measured_json();
+    j["layers"] = result_->layers ? nlohmann::json{{"band_pixels", result_->layers->band_pixels},
+                                                   {"width", result_->layers->foreground.depth.width},
+                                                   {"ms", result_->layers_ms}}
+                                  : nlohmann::json(nullptr);
     j["measured_error"] = result_->measured_error;
   }
   return j.dump();

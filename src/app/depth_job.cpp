@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <new>
 #include <utility>
 
 #include "depth/export.h"
 #include "depth/photo_intrinsics.h"
+#include "depth/preprocess.h"
 
 namespace dv::app {
 
@@ -95,7 +98,8 @@ float DepthJob::progress() const {
     case Stage::Running:
       if (task_running_) return task_progress_;
       return 0.2f + 0.7f * float(std::min(1.0, in_stage / std::max(1.0, expected_run_ms_.load())));
-    case Stage::PostProcessing: return 0.95f;
+    case Stage::PostProcessing: return 0.9f;
+    case Stage::Layering: return 0.9f + 0.1f * task_progress_;
     default: return 0.0f;
   }
 }
@@ -107,6 +111,7 @@ std::string DepthJob::stage() const {
     case Stage::WarmingUp: return "warming up";
     case Stage::Running: return task_running_ ? "exporting" : "estimating depth";
     case Stage::PostProcessing: return "post-processing";
+    case Stage::Layering: return "filling behind depth edges";
     default: return "idle";
   }
 }
@@ -216,6 +221,7 @@ void DepthJob::process(DepthRequest& request, uint64_t generation) {
   if (!request.task) expected_run_ms_ = out.estimate.inference_ms;
   set_stage(Stage::PostProcessing);
   measure(request, out, /*after_model=*/true);
+  build_layers(request, out, generation);
   out.total_ms = now_ms() - t0;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!cancelled(generation)) result_ = std::move(out);
@@ -265,6 +271,30 @@ void DepthJob::measure(DepthRequest& request, DepthResult& out, bool after_model
     out.measured.reset();
     out.measured_error = e.what();
   }
+}
+
+// The 3D photo's layers never stop the photo either: without them the relief is the cut one.
+void DepthJob::build_layers(const DepthRequest& request, DepthResult& out, uint64_t generation) {
+  if (!request.layered || request.frame || request.task || cancelled(generation)) return;
+  const double t0 = now_ms();
+  set_stage(Stage::Layering);
+  task_progress_ = 0;
+  const double scale = std::min(1.0, double(kLayeredSide) / double(std::max(out.photo.width, out.photo.height)));
+  const int w = std::max(2, int(std::lround(out.photo.width * scale))), h = std::max(2, int(std::lround(out.photo.height * scale)));
+  scene::LayeredOptions options;
+  options.inpaint.threads = int(request.engine.threads);
+  options.inpaint.progress = [&](float fraction) {
+    task_progress_ = fraction;
+    return !cancelled(generation);
+  };
+  try {
+    auto layers = scene::build_layered_depth(depth::resize_image(out.photo, w, h), depth::resize(out.estimate.depth, w, h),
+                                             options);
+    if (layers && layers->layer_count() == 2) out.layers = std::make_shared<const scene::LayeredDepth>(std::move(*layers));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "depthview: no 3D photo layers: %s\n", e.what());
+  }
+  out.layers_ms = now_ms() - t0;
 }
 
 void DepthJob::run_task(DepthRequest& request, uint64_t generation, DepthResult& out) {

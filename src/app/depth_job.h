@@ -22,6 +22,7 @@
 #include "app/measured_depth.h"
 #include "depth/camera_intrinsics.h"
 #include "depth/video_depth.h"
+#include "scene/layered_depth.h"
 
 namespace dv::app {
 
@@ -40,6 +41,7 @@ struct DepthRequest {
   bool for_export = false;   // a frame of a page-driven export (the page waits for its depth)
   DepthTask task;            // instead of a photo or frame
   std::optional<SensorInput> sensor;  // a depth file dropped with the photo
+  bool layered = false;      // photos: build the 3D photo's layers too (scene/layered_depth.h)
   depth::ModelInfo model;
   depth::EngineOptions engine;
   depth::EstimateOptions options;
@@ -62,7 +64,14 @@ struct DepthResult {
   std::optional<MeasuredDepth> measured;
   std::string measured_error;
   std::optional<depth::CameraIntrinsics> intrinsics;  // the photo's camera (Dynamic Depth, EXIF)
+  // The 3D photo of the model's depth (at most kLayeredSide per side); null without depth edges,
+  // when not asked for, or cancelled.
+  std::shared_ptr<const scene::LayeredDepth> layers;
+  double layers_ms = 0;
 };
+
+// The layers are built at most this large: the relief's mesh has at most 1024 vertices a side.
+constexpr int kLayeredSide = 1024;
 
 class DepthJob {
  public:
@@ -95,7 +104,7 @@ class DepthJob {
   std::optional<std::string> take_model_note();
 
  private:
-  enum class Stage { Idle, Decoding, LoadingModel, WarmingUp, Running, PostProcessing };
+  enum class Stage { Idle, Decoding, LoadingModel, WarmingUp, Running, PostProcessing, Layering };
   void loop();
   void process(DepthRequest& request, uint64_t generation);
   void warm_up(const DepthRequest& request);
@@ -107,6 +116,7 @@ class DepthJob {
   void run_frame(DepthRequest& request, DepthResult& out);
   void run_task(DepthRequest& request, uint64_t generation, DepthResult& out);
   void measure(DepthRequest& request, DepthResult& out, bool after_model);
+  void build_layers(const DepthRequest& request, DepthResult& out, uint64_t generation);
   depth::VideoDepth video_;
   std::atomic<float> task_progress_{0};
   std::atomic<bool> task_running_{false};

@@ -8,6 +8,7 @@
 #include <glm/gtc/type_ptr.hpp>
 
 #include "depth/mesh.h"
+#include "scene/layered_mesh.h"
 
 namespace dv::app {
 
@@ -17,6 +18,9 @@ namespace {
 #include "relief.vert.inc"
 
 constexpr int kMaxTextureSide = 2048;
+// How far the background sheet lies behind the foreground where they coincide (photo widths):
+// enough to win the depth test, too little to see.
+constexpr float kBackgroundBias = 2e-3f;
 
 GLuint compile(GLenum type, const char* body, std::string* error) {
   const GLuint shader = glCreateShader(type);
@@ -62,10 +66,10 @@ std::vector<uint8_t> photo_rgba(const depth::Image& photo, int w, int h) {
 }  // namespace
 
 ReliefView::~ReliefView() {
-  glDeleteTextures(1, &depth_texture_);
-  glDeleteTextures(1, &photo_texture_);
-  const GLuint buffers[] = {vertex_buffer_, triangle_buffer_, line_buffer_};
-  glDeleteBuffers(3, buffers);
+  const GLuint textures[] = {depth_texture_, photo_texture_, background_depth_texture_, background_photo_texture_};
+  glDeleteTextures(4, textures);
+  const GLuint buffers[] = {vertex_buffer_, triangle_buffer_, line_buffer_, background_buffer_};
+  glDeleteBuffers(4, buffers);
   glDeleteVertexArrays(1, &vao_);
   glDeleteProgram(program_);
 }
@@ -92,6 +96,7 @@ bool ReliefView::init(std::string* error) {
   glGenBuffers(1, &vertex_buffer_);
   glGenBuffers(1, &triangle_buffer_);
   glGenBuffers(1, &line_buffer_);
+  glGenBuffers(1, &background_buffer_);
   return true;
 }
 
@@ -109,9 +114,47 @@ void ReliefView::set_content(const depth::Image& photo, const depth::DepthMap& d
   photo_texture_ = make_texture(GL_RGBA8, pw, ph, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
   built_side_ = 0;  // geometry follows on the next draw
   grid_columns_ = 1;
+  set_layers(nullptr);
 }
 
-void ReliefView::rebuild_geometry(int mesh_side, float cut) {
+void ReliefView::set_layers(std::shared_ptr<const scene::LayeredDepth> layers) {
+  glDeleteTextures(1, &background_depth_texture_);
+  glDeleteTextures(1, &background_photo_texture_);
+  background_depth_texture_ = background_photo_texture_ = 0;
+  layers_ = layers && layers->layer_count() == 2 ? std::move(layers) : nullptr;
+  built_side_ = 0;
+  if (!layers_) return;
+  const scene::Layer& b = layers_->background;
+  background_depth_texture_ = make_texture(GL_R16F, b.depth.width, b.depth.height, GL_RED, GL_FLOAT, b.depth.values.data());
+  const std::vector<uint8_t> rgba = photo_rgba(b.color, b.color.width, b.color.height);
+  background_photo_texture_ = make_texture(GL_RGBA8, b.color.width, b.color.height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+}
+
+bool ReliefView::showing_layers(const ReliefSettings& s) const { return s.layered && layers_ != nullptr; }
+
+void ReliefView::rebuild_geometry(int mesh_side, float cut, bool layered) {
+  built_side_ = mesh_side;
+  built_cut_ = cut;
+  built_layered_ = layered;
+  background_count_ = 0;
+  if (layered && layers_) {
+    // The layers' own grid and cut (scene/layered_mesh.h); the textures are sampled by uv.
+    const scene::LayeredGrid grid = scene::layered_grid(*layers_, mesh_side);
+    const int w = layers_->foreground.depth.width, h = layers_->foreground.depth.height;
+    std::vector<std::array<float, 2>> uvs;
+    for (int j = 0; j < grid.rows; ++j)
+      for (int i = 0; i < grid.columns; ++i)
+        uvs.push_back({(float(grid.pixel_x[size_t(i)]) + 0.5f) / float(w), (float(grid.pixel_y[size_t(j)]) + 0.5f) / float(h)});
+    grid_columns_ = grid.columns;
+    grid_rows_ = grid.rows;
+    upload_grid(uvs, grid.foreground);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, background_buffer_);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(grid.background.size() * sizeof grid.background[0]),
+                 grid.background.data(), GL_STATIC_DRAW);
+    background_count_ = grid.background.size();
+    dropped_count_ = grid.background.size() - grid.foreground.size();
+    return;
+  }
   const depth::GridSampling grid(depth_.width, depth_.height, mesh_side);
   std::vector<std::array<float, 2>> uvs;
   uvs.reserve(size_t(grid.columns) * size_t(grid.rows));
@@ -121,27 +164,30 @@ void ReliefView::rebuild_geometry(int mesh_side, float cut) {
                      (float(grid.pixel_y(j)) + 0.5f) / float(depth_.height)});
   const depth::GridTriangles kept =
       depth::grid_triangles(depth::sample_grid(depth_, grid), grid.columns, grid.rows, cut);
+  grid_columns_ = grid.columns;
+  grid_rows_ = grid.rows;
+  upload_grid(uvs, kept.triangles);
+  dropped_count_ = kept.dropped;
+}
+
+void ReliefView::upload_grid(const std::vector<std::array<float, 2>>& uvs,
+                             const std::vector<std::array<uint32_t, 3>>& triangles) {
   std::vector<uint32_t> lines;  // wireframe: WebGL2 has no glPolygonMode
-  lines.reserve(kept.triangles.size() * 6);
-  for (const auto& t : kept.triangles) lines.insert(lines.end(), {t[0], t[1], t[1], t[2], t[2], t[0]});
+  lines.reserve(triangles.size() * 6);
+  for (const auto& t : triangles) lines.insert(lines.end(), {t[0], t[1], t[1], t[2], t[2], t[0]});
   glBindVertexArray(vao_);
   glBindBuffer(GL_ARRAY_BUFFER, vertex_buffer_);
   glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(uvs.size() * sizeof uvs[0]), uvs.data(), GL_STATIC_DRAW);
   glEnableVertexAttribArray(0);
   glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof uvs[0], nullptr);
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, triangle_buffer_);
-  glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(kept.triangles.size() * sizeof kept.triangles[0]),
-               kept.triangles.data(), GL_STATIC_DRAW);
+  glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(triangles.size() * sizeof triangles[0]), triangles.data(),
+               GL_STATIC_DRAW);
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, line_buffer_);
   glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(lines.size() * sizeof lines[0]), lines.data(), GL_STATIC_DRAW);
   glBindVertexArray(0);
-  grid_columns_ = grid.columns;
-  grid_rows_ = grid.rows;
-  triangle_count_ = kept.triangles.size();
-  dropped_count_ = kept.dropped;
+  triangle_count_ = triangles.size();
   line_count_ = lines.size();
-  built_side_ = mesh_side;
-  built_cut_ = cut;
 }
 
 void ReliefView::set_uniforms(const OrbitCamera& camera, const ReliefSettings& s, float aspect) {
@@ -160,15 +206,22 @@ void ReliefView::set_uniforms(const OrbitCamera& camera, const ReliefSettings& s
   glUniform4f(glGetUniformLocation(program_, "uFlatColor"), 0.0f, 0.0f, 0.0f, 0.0f);
   glUniform1i(glGetUniformLocation(program_, "uDepth"), 0);
   glUniform1i(glGetUniformLocation(program_, "uPhoto"), 1);
+  bind_layer(false, 0.0f);
+}
+
+void ReliefView::bind_layer(bool background, float z_bias) {
+  glUniform1f(glGetUniformLocation(program_, "uZBias"), z_bias);
   glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, depth_texture_);
+  glBindTexture(GL_TEXTURE_2D, background ? background_depth_texture_ : depth_texture_);
   glActiveTexture(GL_TEXTURE1);
-  glBindTexture(GL_TEXTURE_2D, photo_texture_);
+  glBindTexture(GL_TEXTURE_2D, background ? background_photo_texture_ : photo_texture_);
 }
 
 void ReliefView::draw(const OrbitCamera& camera, const ReliefSettings& s, int fb_width, int fb_height) {
   if (!has_content() || fb_width <= 0 || fb_height <= 0) return;
-  if (built_side_ != s.mesh_side || built_cut_ != s.cut) rebuild_geometry(s.mesh_side, s.cut);
+  const bool layered = showing_layers(s);
+  if (built_side_ != s.mesh_side || built_cut_ != s.cut || built_layered_ != layered)
+    rebuild_geometry(s.mesh_side, s.cut, layered);
   glViewport(0, 0, fb_width, fb_height);
   glEnable(GL_DEPTH_TEST);
 #ifndef __EMSCRIPTEN__
@@ -176,6 +229,16 @@ void ReliefView::draw(const OrbitCamera& camera, const ReliefSettings& s, int fb
 #endif
   set_uniforms(camera, s, float(fb_width) / float(fb_height));
   glBindVertexArray(vao_);
+  if (layered) {  // the background first, just behind; then the foreground as always
+    bind_layer(true, kBackgroundBias);
+    if (s.points) {
+      glDrawArrays(GL_POINTS, 0, GLsizei(grid_columns_ * grid_rows_));
+    } else {
+      glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, background_buffer_);
+      glDrawElements(GL_TRIANGLES, GLsizei(background_count_ * 3), GL_UNSIGNED_INT, nullptr);
+    }
+    bind_layer(false, 0.0f);
+  }
   if (s.points) {
     glDrawArrays(GL_POINTS, 0, GLsizei(grid_columns_ * grid_rows_));
   } else {

@@ -91,6 +91,7 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       else if (key == "wireframe") r.wireframe = value == "1";
       else if (key == "lit") r.lit = value == "1";
       else if (key == "wiggle") r.wiggle = value == "1";
+      else if (key == "layered") r.layered = value == "1";
       else if (key == "mesh") r.mesh_side = int(num(2));
       else if (key == "cut") r.cut = num(2);
       else if (key == "scale") r.depth_scale = num(2);

@@ -12,7 +12,8 @@
 //   shot PATH          screenshot (PNG) of the frame being drawn; what follows waits for the next one
 //   orbit DX DY        rotate the relief as a mouse drag of DX, DY pixels would
 //   zoom STEPS         zoom as STEPS wheel notches would (negative: out)
-//   set KEY VALUE      view relief|points, wireframe 0|1, lit 0|1, wiggle 0|1, mesh N (vertices along
+//   set KEY VALUE      view relief|points, wireframe 0|1, lit 0|1, wiggle 0|1, layered 0|1 (the 3D
+//                      photo's filled background, else the cut relief), mesh N (vertices along
 //                      the longer side), cut T (edge cut), scale S (depth scale), colormap NAME, int8 0|1
 //   formats LIST       export formats, e.g. png16,ply,glb
 //   export DIR         export the current depth in those formats into DIR

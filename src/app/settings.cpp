@@ -41,6 +41,7 @@ std::string to_json(const ViewerSettings& s) {
                         {"wiggle", r.wiggle},
                         {"fov_degrees", r.fov_degrees},
                         {"point_size", r.point_size},
+                        {"layered", r.layered},
                         {"export_formats", s.export_formats},
                         {"export_dir", s.export_dir}}
       .dump(1);
@@ -82,6 +83,7 @@ ViewerSettings settings_from_json(const std::string& text) {
   read(j, "wiggle", r.wiggle);
   read(j, "fov_degrees", r.fov_degrees);
   read(j, "point_size", r.point_size);
+  read(j, "layered", r.layered);
   read(j, "export_formats", s.export_formats);
   read(j, "export_dir", s.export_dir);
   return s;

@@ -18,4 +18,7 @@ struct Normalization {
 // Resizes the photo to width×height (bilinear) and returns a 1x3xHxW float tensor.
 std::vector<float> to_tensor(const Image& img, int width, int height, const Normalization& norm);
 
+// The photo at width x height (stb_image_resize; throws ImageError for a size that is not positive).
+Image resize_image(const Image& img, int width, int height);
+
 }  // namespace dv::depth

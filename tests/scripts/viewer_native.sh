@@ -15,7 +15,8 @@ if [ ! -f "$photo" ] || [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKI
 shots=$ROOT/build/viewer-shots
 rm -rf "$shots"; mkdir -p "$shots"
 export XDG_CONFIG_HOME=$shots/config  # a clean settings file, not the user's
-script="open $photo; wait-depth; frames 5; shot $shots/1_relief.png; orbit 260 90; frames 3; shot $shots/2_orbited.png;
+script="open $photo; wait-depth; frames 5; shot $shots/1_relief.png; orbit 25 0; frames 3; shot $shots/6_layered_15deg.png;
+  set layered 0; frames 3; shot $shots/7_cut_15deg.png; set layered 1; orbit 235 90; frames 3; shot $shots/2_orbited.png;
   set view points; frames 3; shot $shots/3_points.png; set view relief; set wireframe 1; set mesh 64; frames 3;
   shot $shots/4_wireframe.png; set wireframe 0; set mesh 256; export $shots/export; frames 30; stats; state;
   set int8 1; wait-depth; frames 3; shot $shots/5_int8.png; state; quit"
@@ -57,6 +58,14 @@ panel8 = e[60:290, 1100:1260].mean(axis=2)
 close = np.abs(panel8 - panel).mean()
 check("int8 mode: depth close to fp32", state_int8["int8"] and state_int8["has_depth"] and close < 8 and
       panel8[-40:].mean() > panel8[:40].mean() + 30, f"mean abs difference {close:.1f} grey levels, model {state_int8.get('model_ms', 0):.0f} ms vs fp32 {state.get('model_ms', 0):.0f} ms")
+# The 3D photo at 15 deg: the cut relief shows the window's background through its holes, the
+# layered one the inpainted background behind the edges.
+clear = np.array([23, 26, 31])
+inside = (slice(200, 600), slice(380, 900))  # inside the relief's outline at this view
+holes = lambda img: int((np.abs(img[inside] - clear).sum(axis=2) < 6).sum())
+lay, cut = load("6_layered_15deg.png"), load("7_cut_15deg.png")
+check("3D photo: fewer holes than the cut relief at 15 degrees", state["layered"] and state["layers"] is not None and
+      holes(lay) * 4 < holes(cut), f"{holes(lay)} vs {holes(cut)} background pixels inside the relief, layers {state.get('layers')}")
 print("frame times (llvmpipe):", state["frame_stats"])
 sys.exit(1 if fails else 0)
 PY
