@@ -5,10 +5,7 @@
 // with its one message; fuzz findings replay.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,6 +17,7 @@ extern "C" {
 #include <b64/cencode.h>
 }
 
+#include "support/run_command.h"
 #include "support/temp_dir.h"
 #include "fuzz/fuzz_container_body.h"
 #include "media/container/base64.h"
@@ -58,13 +56,18 @@ Bytes bytes_of(std::string_view text) { return Bytes(text.begin(), text.end()); 
 
 using dv::test::TempDir;
 
-bool have_exiftool() { return std::system("exiftool -ver > /dev/null 2>&1") == 0; }
+// True (with the reason said) when exiftool is not installed: the comparisons with it are skipped.
+bool skip_exiftool() {
+  if (dv::test::run_command("exiftool -ver > /dev/null 2>&1") == 0) return false;
+  MESSAGE("SKIPPED the comparison with exiftool: it is not installed (Debian libimage-exiftool-perl)");
+  return true;
+}
 
 // What `exiftool ARGS FILE` prints (into a file of the scratch folder: binary values stay exact).
 Bytes exiftool(const std::string& args, const fs::path& file, const TempDir& tmp) {
   const fs::path out = tmp.path / "exiftool.out";
   const std::string command = "exiftool " + args + " '" + file.string() + "' > '" + out.string() + "'";
-  REQUIRE(std::system(command.c_str()) == 0);
+  REQUIRE(dv::test::run_command(command) == 0);
   return read_bytes(out);
 }
 
@@ -225,10 +228,7 @@ TEST_CASE("dynamic depth: the Pixel 8 photo's items are exactly the bytes exifto
   CHECK(depth->encoding.units == "Diopters");
   CHECK(depth->encoding.measure_type == "OpticalAxis");
 
-  if (!have_exiftool()) {
-    MESSAGE("SKIPPED the comparison with exiftool: it is not installed (Debian libimage-exiftool-perl)");
-    return;
-  }
+  if (skip_exiftool()) return;
   TempDir tmp;
   // The directory as exiftool reads it.
   CHECK(exiftool_values("-XMP-Container:DirectoryItemSemantic", path, tmp) == semantics);
@@ -281,10 +281,7 @@ TEST_CASE("gdepth: the Lens Blur photo's depth PNG and image are what exiftool d
   CHECK(depth->image.size() == 605632);
   CHECK(depth->confidence_image.empty());
 
-  if (!have_exiftool()) {
-    MESSAGE("SKIPPED the comparison with exiftool: it is not installed (Debian libimage-exiftool-perl)");
-    return;
-  }
+  if (skip_exiftool()) return;
   TempDir tmp;
   CHECK(exiftool("-b -XMP-GDepth:DepthImage", path, tmp) == depth->depth_image);  // GDepth:Data, decoded
   CHECK(exiftool("-b -XMP-GImage:ImageData", path, tmp) == depth->image);         // GImage:Data, decoded
