@@ -1,25 +1,19 @@
-# Photo codecs: natively Debian's packages; in wasm compiled from the trixie sources scripts/setup
-# unpacks (scripts/lib/codecs.sh), as libpng is. Without one, decode_image still recognises the
-# format and says it is not in the build.
-#   DEPTHVIEW_HEIF  HEIC / AVIF / HEIF with libheif (libheif-dev: libde265, dav1d, aom); native only
-#                   for now
-#   DEPTHVIEW_WEBP  WebP with libwebp (libwebp-dev: libwebp, libwebpdemux); in wasm opt-in for now
-#                   (-DDEPTHVIEW_WEBP=ON: libwebp's decoder and demuxer, dv_webp below)
-# Each gives a target, dv_heif / dv_webp, that dv_depth links (the tests link dv_heif too: they
-# encode HEIFs with an orientation through libheif's API).
-if(EMSCRIPTEN)
-  set(_dv_codecs_default OFF)
-else()
-  set(_dv_codecs_default ON)
-endif()
-option(DEPTHVIEW_HEIF "HEIC/AVIF photos with Debian's libheif (required natively)" ${_dv_codecs_default})
-option(DEPTHVIEW_WEBP "WebP photos with libwebp (required natively)" ${_dv_codecs_default})
+# Photo codecs: natively Debian's packages; in wasm compiled from the sources scripts/setup unpacks
+# (scripts/lib/codecs.sh), as libpng is. Without one, decode_image still recognises the format and
+# says it is not in the build.
+#   DEPTHVIEW_HEIF  HEIC / AVIF / HEIF with libheif (natively libheif-dev: libde265, dav1d, aom; in
+#                   wasm libheif + libde265, cmake/DepthviewHeifSources.cmake)
+#   DEPTHVIEW_WEBP  WebP with libwebp (natively libwebp-dev: libwebp, libwebpdemux; in wasm libwebp's
+#                   decoder and demuxer, dv_webp below)
+# Each gives a target, dv_heif / dv_webp, that dv_depth links (the native tests link dv_heif too:
+# they encode HEIFs with an orientation through libheif's API).
+option(DEPTHVIEW_HEIF "HEIC/AVIF photos with libheif" ON)
+option(DEPTHVIEW_WEBP "WebP photos with libwebp" ON)
 set(DEPTHVIEW_WEBP_SOURCE "${DEPTHVIEW_TC}/src/libwebp" CACHE PATH "wasm: the libwebp source tree (scripts/setup)")
 
-if(DEPTHVIEW_HEIF)
-  if(EMSCRIPTEN)
-    message(FATAL_ERROR "DEPTHVIEW_HEIF: the wasm build has no libheif yet")
-  endif()
+if(DEPTHVIEW_HEIF AND EMSCRIPTEN)
+  include(DepthviewHeifSources)
+elseif(DEPTHVIEW_HEIF)
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(LIBHEIF REQUIRED IMPORTED_TARGET libheif)
   add_library(dv_heif INTERFACE)

@@ -5,10 +5,7 @@
 // with its one message; fuzz findings replay.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -62,7 +59,13 @@ using dv::test::TempDir;
 using dv::test::exiftool;
 using dv::test::exiftool_number;
 using dv::test::exiftool_values;
-using dv::test::have_exiftool;
+
+// True (with the reason said) when exiftool is not installed: the comparisons with it are skipped.
+bool skip_exiftool() {
+  if (dv::test::have_exiftool()) return false;
+  MESSAGE("SKIPPED the comparison with exiftool: it is not installed (Debian libimage-exiftool-perl)");
+  return true;
+}
 
 // ---- synthetic JPEGs
 
@@ -207,10 +210,7 @@ TEST_CASE("dynamic depth: the Pixel 8 photo's items are exactly the bytes exifto
   CHECK(depth->encoding.units == "Diopters");
   CHECK(depth->encoding.measure_type == "OpticalAxis");
 
-  if (!have_exiftool()) {
-    MESSAGE("SKIPPED the comparison with exiftool: it is not installed (Debian libimage-exiftool-perl)");
-    return;
-  }
+  if (skip_exiftool()) return;
   TempDir tmp;
   // The directory as exiftool reads it.
   CHECK(exiftool_values("-XMP-Container:DirectoryItemSemantic", path, tmp) == semantics);
@@ -263,10 +263,7 @@ TEST_CASE("gdepth: the Lens Blur photo's depth PNG and image are what exiftool d
   CHECK(depth->image.size() == 605632);
   CHECK(depth->confidence_image.empty());
 
-  if (!have_exiftool()) {
-    MESSAGE("SKIPPED the comparison with exiftool: it is not installed (Debian libimage-exiftool-perl)");
-    return;
-  }
+  if (skip_exiftool()) return;
   TempDir tmp;
   CHECK(exiftool("-b -XMP-GDepth:DepthImage", path, tmp) == depth->depth_image);  // GDepth:Data, decoded
   CHECK(exiftool("-b -XMP-GImage:ImageData", path, tmp) == depth->image);         // GImage:Data, decoded

@@ -1,9 +1,10 @@
 // WebP, HEIC and AVIF photos and the iPhone's HEIC depth: files made at test time by the reference
 // encoders (cwebp, img2webp, webpmux, heif-enc; libheif's API where a tool cannot say it, e.g. an
-// orientation), decoded here and compared with the reference decoders (dwebp, heif-convert) within
-// 1 level; bad files give one clear error each. Tests needing a missing tool or ../shared skip
-// with a message. Sniffing, the depth conversions and the "not in this build" messages run in
-// every build.
+// orientation: native only, the wasm build has libheif's decoders alone), decoded here and compared
+// with the reference decoders (dwebp, heif-convert) within 1 level; bad files give one clear error
+// each. The tools run in the wasm build too (support/run_command.h). Tests needing a missing tool
+// or ../shared skip with a message. Sniffing, the depth conversions and the "not in this build"
+// messages run in every build.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,10 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include <unistd.h>
-
 #include <stb/stb_image_write.h>
 
+#include "support/run_command.h"
 #include "support/temp_dir.h"
 #include "depth/export.h"
 #include "depth/heif_depth.h"
@@ -211,8 +211,8 @@ TEST_CASE("image formats: a truncated or huge WebP gives one clear error") {
 #endif
 
 // ----------------------------------------------------------------------------------------------
-// Against the reference tools (native: they are Debian programs, and wasm cannot run them).
-#ifndef __EMSCRIPTEN__
+// Against the reference tools (Debian's programs; the wasm build runs them through node).
+#if DV_HAVE_WEBP || DV_HAVE_HEIF
 namespace {
 
 using dv::test::TempDir;
@@ -220,7 +220,7 @@ using dv::test::TempDir;
 // True when every tool is on PATH; otherwise says which is missing (the test then skips).
 bool tools_present(std::initializer_list<const char*> tools) {
   for (const char* tool : tools)
-    if (std::system(("command -v " + std::string(tool) + " > /dev/null 2>&1").c_str()) != 0) {
+    if (dv::test::run_command("command -v " + std::string(tool) + " > /dev/null 2>&1") != 0) {
       MESSAGE("SKIPPED: " << tool << " is not installed (scripts/setup installs it)");
       return false;
     }
@@ -228,7 +228,7 @@ bool tools_present(std::initializer_list<const char*> tools) {
 }
 
 // Runs a shell command quietly; REQUIREd to succeed by the callers.
-bool run(const std::string& command) { return std::system((command + " > /dev/null 2>&1").c_str()) == 0; }
+bool run(const std::string& command) { return dv::test::run_command(command + " > /dev/null 2>&1") == 0; }
 
 // A gradient with a bright square in the top-left corner (so a wrong turn shows) and some noise
 // (so lossy codecs have detail to lose). With 4 channels, alpha is a diagonal ramp.
@@ -269,12 +269,7 @@ int max_diff(const d::Image& a, const d::Image& b) {
   return most;
 }
 
-// A little-endian TIFF with one IFD entry: Orientation (0x0112, SHORT) = value.
-std::vector<uint8_t> exif_orientation_tiff(int value) {
-  return {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, uint8_t(value), 0, 0, 0, 0, 0, 0, 0};
-}
-
-bool contains(const std::vector<uint8_t>& bytes, const char* text) {
+[[maybe_unused]] bool contains(const std::vector<uint8_t>& bytes, const char* text) {  // WebP, native HEIC tests
   const std::string_view haystack(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   return haystack.find(text) != std::string_view::npos;
 }
@@ -282,6 +277,15 @@ bool contains(const std::vector<uint8_t>& bytes, const char* text) {
 }  // namespace
 
 #if DV_HAVE_WEBP
+namespace {
+
+// A little-endian TIFF with one IFD entry: Orientation (0x0112, SHORT) = value.
+std::vector<uint8_t> exif_orientation_tiff(int value) {
+  return {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, uint8_t(value), 0, 0, 0, 0, 0, 0, 0};
+}
+
+}  // namespace
+
 TEST_CASE("image formats: WebP (lossless, lossy, with alpha) decodes as dwebp does, within 1 level") {
   if (!tools_present({"cwebp", "dwebp"})) return;
   TempDir dir;
@@ -358,6 +362,7 @@ TEST_CASE("image formats: a truncated real WebP says it is truncated") {
 #if DV_HAVE_HEIF
 namespace {
 
+#ifndef __EMSCRIPTEN__  // libheif's encoder (x265) is native only
 heif_error append_bytes(heif_context*, const void* data, size_t size, void* out) {
   auto* v = static_cast<std::vector<uint8_t>*>(out);
   v->insert(v->end(), static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + size);
@@ -397,6 +402,7 @@ std::vector<uint8_t> heic_with_orientation(const d::Image& stored, int orientati
   heif_context_free(ctx);
   return out;
 }
+#endif  // __EMSCRIPTEN__
 
 // A HEIC made by heif-enc from the pattern (64 x 48).
 std::vector<uint8_t> heif_enc_file(const TempDir& dir, const std::string& file, const std::string& options) {
@@ -445,6 +451,7 @@ TEST_CASE("image formats: HEIC and AVIF (heif-enc) decode as heif-convert does, 
   }
 }
 
+#ifndef __EMSCRIPTEN__  // the files come from libheif's encoder
 TEST_CASE("image formats: a HEIC's irot / imir orientation is applied") {
   const d::Image stored = rgb_of(pattern(40, 30, 3), 40, 30, 3);
   const bool compare_tool = tools_present({"heif-convert"});
@@ -461,6 +468,7 @@ TEST_CASE("image formats: a HEIC's irot / imir orientation is applied") {
     CHECK(max_diff(ours, d::load_image(dir / "turned.png")) <= 1);
   }
 }
+#endif  // __EMSCRIPTEN__
 
 TEST_CASE("image formats: a truncated, damaged or huge HEIC gives one clear error") {
   if (!tools_present({"heif-enc"})) return;
@@ -541,4 +549,4 @@ TEST_CASE("image formats: the iPhone portrait HEIC: the photo as heif-convert, i
                        d::ImageError);
 }
 #endif  // DV_HAVE_HEIF
-#endif  // __EMSCRIPTEN__
+#endif  // DV_HAVE_WEBP || DV_HAVE_HEIF

@@ -1,9 +1,9 @@
-// exiftool (Debian's libimage-exiftool-perl) as the reference reader the native tests compare
-// metadata parsers with; tests skip the comparison with a MESSAGE when it is not installed.
+// exiftool (Debian's libimage-exiftool-perl) as the reference reader the tests compare metadata
+// parsers with (natively and, through node, in wasm: support/run_command.h); tests skip the
+// comparison with a MESSAGE when it is not installed.
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -13,17 +13,18 @@
 
 #include <doctest/doctest.h>
 
+#include "support/run_command.h"
 #include "support/temp_dir.h"
 
 namespace dv::test {
 
-inline bool have_exiftool() { return std::system("exiftool -ver > /dev/null 2>&1") == 0; }
+inline bool have_exiftool() { return run_command("exiftool -ver > /dev/null 2>&1") == 0; }
 
 // What `exiftool ARGS FILE` prints (into a file of the scratch folder: binary values stay exact).
 inline std::vector<uint8_t> exiftool(const std::string& args, const std::filesystem::path& file, const TempDir& tmp) {
   const std::filesystem::path out = tmp.path / "exiftool.out";
   const std::string command = "exiftool " + args + " '" + file.string() + "' > '" + out.string() + "'";
-  REQUIRE(std::system(command.c_str()) == 0);
+  REQUIRE(run_command(command) == 0);
   std::ifstream in(out, std::ios::binary);
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }

@@ -1,9 +1,10 @@
-// A scratch folder per test case (native tests that run Debian's tools), removed at the end.
+// A scratch folder per test case (tests that run Debian's tools), removed at the end.
 #pragma once
 
-#include <unistd.h>
+#include <stdlib.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -11,11 +12,12 @@ namespace dv::test {
 
 struct TempDir {
   std::filesystem::path path;
+  // mkdtemp, not the process id: every wasm process has the same one (42), and the wasm builds'
+  // suites may run at the same time.
   explicit TempDir(const std::string& prefix = "dv_test") {
-    static int counter = 0;
-    path = std::filesystem::temp_directory_path() /
-           (prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(path);
+    std::string name = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX")).string();
+    if (mkdtemp(name.data()) == nullptr) throw std::runtime_error("cannot create a scratch folder " + name);
+    path = name;
   }
   ~TempDir() {
     std::error_code ec;
