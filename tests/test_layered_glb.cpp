@@ -36,21 +36,26 @@ size_t index_count(const tinygltf::Model& model, size_t mesh) {
   return model.accessors.at(size_t(model.meshes.at(mesh).primitives.at(0).indices)).count;
 }
 
-}  // namespace
-
-TEST_CASE("layered GLB: two textured meshes, foreground and background, as built") {
+dv::scene::LayeredDepth square_layers() {
   dv::depth::Image photo;
   dv::depth::DepthMap depth;
   dv::test::square_scene(&photo, &depth);
-  const auto layers = dv::scene::build_layered_depth(photo, depth);
+  auto layers = dv::scene::build_layered_depth(photo, depth);
   REQUIRE(layers);
-  REQUIRE(layers->layer_count() == 2);
+  return *layers;
+}
+
+}  // namespace
+
+TEST_CASE("layered GLB: two textured meshes, foreground and background, as built") {
+  const auto layers = square_layers();
+  REQUIRE(layers.layer_count() == 2);
   const dv::scene::LayeredGlbOptions options{48};
-  const dv::scene::LayeredMeshes meshes = dv::scene::layered_meshes(*layers, options);
+  const dv::scene::LayeredMeshes meshes = dv::scene::layered_meshes(layers, options);
   REQUIRE(!meshes.background.triangles.empty());
   dv::test::TempDir tmp;
   const std::string path = tmp / "layers.glb";
-  dv::scene::write_layered_glb(path, *layers, options);
+  dv::scene::write_layered_glb(path, layers, options);
 
   const tinygltf::Model model = load_glb(path);
   REQUIRE(model.meshes.size() == 2);
@@ -65,18 +70,14 @@ TEST_CASE("layered GLB: two textured meshes, foreground and background, as built
     const auto& material = model.materials.at(size_t(model.meshes[i].primitives[0].material));
     CHECK(model.textures.at(size_t(material.pbrMetallicRoughness.baseColorTexture.index)).source == int(i));
   }
-  CHECK(image_bytes(model, model.images[0]) == dv::depth::encode_jpeg(layers->foreground.color));
-  CHECK(image_bytes(model, model.images[1]) == dv::depth::encode_jpeg(layers->background.color));
+  CHECK(image_bytes(model, model.images[0]) == dv::depth::encode_jpeg(layers.foreground.color));
+  CHECK(image_bytes(model, model.images[1]) == dv::depth::encode_jpeg(layers.background.color));
   CHECK(model.scenes.at(0).nodes.size() == 2);
 }
 
 TEST_CASE("layered GLB: the background lies behind the foreground where they are equal") {
-  dv::depth::Image photo;
-  dv::depth::DepthMap depth;
-  dv::test::square_scene(&photo, &depth);
-  const auto layers = dv::scene::build_layered_depth(photo, depth);
-  REQUIRE(layers);
-  const auto meshes = dv::scene::layered_meshes(*layers, {48});
+  const auto layers = square_layers();
+  const auto meshes = dv::scene::layered_meshes(layers, {48});
   REQUIRE(meshes.background.positions.size() == meshes.foreground.positions.size());
   // The corner is far from any edge: both layers are the photo there.
   CHECK(meshes.background.positions[0][2] == doctest::Approx(meshes.foreground.positions[0][2] - 0.002f));
