@@ -45,14 +45,18 @@ void check(const depth::Image& left, const depth::Image& right, StereoLayout lay
   depth::validate(right, "stereo image (right eye)");
   if (left.width != right.width || left.height != right.height)
     throw std::invalid_argument("stereo image: the eyes differ in size");
+  check_stereo_size(layout, left.width, left.height);
+}
+
+}  // namespace
+
+void check_stereo_size(StereoLayout layout, int width, int height) {
   int w = 0, h = 0;
-  stereo_layout_size(layout, left.width, left.height, &w, &h);
+  stereo_layout_size(layout, width, height, &w, &h);
   if (w > kMaxStereoSide || h > kMaxStereoSide)
     throw std::invalid_argument("stereo image: " + std::to_string(w) + "x" + std::to_string(h) + " is over the " +
                                 std::to_string(kMaxStereoSide) + " pixels (8K) an export may be wide or tall");
 }
-
-}  // namespace
 
 void stereo_layout_size(StereoLayout layout, int width, int height, int* out_width, int* out_height) {
   const bool wide = layout == StereoLayout::SideBySide || layout == StereoLayout::CrossEyed;

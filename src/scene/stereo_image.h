@@ -18,6 +18,10 @@ constexpr int kMaxStereoSide = 7680;
 // The layout's output size for eyes of width x height.
 void stereo_layout_size(StereoLayout layout, int width, int height, int* out_width, int* out_height);
 
+// Throws std::invalid_argument, giving the size, when the layout of width x height eyes would be
+// over kMaxStereoSide wide or tall: callers check before rendering the views.
+void check_stereo_size(StereoLayout layout, int width, int height);
+
 // Throws std::invalid_argument when the eyes differ in size or are invalid, or the output would be
 // over kMaxStereoSide wide or tall (the message gives the size).
 depth::Image compose_stereo(const StereoPair& pair, StereoLayout layout);
