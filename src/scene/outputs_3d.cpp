@@ -55,8 +55,12 @@ std::vector<std::string> write_scene_output(const std::string& format, const std
   const StereoFormat* stereo = stereo_format(format);
   if (!stereo) throw std::invalid_argument("unknown 3D photo output format '" + format + "'");
   const depth::Image& photo = layers.foreground.color;
-  check_stereo_size(stereo->layout, photo.width, photo.height);  // before the views are rendered
   const std::string path = stem + stereo->suffix;
+  try {
+    check_stereo_size(stereo->layout, photo.width, photo.height);  // before the views are rendered
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(path + ": " + e.what());
+  }
   depth::write_jpeg(path, compose_stereo(render_stereo_pair(layers, o.stereo), stereo->layout), o.jpeg_quality);
   return {path};
 }
