@@ -102,10 +102,11 @@ TEST_CASE("dynamic depth writer: an 8-bit JPEG item reads back within its quanti
   REQUIRE(embedded);
   CHECK(embedded->depth_mime == "image/jpeg");
   CHECK(embedded->encoding.units == "None");
-  const Image grey = dv::depth::decode_image(embedded->depth_image, "the depth item");
+  // 8-bit grey samples.
+  const dv::depth::Grey16 grey = dv::depth::decode_grey16(embedded->depth_image, "the depth item");
   REQUIRE(grey.width == 64);
-  std::vector<float> dn(grey.rgb.size() / 3);
-  for (size_t i = 0; i < dn.size(); ++i) dn[i] = float(grey.rgb[i * 3]) / 255.0f;
+  CHECK(grey.stored_bits == 8);
+  std::vector<float> dn = dv::media::normalized_samples(std::span<const uint16_t>(grey.values));
   // 8-bit steps plus the JPEG's error on a smooth ramp.
   CHECK(max_difference(dn, dv::depth::dynamic_depth_samples(depth)) <= 4.0f / 255);
 }

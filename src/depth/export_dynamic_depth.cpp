@@ -19,10 +19,9 @@ void check_size(int width, int height, const char* what) {
 
 std::vector<uint8_t> encode_item(const DepthMap& depth, const std::vector<float>& samples, const DynamicDepthOptions& o) {
   if (o.png16) return encode_png16(DepthMap{depth.width, depth.height, samples});
-  Image grey{depth.width, depth.height, std::vector<uint8_t>(samples.size() * 3)};
-  for (size_t i = 0; i < samples.size(); ++i)
-    std::fill_n(&grey.rgb[i * 3], 3, uint8_t(std::lround(quantize_unit(samples[i], 255.0))));
-  return encode_jpeg(grey, o.jpeg_quality);
+  std::vector<uint8_t> grey(samples.size());
+  for (size_t i = 0; i < samples.size(); ++i) grey[i] = uint8_t(std::lround(quantize_unit(samples[i], 255.0)));
+  return encode_grey_jpeg(depth.width, depth.height, grey, o.jpeg_quality);
 }
 
 }  // namespace
