@@ -13,33 +13,17 @@
 #include "scene/inpaint.h"
 #include "scene/layered_depth.h"
 #include "scene/layered_mesh.h"
+#include "support/square_scene.h"
 
 using dv::depth::DepthMap;
 using dv::depth::Image;
 using dv::scene::PixelRole;
 
-namespace {
-
-constexpr int kSide = 96, kSquareLo = 32, kSquareHi = 64;  // the square: [32, 64)^2
-
-bool in_square(int x, int y) { return x >= kSquareLo && x < kSquareHi && y >= kSquareLo && y < kSquareHi; }
-
-// A red square at depth 0.9 before a far plane (depth 0.1) in a soft green-blue gradient.
-void square_scene(Image* photo, DepthMap* depth) {
-  *photo = Image{kSide, kSide, std::vector<uint8_t>(size_t(kSide) * kSide * 3)};
-  *depth = DepthMap{kSide, kSide, std::vector<float>(size_t(kSide) * kSide)};
-  for (int y = 0; y < kSide; ++y)
-    for (int x = 0; x < kSide; ++x) {
-      const size_t i = size_t(y) * kSide + size_t(x);
-      const bool sq = in_square(x, y);
-      photo->rgb[i * 3 + 0] = sq ? 220 : 20;
-      photo->rgb[i * 3 + 1] = sq ? 30 : uint8_t(100 + x / 2);
-      photo->rgb[i * 3 + 2] = sq ? 30 : uint8_t(150 + y / 4);
-      depth->values[i] = sq ? 0.9f : 0.1f;
-    }
-}
-
-}  // namespace
+using dv::test::in_square;
+using dv::test::kSide;
+using dv::test::kSquareHi;
+using dv::test::kSquareLo;
+using dv::test::square_scene;
 
 TEST_CASE("layered depth: a near square before a far plane gives a background behind the square") {
   Image photo;

@@ -1,7 +1,8 @@
 // depthview: depth maps for photos, from the command line.
 //
 //   depthview PHOTO|VIDEO|DIR... [-o DIR] [--model NAME|PATH] [--variant V]
-//             [--format png,png16,color,pfm,exr,ply,obj,glb,points] [--colormap NAME] [--threads N]
+//             [--format png,png16,color,pfm,exr,ply,obj,glb,points,depth-pair,dd-jpeg,glb-layered,
+//                       sbs,sbs-half,over-under,cross-eyed,anaglyph] [--eye-distance F] [--colormap NAME] [--threads N]
 //             [--precision fp32|int8] [--size N] [--mean R,G,B] [--std R,G,B] [--output depth|inverse-depth]
 //             [--invert] [--edge-aware] [--fov DEG] [--cut T]
 //             [--video-format depth,sbs,png16] [--container mp4|webm|mkv|mov] [--raw]
@@ -28,6 +29,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/fetch.h"
+#include "cli/photo_outputs.h"
 #include "cli/progress.h"
 #include "cli/sensor.h"
 #include "cli/video.h"
@@ -52,6 +54,7 @@ struct Options {
   dv::depth::EngineOptions engine{2, false};
   dv::depth::EstimateOptions estimate;
   dv::depth::OutputOptions output;
+  dv::scene::SceneOutputOptions scene_output;  // the 3D photo's (layered GLB, stereo images)
   std::vector<std::string> video_formats = {"depth"};
   dv::depth::VideoExportOptions video;
   dv::cli::FetchOptions fetch;  // depthview models --fetch
@@ -150,7 +153,7 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
   const auto result = est.run(img, o.estimate);
   const std::string stem = (fs::path(o.out_dir) / fs::path(photo).stem()).string() + "_depth";
   const dv::depth::OutputOptions output = photo_output_options(o, bytes, img);
-  for (const std::string& f : o.formats) dv::depth::write_output(f, stem, img, result.depth, output);
+  dv::cli::write_photo_outputs(o.formats, stem, img, result.depth, output, o.scene_output, o.engine.threads);
   std::printf("[%zu/%zu] %s: depth 1x1x%dx%d, %s, %.0f ms -> %s.{%s}\n", index, total, photo.c_str(),
               result.model_height, result.model_width, est.info().label().c_str(), result.inference_ms, stem.c_str(),
               CLI::detail::join(o.formats, ",").c_str());
@@ -281,9 +284,14 @@ int main(int argc, char** argv) {
   add_model_options(app, o);
   app.add_option("--format", o.formats,
                  "outputs: png (8-bit grey), png16 (16-bit grey), color (colour map PNG), pfm, exr (float), "
-                 "ply, obj, glb (relief mesh + photo texture), points (coloured point-cloud PLY)")
+                 "ply, obj, glb (relief mesh + photo texture), points (coloured point-cloud PLY), depth-pair (NAME_3d.jpg + "
+                 "NAME_3d_depth.png for 3D photo sites), dd-jpeg (Dynamic Depth JPEG), glb-layered (foreground + "
+                 "inpainted background meshes), sbs, sbs-half, over-under, cross-eyed, anaglyph (stereo images of the 3D photo)")
       ->delimiter(',')
-      ->check(CLI::IsMember(dv::depth::output_formats()));
+      ->check(CLI::IsMember(dv::cli::photo_output_formats()));
+  app.add_option("--eye-distance", o.scene_output.stereo.eye_distance,
+                 "stereo images: disparity between the nearest and the farthest point, share of the width (default 0.025)")
+      ->check(CLI::Range(0.0, 0.2));
   CLI::Option* colormap = app.add_option("--colormap", o.output.colormap, "colour map of the color output and of depth videos (default grey for videos)")
       ->check(CLI::IsMember(dv::depth::colormap_names()));
   app.add_option("--video-format", o.video_formats,

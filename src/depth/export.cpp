@@ -28,16 +28,32 @@ void write_png_rgb(const std::string& path, int width, int height, const std::ve
     throw std::runtime_error("cannot write " + path);
 }
 
-std::vector<uint8_t> encode_jpeg(const Image& photo, int quality) {
-  validate(photo);
+namespace {
+
+// stb's JPEG of `channels` interleaved samples a pixel, to memory.
+std::vector<uint8_t> jpeg_bytes(int width, int height, int channels, const uint8_t* samples, int quality, const char* what) {
   std::vector<uint8_t> out;
   const auto append = [](void* ctx, void* data, int size) {
     auto* v = static_cast<std::vector<uint8_t>*>(ctx);
     v->insert(v->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
   };
-  if (!stbi_write_jpg_to_func(append, &out, photo.width, photo.height, 3, photo.rgb.data(), quality))
-    throw std::runtime_error("cannot encode the photo as JPEG");
+  if (!stbi_write_jpg_to_func(append, &out, width, height, channels, samples, quality))
+    throw std::runtime_error(std::string("cannot encode the ") + what + " as JPEG");
   return out;
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_jpeg(const Image& photo, int quality) {
+  validate(photo);
+  return jpeg_bytes(photo.width, photo.height, 3, photo.rgb.data(), quality, "photo");
+}
+
+std::vector<uint8_t> encode_grey_jpeg(int width, int height, const std::vector<uint8_t>& grey, int quality) {
+  if (width <= 0 || height <= 0 || grey.size() != size_t(width) * size_t(height))
+    throw std::invalid_argument("grey JPEG: " + std::to_string(width) + "x" + std::to_string(height) + " with " +
+                                std::to_string(grey.size()) + " samples is not a valid image");
+  return jpeg_bytes(width, height, 1, grey.data(), quality, "grey image");
 }
 
 void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {

@@ -24,6 +24,9 @@ void write_png_rgb(const std::string& path, int width, int height, const std::ve
 // The photo as a JPEG (the texture of OBJ/PLY meshes), to a file or to memory.
 void write_jpeg(const std::string& path, const Image& photo, int quality = 90);
 std::vector<uint8_t> encode_jpeg(const Image& photo, int quality = 90);
+// A JPEG of width * height grey samples, e.g. an 8-bit depth map (stb writes it as YCbCr with
+// neutral chroma: decoders read it back as grey).
+std::vector<uint8_t> encode_grey_jpeg(int width, int height, const std::vector<uint8_t>& grey, int quality = 90);
 // Any encoded bytes to a file.
 void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes);
 // OpenEXR, one float32 channel (tinyexr).

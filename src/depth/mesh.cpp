@@ -43,6 +43,18 @@ GridTriangles grid_triangles(const std::vector<float>& d, int columns, int rows,
   return out;
 }
 
+void add_relief_vertices(Mesh& mesh, const std::vector<int>& pixel_x, const std::vector<int>& pixel_y,
+                         const std::vector<float>& grid_depth, int width, int height, float depth_scale, float z_offset) {
+  const float aspect = float(height) / float(width);
+  for (size_t j = 0; j < pixel_y.size(); ++j)
+    for (size_t i = 0; i < pixel_x.size(); ++i) {
+      const float u = float(pixel_x[i]) / float(width - 1), v = float(pixel_y[j]) / float(height - 1);
+      const float z = grid_depth[j * pixel_x.size() + i];
+      mesh.positions.push_back({u - 0.5f, (0.5f - v) * aspect, (std::isfinite(z) ? z * depth_scale : 0.0f) + z_offset});
+      mesh.uvs.push_back({u, 1.0f - v});
+    }
+}
+
 Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
   validate(depth, "mesh");
   if (depth.width < 2 || depth.height < 2) throw std::invalid_argument("the depth map is too small for a mesh");
@@ -50,16 +62,11 @@ Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options) {
     throw std::invalid_argument("mesh: the depth scale and the edge cut must be numbers");
   const GridSampling grid(depth.width, depth.height, options.max_side);
   const std::vector<float> d = sample_grid(depth, grid);
-  const float aspect = float(depth.height) / float(depth.width);
+  std::vector<int> pixel_x, pixel_y;
+  for (int i = 0; i < grid.columns; ++i) pixel_x.push_back(grid.pixel_x(i));
+  for (int j = 0; j < grid.rows; ++j) pixel_y.push_back(grid.pixel_y(j));
   Mesh mesh;
-  for (int j = 0; j < grid.rows; ++j)
-    for (int i = 0; i < grid.columns; ++i) {
-      const float u = float(grid.pixel_x(i)) / float(depth.width - 1),
-                  v = float(grid.pixel_y(j)) / float(depth.height - 1);
-      const float z = d[size_t(j) * size_t(grid.columns) + size_t(i)];
-      mesh.positions.push_back({u - 0.5f, (0.5f - v) * aspect, std::isfinite(z) ? z * options.depth_scale : 0.0f});
-      mesh.uvs.push_back({u, 1.0f - v});
-    }
+  add_relief_vertices(mesh, pixel_x, pixel_y, d, depth.width, depth.height, options.depth_scale);
   GridTriangles t = grid_triangles(d, grid.columns, grid.rows, options.discontinuity);
   mesh.triangles = std::move(t.triangles);
   mesh.dropped_triangles = t.dropped;

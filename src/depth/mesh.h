@@ -47,6 +47,13 @@ struct GridTriangles {
 };
 GridTriangles grid_triangles(const std::vector<float>& grid_depth, int columns, int rows, float discontinuity);
 
+// Appends the relief's vertices for the grid samples at map pixels (pixel_x[i], pixel_y[j]) of a
+// width x height map, row by row: x right, y up (the photo's width is 1), z = depth x depth_scale
+// + z_offset (non-finite depths lie at z_offset). Shared by every mesh built on the relief's grid.
+void add_relief_vertices(Mesh& mesh, const std::vector<int>& pixel_x, const std::vector<int>& pixel_y,
+                         const std::vector<float>& grid_depth, int width, int height, float depth_scale,
+                         float z_offset = 0.0f);
+
 // depth: normalised [0, 1], bright = near (the pipeline's output).
 Mesh build_relief_mesh(const DepthMap& depth, const MeshOptions& options = {});
 
@@ -56,5 +63,13 @@ void write_ply(const std::string& path, const Mesh& mesh);
 void write_obj(const std::string& path, const Mesh& mesh, const std::string& texture_file);
 // Binary glTF with the photo embedded as the JPEG texture (tinygltf).
 void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint8_t>& jpeg);
+
+// One mesh of a GLB with several, each with its own texture (JPEG bytes) and a node named `name`.
+struct GlbPart {
+  const Mesh& mesh;
+  const std::vector<uint8_t>& jpeg;
+  std::string name;
+};
+void write_glb(const std::string& path, const std::vector<GlbPart>& parts);
 
 }  // namespace dv::depth

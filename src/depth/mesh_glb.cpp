@@ -33,13 +33,9 @@ int add_accessor(tinygltf::Model& m, int view, int component, int type, size_t c
   return int(m.accessors.size() - 1);
 }
 
-}  // namespace
-
-void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint8_t>& jpeg) {
-  tinygltf::Model m;
-  m.asset.version = "2.0";
-  m.asset.generator = "depthview";
-  m.buffers.resize(1);
+// One part: its accessors, texture, material, mesh and node (all appended; indices follow).
+void add_part(tinygltf::Model& m, const GlbPart& part) {
+  const Mesh& mesh = part.mesh;
   const int pos =
       add_accessor(m, add_view(m, mesh.positions.data(), mesh.positions.size() * 12, TINYGLTF_TARGET_ARRAY_BUFFER),
                    TINYGLTF_COMPONENT_TYPE_FLOAT, TINYGLTF_TYPE_VEC3, mesh.positions.size());
@@ -58,33 +54,52 @@ void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint
       TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT, TINYGLTF_TYPE_SCALAR, mesh.triangles.size() * 3);
   tinygltf::Image image;
   image.mimeType = "image/jpeg";
-  image.bufferView = add_view(m, jpeg.data(), jpeg.size(), 0);
+  image.bufferView = add_view(m, part.jpeg.data(), part.jpeg.size(), 0);
   m.images.push_back(image);
   tinygltf::Texture texture;
-  texture.source = 0;
+  texture.source = int(m.images.size() - 1);
   m.textures.push_back(texture);
   tinygltf::Material material;
-  material.pbrMetallicRoughness.baseColorTexture.index = 0;
+  material.pbrMetallicRoughness.baseColorTexture.index = int(m.textures.size() - 1);
   material.pbrMetallicRoughness.metallicFactor = 0.0;
   material.doubleSided = true;
   m.materials.push_back(material);
   tinygltf::Primitive prim;
   prim.attributes = {{"POSITION", pos}, {"TEXCOORD_0", tex}};
   prim.indices = idx;
-  prim.material = 0;
+  prim.material = int(m.materials.size() - 1);
   prim.mode = TINYGLTF_MODE_TRIANGLES;
-  m.meshes.resize(1);
-  m.meshes[0].primitives.push_back(prim);
+  tinygltf::Mesh gltf_mesh;
+  gltf_mesh.name = part.name;
+  gltf_mesh.primitives.push_back(prim);
+  m.meshes.push_back(gltf_mesh);
   tinygltf::Node node;
-  node.mesh = 0;
+  node.mesh = int(m.meshes.size() - 1);
+  node.name = part.name;
   m.nodes.push_back(node);
+}
+
+}  // namespace
+
+void write_glb(const std::string& path, const std::vector<GlbPart>& parts) {
+  tinygltf::Model m;
+  m.asset.version = "2.0";
+  m.asset.generator = "depthview";
+  m.buffers.resize(1);
   m.scenes.resize(1);
-  m.scenes[0].nodes = {0};
+  for (const GlbPart& part : parts) {
+    add_part(m, part);
+    m.scenes[0].nodes.push_back(int(m.nodes.size() - 1));
+  }
   m.defaultScene = 0;
   tinygltf::TinyGLTF writer;
   if (!writer.WriteGltfSceneToFile(&m, path, /*embedImages=*/true, /*embedBuffers=*/true, /*prettyPrint=*/false,
                                    /*writeBinary=*/true))
     throw std::runtime_error("cannot write " + path);
+}
+
+void write_glb(const std::string& path, const Mesh& mesh, const std::vector<uint8_t>& jpeg) {
+  write_glb(path, {GlbPart{mesh, jpeg, "relief"}});
 }
 
 }  // namespace dv::depth

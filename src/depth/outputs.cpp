@@ -4,14 +4,41 @@
 
 #include "depth/colormap.h"
 #include "depth/export.h"
+#include "depth/export_depth_pair.h"
 
 namespace dv::depth {
 
 const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats = {"png", "png16", "color", "pfm",   "exr",
-                                                   "ply", "obj",   "glb",   "points"};
+  static const std::vector<std::string> formats = [] {
+    std::vector<std::string> f = {"png", "png16", "color", "pfm", "exr", "ply", "obj", "glb", "points", "depth-pair"};
+    if (DV_HAVE_CONTAINER) f.push_back("dd-jpeg");
+    return f;
+  }();
   return formats;
 }
+
+namespace {
+
+// The pair's base name: the photo's name (the stem less its "_depth") with "_3d", so the pair's
+// NAME.jpg never replaces the photo itself.
+std::string pair_base(const std::string& stem) {
+  constexpr std::string_view kSuffix = "_depth";
+  const bool suffixed = stem.size() > kSuffix.size() && stem.compare(stem.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
+  return (suffixed ? stem.substr(0, stem.size() - kSuffix.size()) : stem) + "_3d";
+}
+
+std::vector<std::string> write_dynamic_depth(const std::string& stem, const Image& photo, const DepthMap& depth,
+                                             const DynamicDepthOptions& options) {
+#if DV_HAVE_CONTAINER
+  write_bytes(stem + "_dd.jpg", encode_dynamic_depth_jpeg(photo, depth, options));
+  return {stem + "_dd.jpg"};
+#else
+  (void)photo, (void)depth, (void)options;
+  throw std::invalid_argument("'dd-jpeg' (" + stem + "): Dynamic Depth JPEGs are not in this build");
+#endif
+}
+
+}  // namespace
 
 std::vector<std::string> write_output(const std::string& f, const std::string& stem, const Image& photo,
                                       const DepthMap& depth, const OutputOptions& o) {
@@ -28,6 +55,8 @@ std::vector<std::string> write_output(const std::string& f, const std::string& s
     write_point_ply(stem + "_points.ply", build_point_cloud(depth, photo, o.points));
     return {stem + "_points.ply"};
   }
+  if (f == "depth-pair") return write_depth_pair(pair_base(stem), photo, depth);
+  if (f == "dd-jpeg") return write_dynamic_depth(stem, photo, depth, o.dynamic_depth);
   if (f != "glb" && f != "ply" && f != "obj") throw std::invalid_argument("unknown output format '" + f + "'");
   const Mesh mesh = build_relief_mesh(depth, o.mesh);
   if (f == "glb") return write_glb(stem + ".glb", mesh, encode_jpeg(photo)), std::vector<std::string>{stem + ".glb"};

@@ -13,6 +13,7 @@
 
 #include "depth/colormap.h"
 #include "depth/export.h"
+#include "depth/export_dynamic_depth.h"
 #include "depth/guided_filter.h"
 #include "depth/camera_depth.h"
 #include "depth/heif_depth.h"
@@ -121,6 +122,12 @@ inline int fuzz_export_one(const uint8_t* data, size_t size) {
   detail::expect_clean([&] { d::guided_filter(depth, photo, {int(r.byte() % 16), r.number()}); });
   detail::expect_clean([&] { d::resize(depth, int(r.byte() % 64) - 2, int(r.byte() % 64) - 2); });
   detail::expect_clean([&] { d::normalize(depth); });
+#if DV_HAVE_CONTAINER
+  // Any near / far (NaN, negative, reversed) and either item kind: a file or std::invalid_argument.
+  d::DynamicDepthOptions dynamic_depth;
+  dynamic_depth.near = r.number(), dynamic_depth.far = r.number(), dynamic_depth.png16 = r.byte() % 2;
+  detail::expect_clean([&] { d::encode_dynamic_depth_jpeg(photo, depth, dynamic_depth); });
+#endif
   return 0;
 }
 

@@ -10,24 +10,14 @@
 
 #include "media/container/base64.h"
 #include "media/container/container_error.h"
+#include "media/container/dynamic_depth_namespaces.h"
 #include "media/container/jpeg_segments.h"
 
 namespace dv::media {
 
 namespace {
 
-// The Android camera container (Pixel, Ultra HDR) and Dynamic Depth 1.0 spell these two differently.
-constexpr XmpNamespace kContainer{"http://ns.google.com/photos/1.0/container/",
-                                  "http://ns.google.com/photos/dd/1.0/container/"};
-constexpr XmpNamespace kItem{"http://ns.google.com/photos/1.0/container/item/", "http://ns.google.com/photos/dd/1.0/item/"};
-constexpr XmpNamespace kDevice{"http://ns.google.com/photos/dd/1.0/device/"};
-constexpr XmpNamespace kCamera{"http://ns.google.com/photos/dd/1.0/camera/"};
-constexpr XmpNamespace kImagingModel{"http://ns.google.com/photos/dd/1.0/imagingmodel/"};
-constexpr XmpNamespace kDepthMap{"http://ns.google.com/photos/dd/1.0/depthmap/"};
-constexpr XmpNamespace kImage{"http://ns.google.com/photos/dd/1.0/image/"};
-constexpr XmpNamespace kGDepth{"http://ns.google.com/photos/1.0/depthmap/"};
-constexpr XmpNamespace kGImage{"http://ns.google.com/photos/1.0/image/"};
-constexpr XmpNamespace kXmpNote{"http://ns.adobe.com/xmp/note/"};
+using namespace dd;  // the namespaces
 
 // A property value in a message: long ones (base64, fuzzed text) are cut.
 std::string quoted(std::string_view text) {

@@ -1,0 +1,31 @@
+// A synthetic 3D photo shared by the scene tests: a red square at depth 0.9 before a far plane
+// (depth 0.1) in a soft green-blue gradient.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "depth/image.h"
+#include "depth/postprocess.h"
+
+namespace dv::test {
+
+constexpr int kSide = 96, kSquareLo = 32, kSquareHi = 64;  // the square: [32, 64)^2
+
+inline bool in_square(int x, int y) { return x >= kSquareLo && x < kSquareHi && y >= kSquareLo && y < kSquareHi; }
+
+inline void square_scene(depth::Image* photo, depth::DepthMap* depth) {
+  *photo = depth::Image{kSide, kSide, std::vector<uint8_t>(size_t(kSide) * kSide * 3)};
+  *depth = depth::DepthMap{kSide, kSide, std::vector<float>(size_t(kSide) * kSide)};
+  for (int y = 0; y < kSide; ++y)
+    for (int x = 0; x < kSide; ++x) {
+      const size_t i = size_t(y) * kSide + size_t(x);
+      const bool sq = in_square(x, y);
+      photo->rgb[i * 3 + 0] = sq ? 220 : 20;
+      photo->rgb[i * 3 + 1] = sq ? 30 : uint8_t(100 + x / 2);
+      photo->rgb[i * 3 + 2] = sq ? 30 : uint8_t(150 + y / 4);
+      depth->values[i] = sq ? 0.9f : 0.1f;
+    }
+}
+
+}  // namespace dv::test
