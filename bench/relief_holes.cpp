@@ -33,9 +33,9 @@
 #include "depth/pipeline.h"
 #include "scene/layered_depth.h"
 #include "scene/layered_mesh.h"
+#include "scene/rasterizer.h"
 
 namespace fs = std::filesystem;
-using Triangle = std::array<uint32_t, 3>;
 
 namespace {
 
@@ -55,28 +55,8 @@ struct Options {
   dv::scene::LayeredOptions layered;
 };
 
-// One drawable mesh: relief vertices, triangles and the image its texture coordinates read.
-struct RenderMesh {
-  std::vector<glm::vec3> positions;
-  std::vector<glm::vec2> uvs;  // photo pixels
-  std::vector<Triangle> triangles;
-  const dv::depth::Image* texture = nullptr;
-};
-
-RenderMesh relief_mesh(const std::vector<float>& grid_depth, const std::vector<int>& px, const std::vector<int>& py,
-                       const dv::depth::Image& photo, std::vector<Triangle> triangles, float z_bias) {
-  RenderMesh m;
-  const float aspect = float(photo.height) / float(photo.width);
-  for (size_t j = 0; j < py.size(); ++j)
-    for (size_t i = 0; i < px.size(); ++i) {
-      const float u = float(px[i]) / float(photo.width - 1), v = float(py[j]) / float(photo.height - 1);
-      m.positions.push_back({u - 0.5f, (0.5f - v) * aspect, grid_depth[j * px.size() + i] * kDepthScale - z_bias});
-      m.uvs.push_back({float(px[i]), float(py[j])});
-    }
-  m.triangles = std::move(triangles);
-  m.texture = &photo;
-  return m;
-}
+using dv::scene::RasterFrame;
+using dv::scene::RasterMesh;
 
 glm::mat4 view_projection(float yaw_degrees) {
   const float yaw = glm::radians(yaw_degrees);
@@ -85,63 +65,22 @@ glm::mat4 view_projection(float yaw_degrees) {
          glm::lookAt(eye, glm::vec3(0.0f), glm::vec3(0.0f, 1.0f, 0.0f));
 }
 
-// Screen positions (pixels; z = NDC depth).
-std::vector<glm::vec3> project(const RenderMesh& m, const glm::mat4& vp) {
-  std::vector<glm::vec3> s;
-  s.reserve(m.positions.size());
-  for (const auto& p : m.positions) {
-    const glm::vec4 c = vp * glm::vec4(p, 1.0f);
-    s.push_back({(c.x / c.w * 0.5f + 0.5f) * kFrameWidth, (0.5f - c.y / c.w * 0.5f) * kFrameHeight, c.z / c.w});
-  }
-  return s;
+std::vector<glm::vec3> project(const RasterMesh& m, const glm::mat4& vp) {
+  return dv::scene::project(m.positions, vp, kFrameWidth, kFrameHeight);
 }
 
-float area(const glm::vec3& a, const glm::vec3& b, const glm::vec3& c) {
-  return 0.5f * ((b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x));
-}
-
-// What each frame pixel shows: depth, and which mesh and triangle (-1: nothing).
-struct Frame {
-  std::vector<float> z = std::vector<float>(size_t(kFrameWidth) * kFrameHeight, INFINITY);
-  std::vector<int> mesh = std::vector<int>(z.size(), -1), triangle = std::vector<int>(z.size(), -1);
-  std::vector<glm::vec2> uv = std::vector<glm::vec2>(z.size());
-};
-
-// Draws one mesh into the frame (z test; no culling, like the viewer).
-void rasterise(const RenderMesh& m, const std::vector<glm::vec3>& s, int mesh_id, Frame& f) {
-  for (size_t t = 0; t < m.triangles.size(); ++t) {
-    const auto& tri = m.triangles[t];
-    const glm::vec3 a = s[tri[0]], b = s[tri[1]], c = s[tri[2]];
-    const float full = area(a, b, c);
-    if (std::abs(full) < 1e-12f) continue;
-    const int x0 = std::max(0, int(std::floor(std::min({a.x, b.x, c.x})))),
-              x1 = std::min(kFrameWidth - 1, int(std::ceil(std::max({a.x, b.x, c.x})))),
-              y0 = std::max(0, int(std::floor(std::min({a.y, b.y, c.y})))),
-              y1 = std::min(kFrameHeight - 1, int(std::ceil(std::max({a.y, b.y, c.y}))));
-    for (int y = y0; y <= y1; ++y)
-      for (int x = x0; x <= x1; ++x) {
-        const glm::vec3 p(float(x) + 0.5f, float(y) + 0.5f, 0.0f);
-        const float wa = area(b, c, p) / full, wb = area(c, a, p) / full, wc = 1.0f - wa - wb;
-        if (wa < 0 || wb < 0 || wc < 0) continue;
-        const float z = wa * a.z + wb * b.z + wc * c.z;
-        const size_t i = size_t(y) * kFrameWidth + size_t(x);
-        if (z >= f.z[i]) continue;
-        f.z[i] = z, f.mesh[i] = mesh_id, f.triangle[i] = int(t);
-        f.uv[i] = wa * m.uvs[tri[0]] + wb * m.uvs[tri[1]] + wc * m.uvs[tri[2]];
-      }
-  }
-}
+RasterFrame new_frame() { return RasterFrame(kFrameWidth, kFrameHeight); }
 
 // Per mesh and triangle: does it cover over kStretch times its frontal screen area at `yaw`?
-std::vector<std::vector<uint8_t>> stretched_triangles(const std::vector<RenderMesh>& meshes, float yaw) {
+std::vector<std::vector<uint8_t>> stretched_triangles(const std::vector<RasterMesh>& meshes, float yaw) {
   std::vector<std::vector<uint8_t>> out;
   for (const auto& m : meshes) {
     const auto s = project(m, view_projection(yaw)), s0 = project(m, view_projection(0.0f));
     out.emplace_back(m.triangles.size());
     for (size_t t = 0; t < m.triangles.size(); ++t) {
       const auto& tri = m.triangles[t];
-      out.back()[t] = std::abs(area(s[tri[0]], s[tri[1]], s[tri[2]])) >
-                      kStretch * std::abs(area(s0[tri[0]], s0[tri[1]], s0[tri[2]]));
+      out.back()[t] = std::abs(dv::scene::screen_area(s[tri[0]], s[tri[1]], s[tri[2]])) >
+                      kStretch * std::abs(dv::scene::screen_area(s0[tri[0]], s0[tri[1]], s0[tri[2]]));
     }
   }
   return out;
@@ -152,9 +91,9 @@ struct Score {
 };
 
 // Renders `meshes` (first wins ties) at `yaw`; `full` is the uncut relief that defines the area.
-Score render(const std::vector<RenderMesh>& meshes, const RenderMesh& full, float yaw, Frame* out) {
+Score render(const std::vector<RasterMesh>& meshes, const RasterMesh& full, float yaw, RasterFrame* out) {
   const glm::mat4 vp = view_projection(yaw);
-  Frame covered, f;
+  RasterFrame covered = new_frame(), f = new_frame();
   rasterise(full, project(full, vp), 0, covered);
   for (size_t k = 0; k < meshes.size(); ++k) rasterise(meshes[k], project(meshes[k], vp), int(k), f);
   const auto stretched = stretched_triangles(meshes, yaw);
@@ -170,7 +109,7 @@ Score render(const std::vector<RenderMesh>& meshes, const RenderMesh& full, floa
 }
 
 // The frame's colours: texture (nearest), background black; marked: holes magenta, stretch red.
-std::vector<uint8_t> shade(const Frame& f, const std::vector<RenderMesh>& meshes, const Frame* covered_by, float yaw, bool marked) {
+std::vector<uint8_t> shade(const RasterFrame& f, const std::vector<RasterMesh>& meshes, const RasterFrame* covered_by, float yaw, bool marked) {
   std::vector<uint8_t> rgb(f.z.size() * 3, 0);
   const auto stretched = stretched_triangles(meshes, yaw);
   for (size_t i = 0; i < f.z.size(); ++i) {
@@ -200,9 +139,9 @@ std::vector<fs::path> photo_files(const std::string& dir) {
   return files;
 }
 
-void write_render(const Options& o, const std::string& name, const char* kind, const std::vector<RenderMesh>& meshes,
-                  const RenderMesh& full) {
-  Frame f, covered;
+void write_render(const Options& o, const std::string& name, const char* kind, const std::vector<RasterMesh>& meshes,
+                  const RasterMesh& full) {
+  RasterFrame f = new_frame(), covered = new_frame();
   render(meshes, full, o.png_angle, &f);
   rasterise(full, project(full, view_projection(o.png_angle)), 0, covered);
   for (const bool marked : {false, true})
@@ -245,14 +184,15 @@ int main(int argc, char** argv) {
 
     const auto grid = dv::scene::layered_grid(layers, o.mesh_side);
     const auto& d = grid.foreground_depth;
-    const RenderMesh full = relief_mesh(d, grid.pixel_x, grid.pixel_y, photo,
-                                        dv::depth::grid_triangles(d, grid.columns, grid.rows, INFINITY).triangles, 0.0f);
-    const std::vector<RenderMesh> cut = {relief_mesh(d, grid.pixel_x, grid.pixel_y, photo,
-                                                     dv::depth::grid_triangles(d, grid.columns, grid.rows, kCut).triangles, 0.0f)};
-    std::vector<RenderMesh> layered = {relief_mesh(d, grid.pixel_x, grid.pixel_y, photo, grid.foreground, 0.0f)};
+    using dv::scene::grid_raster_mesh;
+    const RasterMesh full = grid_raster_mesh(d, grid.pixel_x, grid.pixel_y, photo,
+                                             dv::depth::grid_triangles(d, grid.columns, grid.rows, INFINITY).triangles, kDepthScale);
+    const std::vector<RasterMesh> cut = {grid_raster_mesh(d, grid.pixel_x, grid.pixel_y, photo,
+                                                          dv::depth::grid_triangles(d, grid.columns, grid.rows, kCut).triangles, kDepthScale)};
+    std::vector<RasterMesh> layered = {grid_raster_mesh(d, grid.pixel_x, grid.pixel_y, photo, grid.foreground, kDepthScale)};
     if (layers.layer_count() == 2)
-      layered.push_back(relief_mesh(grid.background_depth, grid.pixel_x, grid.pixel_y, layers.background.color,
-                                    grid.background, kBackgroundBias));
+      layered.push_back(grid_raster_mesh(grid.background_depth, grid.pixel_x, grid.pixel_y, layers.background.color,
+                                         grid.background, kDepthScale, kBackgroundBias));
 
     const std::string name = (file.parent_path().filename() == "photos" ? "" : file.parent_path().filename().string() + "_") +
                              file.stem().string();

@@ -3,8 +3,8 @@
 # says it is not in the build.
 #   DEPTHVIEW_HEIF  HEIC / AVIF / HEIF with libheif (natively libheif-dev: libde265, dav1d, aom; in
 #                   wasm libheif + libde265, cmake/DepthviewHeifSources.cmake)
-#   DEPTHVIEW_WEBP  WebP with libwebp (natively libwebp-dev: libwebp, libwebpdemux; in wasm libwebp's
-#                   decoder and demuxer, dv_webp below)
+#   DEPTHVIEW_WEBP  WebP with libwebp (natively libwebp-dev: libwebp, libwebpdemux, libwebpmux; in
+#                   wasm all of libwebp, dv_webp below): photos in, animated WebP out
 # Each gives a target, dv_heif / dv_webp, that dv_depth links (the native tests link dv_heif too:
 # they encode HEIFs with an orientation through libheif's API).
 option(DEPTHVIEW_HEIF "HEIC/AVIF photos with libheif" ON)
@@ -22,7 +22,7 @@ endif()
 
 if(DEPTHVIEW_WEBP AND NOT EMSCRIPTEN)
   find_package(PkgConfig REQUIRED)
-  pkg_check_modules(LIBWEBP REQUIRED IMPORTED_TARGET libwebp libwebpdemux)
+  pkg_check_modules(LIBWEBP REQUIRED IMPORTED_TARGET libwebp libwebpdemux libwebpmux)
   add_library(dv_webp INTERFACE)
   target_link_libraries(dv_webp INTERFACE PkgConfig::LIBWEBP)
 elseif(DEPTHVIEW_WEBP)
@@ -30,16 +30,10 @@ elseif(DEPTHVIEW_WEBP)
   if(NOT EXISTS "${_dv_webp}/src/webp/decode.h")
     message(FATAL_ERROR "${_dv_webp}/src/webp/decode.h is missing: run scripts/setup")
   endif()
-  # The decoder's files of libwebp's makefile.unix (DEC, DSP_DEC, UTILS_DEC, DEMUX): no encoder, no
-  # sharpyuv. The SSE2/NEON/MIPS files compile to nothing without those targets' macros.
-  file(GLOB _dv_webp_sources "${_dv_webp}/src/dec/*.c" "${_dv_webp}/src/demux/*.c")
-  foreach(_dv_f alpha_processing cpu dec dec_clip_tables filters lossless rescaler upsampling yuv)
-    list(APPEND _dv_webp_sources "${_dv_webp}/src/dsp/${_dv_f}.c")
-  endforeach()
-  foreach(_dv_f bit_reader_utils color_cache_utils filters_utils huffman_utils palette quant_levels_dec_utils
-                random_utils rescaler_utils thread_utils utils)
-    list(APPEND _dv_webp_sources "${_dv_webp}/src/utils/${_dv_f}.c")
-  endforeach()
+  # All of libwebp (decoder, demuxer; encoder, sharpyuv and muxer for animated WebP exports): the
+  # linker keeps what is used. The SSE2/NEON/MIPS files compile to nothing without those targets' macros.
+  file(GLOB _dv_webp_sources "${_dv_webp}/src/dec/*.c" "${_dv_webp}/src/demux/*.c" "${_dv_webp}/src/enc/*.c"
+       "${_dv_webp}/src/mux/*.c" "${_dv_webp}/src/dsp/*.c" "${_dv_webp}/src/utils/*.c" "${_dv_webp}/sharpyuv/*.c")
   add_library(dv_webp STATIC ${_dv_webp_sources})
   # Its sources include "src/dsp/..." from the top; users include <webp/decode.h>.
   target_include_directories(dv_webp SYSTEM PUBLIC "${_dv_webp}/src" PRIVATE "${_dv_webp}")

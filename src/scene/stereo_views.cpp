@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "scene/hole_fill.h"
+
 namespace dv::scene {
 
 namespace {
@@ -39,24 +41,6 @@ void warp_row(Canvas& canvas, const Layer& layer, int y, float side, float edge,
   }
 }
 
-// What no layer reached (beyond the band, at the border): the farther of the nearest pixels to
-// its left and right in the row, as the scene behind would continue.
-void fill_holes(Canvas& canvas) {
-  const int w = canvas.image.width, h = canvas.image.height;
-  for (int y = 0; y < h; ++y) {
-    const size_t row = size_t(y) * size_t(w);
-    for (int x = 0; x < w; ++x) {
-      if (std::isfinite(canvas.depth[row + size_t(x)])) continue;
-      int l = x - 1, r = x + 1;
-      while (l >= 0 && !std::isfinite(canvas.depth[row + size_t(l)])) --l;
-      while (r < w && !std::isfinite(canvas.depth[row + size_t(r)])) ++r;
-      if (l < 0 && r >= w) continue;
-      const bool use_left = r >= w || (l >= 0 && canvas.depth[row + size_t(l)] <= canvas.depth[row + size_t(r)]);
-      std::copy_n(&canvas.image.rgb[(row + size_t(use_left ? l : r)) * 3], 3, &canvas.image.rgb[(row + size_t(x)) * 3]);
-    }
-  }
-}
-
 depth::Image render_eye(const LayeredDepth& layers, float side, const StereoOptions& o) {
   const depth::Image& photo = layers.foreground.color;
   Canvas canvas(photo.width, photo.height);
@@ -64,7 +48,7 @@ depth::Image render_eye(const LayeredDepth& layers, float side, const StereoOpti
   for (const Layer* layer : {&layers.background, &layers.foreground})
     if (layer->color.width > 0)
       for (int y = 0; y < photo.height; ++y) warp_row(canvas, *layer, y, side, edge, o);
-  fill_holes(canvas);
+  fill_holes_from_behind(canvas.image, canvas.depth);
   return std::move(canvas.image);
 }
 

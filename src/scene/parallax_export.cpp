@@ -1,0 +1,120 @@
+#include "scene/parallax_export.h"
+
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "depth/export.h"
+#if DV_HAVE_VIDEO_WRITER
+#include "media/video/video_writer.h"
+#endif
+#if DV_HAVE_WEBP
+#include "media/write/animated_webp.h"
+#endif
+
+namespace dv::scene {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string extension_of(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  if (!ext.empty()) ext.erase(0, 1);
+  for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+// Renders every frame into `sink`; false when progress cancelled.
+template <class Sink>
+bool render_frames(const ParallaxRenderer& r, const ParallaxProgress& progress, Sink&& sink, int* done) {
+  for (int i = 0; i < r.frame_count(); ++i) {
+    sink(r.frame(i));
+    *done = i + 1;
+    if (progress && !progress(i + 1, r.frame_count())) return false;
+  }
+  return true;
+}
+
+#if DV_HAVE_VIDEO_WRITER
+bool write_video(const ParallaxRenderer& r, const std::string& path, const ParallaxProgress& progress, int* done) {
+  media::VideoWriterOptions vo;
+  vo.fps_num = int(std::lround(r.fps() * 1000.0f)), vo.fps_den = 1000;
+  media::VideoWriter writer(path, r.width(), r.height(), vo);
+  try {
+    if (!render_frames(r, progress, [&](const depth::Image& f) { writer.write(f.rgb.data()); }, done)) {
+      writer.abandon();
+      return false;
+    }
+    writer.finish();
+  } catch (...) {
+    writer.abandon();
+    throw;
+  }
+  return true;
+}
+#endif
+
+#if DV_HAVE_WEBP
+bool write_webp(const ParallaxRenderer& r, const std::string& path, const ParallaxProgress& progress, int* done) {
+  media::AnimatedWebpOptions wo;
+  wo.fps = r.fps();
+  media::AnimatedWebpWriter writer(r.width(), r.height(), wo);
+  if (!render_frames(r, progress, [&](const depth::Image& f) { writer.add(f.rgb.data()); }, done)) return false;
+  const std::vector<uint8_t> bytes = writer.finish();
+  try {
+    depth::write_bytes(path, bytes);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(path, ec);  // a short write leaves no half file
+    throw;
+  }
+  return true;
+}
+#endif
+
+}  // namespace
+
+const std::vector<std::string>& parallax_file_formats() {
+  static const std::vector<std::string> formats = {
+#if DV_HAVE_VIDEO_WRITER
+      "mp4", "webm",
+#endif
+#if DV_HAVE_WEBP
+      "webp",
+#endif
+  };
+  return formats;
+}
+
+bool can_write_parallax(const std::string& extension) {
+  for (const std::string& f : parallax_file_formats())
+    if (f == extension) return true;
+  return false;
+}
+
+ParallaxExportResult export_parallax(const ParallaxRenderer& r, const std::string& path, const ParallaxProgress& progress) {
+  const std::string ext = extension_of(path);
+  if (!can_write_parallax(ext)) {
+    std::string list;
+    for (const std::string& f : parallax_file_formats()) list += (list.empty() ? "" : ", ") + f;
+    throw std::invalid_argument(path + ": this build writes parallax animations as " + (list.empty() ? "nothing" : list));
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  ParallaxExportResult result;
+  result.path = path;
+  bool complete = false;
+#if DV_HAVE_VIDEO_WRITER
+  if (ext == "mp4" || ext == "webm") complete = write_video(r, path, progress, &result.frames);
+#endif
+#if DV_HAVE_WEBP
+  if (ext == "webp") complete = write_webp(r, path, progress, &result.frames);
+#endif
+  result.cancelled = !complete;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace dv::scene
