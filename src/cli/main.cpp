@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <span>
 #include <string>
 #include <vector>
@@ -160,6 +161,34 @@ void process(dv::depth::DepthEstimator& est, const std::string& photo, const Opt
   std::fflush(stdout);
 }
 
+// The parallax animation's --path, --seconds, --fps, --frame-size, --amplitude, --keys, --focus.
+void add_parallax_options(CLI::App& app, dv::scene::ParallaxOptions& p) {
+  app.add_option_function<std::string>("--path", [&p](const std::string& v) {
+        if (p.path != dv::scene::ParallaxPath::Keyframes) p.path = dv::scene::parse_parallax_path(v);
+      },
+                                       "parallax path: circle (default), swing, dolly-zoom, keyframes (with --keys)")
+      ->check(CLI::IsMember({"circle", "swing", "dolly-zoom", "keyframes"}));
+  app.add_option("--seconds", p.seconds, "parallax: length in seconds (default 4)")->check(CLI::Range(0.05, 600.0));
+  app.add_option("--fps", p.fps, "parallax: frames per second (default 30)")->check(CLI::Range(1.0, 120.0));
+  app.add_option_function<std::string>("--frame-size", [&p](const std::string& v) {
+        char x = 0;
+        std::istringstream in(v);
+        if (!(in >> p.width >> x >> p.height) || x != 'x' || p.width <= 0 || p.height <= 0)
+          throw CLI::ValidationError("--frame-size", "expected WIDTHxHEIGHT, e.g. 1920x1080");
+      }, "parallax: frame size WIDTHxHEIGHT of one view (default: the photo's aspect, 1280 on the longer side)");
+  app.add_option("--amplitude", p.amplitude, "parallax: circle radius / swing half width, photo widths (default 0.15)")
+      ->check(CLI::Range(0.0, 0.5));
+  app.add_option_function<std::string>("--keys", [&p](const std::string& v) {
+        try {
+          p.keys = dv::scene::parse_camera_keys(v);
+        } catch (const std::invalid_argument& e) {
+          throw CLI::ValidationError("--keys", e.what());
+        }
+        p.path = dv::scene::ParallaxPath::Keyframes;
+      }, "parallax keyframes t:x,y,z;... (t 0..1 of the length; x, y photo widths; z toward the photo, share of its distance)");
+  app.add_option("--focus", p.focus, "parallax: the depth that stays still, 0 (far) .. 1 (near), default 0.5")->check(CLI::Range(0.0, 1.0));
+}
+
 std::unique_ptr<dv::depth::DepthEstimator> load_estimator(const Options& o) {
   try {
     dv::depth::ModelOverrides overrides = o.overrides;
@@ -286,12 +315,15 @@ int main(int argc, char** argv) {
                  "outputs: png (8-bit grey), png16 (16-bit grey), color (colour map PNG), pfm, exr (float), "
                  "ply, obj, glb (relief mesh + photo texture), points (coloured point-cloud PLY), depth-pair (NAME_3d.jpg + "
                  "NAME_3d_depth.png for 3D photo sites), dd-jpeg (Dynamic Depth JPEG), glb-layered (foreground + "
-                 "inpainted background meshes), sbs, sbs-half, over-under, cross-eyed, anaglyph (stereo images of the 3D photo)")
+                 "inpainted background meshes), sbs, sbs-half, over-under, cross-eyed, anaglyph (stereo images of the 3D photo), "
+                 "parallax-mp4, parallax-webm, parallax-webp (parallax animation of the 3D photo along --path), sbs-video "
+                 "(its stereo side-by-side video)")
       ->delimiter(',')
       ->check(CLI::IsMember(dv::cli::photo_output_formats()));
   app.add_option("--eye-distance", o.scene_output.stereo.eye_distance,
                  "stereo images: disparity between the nearest and the farthest point, share of the width (default 0.025)")
       ->check(CLI::Range(0.0, 0.2));
+  add_parallax_options(app, o.scene_output.parallax);
   CLI::Option* colormap = app.add_option("--colormap", o.output.colormap, "colour map of the color output and of depth videos (default grey for videos)")
       ->check(CLI::IsMember(dv::depth::colormap_names()));
   app.add_option("--video-format", o.video_formats,
@@ -342,6 +374,7 @@ int main(int argc, char** argv) {
   add_model_options(*eval, o);
   CLI11_PARSE(app, argc, argv);
   o.fov_given = fov->count() > 0;
+  o.scene_output.parallax.eyes = o.scene_output.stereo;  // sbs-video's eyes as the stereo images'
   try {
     if (models->parsed()) return fetch->count() > 0 ? dv::cli::fetch_model(catalog(o), o.fetch) : list_models(o);
     return eval->parsed() ? run_eval(o) : run_batch(o, colormap->count() > 0);

@@ -46,6 +46,14 @@ bool is_scene_output(const std::string& format) {
   return std::find(formats.begin(), formats.end(), format) != formats.end();
 }
 
+void check_scene_output_size(const std::string& format, int width, int height) {
+  if (const StereoFormat* stereo = stereo_format(format)) try {
+      check_stereo_size(stereo->layout, width, height);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(format + ": " + e.what());
+    }
+}
+
 std::vector<std::string> write_scene_output(const std::string& format, const std::string& stem, const LayeredDepth& layers,
                                             const SceneOutputOptions& o) {
   if (format == "glb-layered") {

@@ -7,6 +7,7 @@
 
 #include "scene/layered_depth.h"
 #include "scene/layered_glb.h"
+#include "scene/parallax.h"
 #include "scene/stereo_views.h"
 
 namespace dv::scene {
@@ -15,11 +16,16 @@ struct SceneOutputOptions {
   LayeredGlbOptions glb;
   StereoOptions stereo;
   int jpeg_quality = 92;  // of the stereo images
+  ParallaxOptions parallax;  // of the parallax animations (scene/parallax_export.h)
 };
 
 // glb-layered, sbs, sbs-half, over-under, cross-eyed, anaglyph.
 const std::vector<std::string>& scene_output_formats();
 bool is_scene_output(const std::string& format);
+
+// Throws std::invalid_argument naming the format when its output for a width x height photo would
+// be over 8K: before the layered depth image is built (the slow step).
+void check_scene_output_size(const std::string& format, int width, int height);
 
 // Writes `format` next to `stem` (a path without extension, as depth::write_output): stem +
 // "_layered.glb", "_sbs.jpg", "_sbs_half.jpg", "_over_under.jpg", "_cross_eyed.jpg" or

@@ -1,5 +1,6 @@
 #include "scene/parallax_export.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -75,7 +76,66 @@ bool write_webp(const ParallaxRenderer& r, const std::string& path, const Parall
 }
 #endif
 
+struct ParallaxOutput {
+  const char* name;
+  const char* suffix;  // after the stem
+  bool stereo;
+};
+
+constexpr ParallaxOutput kOutputs[] = {{"parallax-mp4", "_parallax.mp4", false},
+                                       {"parallax-webm", "_parallax.webm", false},
+                                       {"parallax-webp", "_parallax.webp", false},
+                                       {"sbs-video", "_sbs_video.mp4", true}};
+
+const ParallaxOutput* find_output(const std::string& name) {
+  for (const ParallaxOutput& o : kOutputs)
+    if (name == o.name) return &o;
+  return nullptr;
+}
+
 }  // namespace
+
+const std::vector<std::string>& parallax_output_formats() {
+  static const std::vector<std::string> formats = [] {
+    std::vector<std::string> f;
+    for (const ParallaxOutput& o : kOutputs)
+      if (can_write_parallax(extension_of(o.suffix))) f.push_back(o.name);
+    return f;
+  }();
+  return formats;
+}
+
+bool is_parallax_output(const std::string& format) {
+  const auto& f = parallax_output_formats();
+  return std::find(f.begin(), f.end(), format) != f.end();
+}
+
+void check_parallax_output(const std::string& format, ParallaxOptions options, int width, int height) {
+  const ParallaxOutput* out = find_output(format);
+  if (!out || !is_parallax_output(format)) throw std::invalid_argument("this build has no parallax output '" + format + "'");
+  options.stereo = out->stereo;
+  try {
+    check_parallax_options(options, width, height);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(format + ": " + e.what());
+  }
+}
+
+ParallaxExportResult write_parallax_output(const std::string& format, const std::string& stem, const LayeredDepth& layers,
+                                           ParallaxOptions options, const ParallaxProgress& progress) {
+  const ParallaxOutput* out = find_output(format);
+  if (!out || !is_parallax_output(format)) throw std::invalid_argument("this build has no parallax output '" + format + "'");
+  options.stereo = out->stereo;
+  const std::string path = stem + out->suffix;
+  const ParallaxRenderer renderer = [&] {
+    try {
+      return ParallaxRenderer(layers, options);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(path + ": " + e.what());
+    }
+  }();
+  return export_parallax(renderer, path, progress);
+}
 
 const std::vector<std::string>& parallax_file_formats() {
   static const std::vector<std::string> formats = {

@@ -30,4 +30,19 @@ using ParallaxProgress = std::function<bool(int done, int total)>;
 ParallaxExportResult export_parallax(const ParallaxRenderer& renderer, const std::string& path,
                                      const ParallaxProgress& progress = {});
 
+// The parallax outputs by name, as `depthview --format` and the viewer offer them (those this build
+// writes): parallax-mp4, parallax-webm, parallax-webp (STEM_parallax.EXT), sbs-video (both eyes
+// side by side along the path, STEM_sbs_video.mp4).
+const std::vector<std::string>& parallax_output_formats();
+bool is_parallax_output(const std::string& format);
+
+// Throws std::invalid_argument naming the format when its options or size (8K) are refused for a
+// width x height photo: callers check before building the layers.
+void check_parallax_output(const std::string& format, ParallaxOptions options, int width, int height);
+
+// Renders and writes `format` for `layers` next to `stem`; the size is checked (8K) before any
+// frame is drawn. Throws as export_parallax; a cancelled export returns cancelled and no file.
+ParallaxExportResult write_parallax_output(const std::string& format, const std::string& stem, const LayeredDepth& layers,
+                                           ParallaxOptions options, const ParallaxProgress& progress = {});
+
 }  // namespace dv::scene
