@@ -37,8 +37,8 @@ void write_photo_outputs(const std::vector<std::string>& formats, const std::str
                          const depth::DepthMap& depth, const depth::OutputOptions& output,
                          const scene::SceneOutputOptions& scene_output, int threads) {
   for (const std::string& f : formats) {  // sizes over 8K are refused before the slow steps
-    if (scene::is_parallax_output(f)) scene::check_parallax_output(f, scene_output.parallax, photo.width, photo.height);
-    else scene::check_scene_output_size(f, photo.width, photo.height);
+    if (scene::is_parallax_output(f)) scene::check_parallax_output(f, stem, scene_output.parallax, photo.width, photo.height);
+    else scene::check_scene_output_size(f, stem, photo.width, photo.height);
   }
   std::optional<scene::LayeredDepth> layers;  // built at the first 3D photo output
   for (const std::string& f : formats) {

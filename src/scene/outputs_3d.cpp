@@ -46,11 +46,11 @@ bool is_scene_output(const std::string& format) {
   return std::find(formats.begin(), formats.end(), format) != formats.end();
 }
 
-void check_scene_output_size(const std::string& format, int width, int height) {
+void check_scene_output_size(const std::string& format, const std::string& stem, int width, int height) {
   if (const StereoFormat* stereo = stereo_format(format)) try {
       check_stereo_size(stereo->layout, width, height);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(format + ": " + e.what());
+      throw std::invalid_argument(stem + stereo->suffix + ": " + e.what());
     }
 }
 
@@ -64,11 +64,7 @@ std::vector<std::string> write_scene_output(const std::string& format, const std
   if (!stereo) throw std::invalid_argument("unknown 3D photo output format '" + format + "'");
   const depth::Image& photo = layers.foreground.color;
   const std::string path = stem + stereo->suffix;
-  try {
-    check_stereo_size(stereo->layout, photo.width, photo.height);  // before the views are rendered
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(path + ": " + e.what());
-  }
+  check_scene_output_size(format, stem, photo.width, photo.height);  // before the views are rendered
   depth::write_jpeg(path, compose_stereo(render_stereo_pair(layers, o.stereo), stereo->layout), o.jpeg_quality);
   return {path};
 }

@@ -23,9 +23,9 @@ struct SceneOutputOptions {
 const std::vector<std::string>& scene_output_formats();
 bool is_scene_output(const std::string& format);
 
-// Throws std::invalid_argument naming the format when its output for a width x height photo would
-// be over 8K: before the layered depth image is built (the slow step).
-void check_scene_output_size(const std::string& format, int width, int height);
+// Throws std::invalid_argument naming the file when the output of `format` for a width x height
+// photo would be over 8K: callers check before the layered depth image is built (the slow step).
+void check_scene_output_size(const std::string& format, const std::string& stem, int width, int height);
 
 // Writes `format` next to `stem` (a path without extension, as depth::write_output): stem +
 // "_layered.glb", "_sbs.jpg", "_sbs_half.jpg", "_over_under.jpg", "_cross_eyed.jpg" or

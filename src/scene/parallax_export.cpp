@@ -110,31 +110,32 @@ bool is_parallax_output(const std::string& format) {
   return std::find(f.begin(), f.end(), format) != f.end();
 }
 
-void check_parallax_output(const std::string& format, ParallaxOptions options, int width, int height) {
+namespace {
+
+const ParallaxOutput& output_named(const std::string& format) {
   const ParallaxOutput* out = find_output(format);
   if (!out || !is_parallax_output(format)) throw std::invalid_argument("this build has no parallax output '" + format + "'");
-  options.stereo = out->stereo;
+  return *out;
+}
+
+}  // namespace
+
+void check_parallax_output(const std::string& format, const std::string& stem, ParallaxOptions options, int width, int height) {
+  const ParallaxOutput& out = output_named(format);
+  options.stereo = out.stereo;
   try {
     check_parallax_options(options, width, height);
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(format + ": " + e.what());
+    throw std::invalid_argument(stem + out.suffix + ": " + e.what());
   }
 }
 
 ParallaxExportResult write_parallax_output(const std::string& format, const std::string& stem, const LayeredDepth& layers,
                                            ParallaxOptions options, const ParallaxProgress& progress) {
-  const ParallaxOutput* out = find_output(format);
-  if (!out || !is_parallax_output(format)) throw std::invalid_argument("this build has no parallax output '" + format + "'");
-  options.stereo = out->stereo;
-  const std::string path = stem + out->suffix;
-  const ParallaxRenderer renderer = [&] {
-    try {
-      return ParallaxRenderer(layers, options);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(path + ": " + e.what());
-    }
-  }();
-  return export_parallax(renderer, path, progress);
+  const ParallaxOutput& out = output_named(format);
+  check_parallax_output(format, stem, options, layers.foreground.color.width, layers.foreground.color.height);
+  options.stereo = out.stereo;
+  return export_parallax(ParallaxRenderer(layers, options), stem + out.suffix, progress);
 }
 
 const std::vector<std::string>& parallax_file_formats() {

@@ -36,9 +36,9 @@ ParallaxExportResult export_parallax(const ParallaxRenderer& renderer, const std
 const std::vector<std::string>& parallax_output_formats();
 bool is_parallax_output(const std::string& format);
 
-// Throws std::invalid_argument naming the format when its options or size (8K) are refused for a
-// width x height photo: callers check before building the layers.
-void check_parallax_output(const std::string& format, ParallaxOptions options, int width, int height);
+// Throws std::invalid_argument naming the file when the options or the size (8K) of `format` are
+// refused for a width x height photo: callers check before building the layers.
+void check_parallax_output(const std::string& format, const std::string& stem, ParallaxOptions options, int width, int height);
 
 // Renders and writes `format` for `layers` next to `stem`; the size is checked (8K) before any
 // frame is drawn. Throws as export_parallax; a cancelled export returns cancelled and no file.

@@ -3,7 +3,8 @@
 # own: exiftool reads the Dynamic Depth JPEG (its depth item is a 16-bit PNG of the photo's size,
 # PIL), PIL the depth pair and the stereo images (sizes per layout, the cross-eyed halves are
 # the side-by-side's swapped), a small GLB JSON reader the layered GLB (two meshes, two textures);
-# a stereo image over 8K is refused with a message and leaves no file.
+# a stereo image over 8K is refused with a message and leaves no file; parallax animations by
+# ffprobe (frame counts) and PIL (animated WebP).
 set -euo pipefail
 # shellcheck source=../support/script_test.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
@@ -83,4 +84,38 @@ cat "$work/stdout8k" "$work/stderr8k"
 expect "over 8K: exit code 1" '[ "$rc" = 1 ]'
 expect "over 8K: the size in the message" 'grep -q "wide_depth_sbs.jpg: stereo image: 7800x60 is over the 7680 pixels (8K)" "$work/stderr8k"'
 expect "over 8K: no file left" '[ -z "$(ls -A "$work/out8k" 2>/dev/null)" ]'
+
+# Parallax animations: ffprobe counts the MP4's and the side-by-side video's frames, PIL reads the
+# animated WebP's frames and their durations; a keyframe path; over 8K refused before any work, and no file left.
+rc=0
+"$cli" "$work/in/c.jpg" -o "$work/px" --model fastdepth --threads 2 --format parallax-mp4,parallax-webp,sbs-video \
+  --seconds 1.5 --fps 12 --frame-size 320x240 --path swing > "$work/stdoutpx" 2> "$work/stderrpx" || rc=$?
+cat "$work/stdoutpx" "$work/stderrpx"
+expect "parallax: exit code 0" '[ "$rc" = 0 ]'
+frames() { ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames,width,height -of csv=p=0 "$1"; }
+expect "parallax MP4: ffprobe reads 18 frames of 320x240" '[ "$(frames "$work/px/c_depth_parallax.mp4")" = "320,240,18" ]'
+expect "side-by-side video: 18 frames of 640x240" '[ "$(frames "$work/px/c_depth_sbs_video.mp4")" = "640,240,18" ]'
+# (libwebp merges a frame that looks like the one before into its duration: the durations add up
+# to the 18 frames' 1.5 s.)
+expect "parallax WebP: PIL reads 1.5 s of 320x240 frames, the frames move" '/usr/bin/python3 -c "
+from PIL import Image, ImageChops, ImageStat
+im = Image.open(\"$work/px/c_depth_parallax.webp\")
+assert im.format == \"WEBP\" and im.is_animated and 9 <= im.n_frames <= 18 and im.size == (320, 240), (im.n_frames, im.size)
+total = 0
+for i in range(im.n_frames):
+    im.seek(i); im.load(); total += im.info[\"duration\"]
+assert abs(total - 1500) <= 2, total
+im.seek(0); a = im.convert(\"RGB\"); im.seek(im.n_frames // 4); b = im.convert(\"RGB\")
+assert max(ImageStat.Stat(ImageChops.difference(a, b)).mean) > 1
+"'
+rc=0
+"$cli" "$work/in/c.jpg" -o "$work/pxk" --model fastdepth --format parallax-webm --seconds 1 --fps 10 --frame-size 160x120 \
+  --keys "0:-0.1,0,0;0.5:0.1,0.05,0.3;1:0,0,0" > /dev/null 2> "$work/stderrpxk" || rc=$?
+cat "$work/stderrpxk"
+expect "keyframes WebM: 10 frames" '[ "$rc" = 0 ] && [ "$(frames "$work/pxk/c_depth_parallax.webm")" = "160,120,10" ]'
+rc=0
+"$cli" "$work/in/c.jpg" -o "$work/px8k" --model fastdepth --format sbs-video --frame-size 4000x2000 > /dev/null 2> "$work/stderrpx8k" || rc=$?
+cat "$work/stderrpx8k"
+expect "parallax over 8K: refused with the size" '[ "$rc" = 1 ] && grep -q "c_depth_sbs_video.mp4: parallax: a 8000 x 2000 video is over 8K" "$work/stderrpx8k"'
+expect "parallax over 8K: no file left" '[ -z "$(ls -A "$work/px8k" 2>/dev/null)" ]'
 finish
