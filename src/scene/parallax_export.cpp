@@ -28,54 +28,6 @@ std::string extension_of(const std::string& path) {
   return ext;
 }
 
-// Renders every frame into `sink`; false when progress cancelled.
-template <class Sink>
-bool render_frames(const ParallaxRenderer& r, const ParallaxProgress& progress, Sink&& sink, int* done) {
-  for (int i = 0; i < r.frame_count(); ++i) {
-    sink(r.frame(i));
-    *done = i + 1;
-    if (progress && !progress(i + 1, r.frame_count())) return false;
-  }
-  return true;
-}
-
-#if DV_HAVE_VIDEO_WRITER
-bool write_video(const ParallaxRenderer& r, const std::string& path, const ParallaxProgress& progress, int* done) {
-  media::VideoWriterOptions vo;
-  vo.fps_num = int(std::lround(r.fps() * 1000.0f)), vo.fps_den = 1000;
-  media::VideoWriter writer(path, r.width(), r.height(), vo);
-  try {
-    if (!render_frames(r, progress, [&](const depth::Image& f) { writer.write(f.rgb.data()); }, done)) {
-      writer.abandon();
-      return false;
-    }
-    writer.finish();
-  } catch (...) {
-    writer.abandon();
-    throw;
-  }
-  return true;
-}
-#endif
-
-#if DV_HAVE_WEBP
-bool write_webp(const ParallaxRenderer& r, const std::string& path, const ParallaxProgress& progress, int* done) {
-  media::AnimatedWebpOptions wo;
-  wo.fps = r.fps();
-  media::AnimatedWebpWriter writer(r.width(), r.height(), wo);
-  if (!render_frames(r, progress, [&](const depth::Image& f) { writer.add(f.rgb.data()); }, done)) return false;
-  const std::vector<uint8_t> bytes = writer.finish();
-  try {
-    depth::write_bytes(path, bytes);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(path, ec);  // a short write leaves no half file
-    throw;
-  }
-  return true;
-}
-#endif
-
 struct ParallaxOutput {
   const char* name;
   const char* suffix;  // after the stem
@@ -94,6 +46,82 @@ const ParallaxOutput* find_output(const std::string& name) {
 }
 
 }  // namespace
+
+// Natively the video goes to FFmpeg as it comes (abandon() deletes it); WebP frames stay in
+// memory until the file is written whole.
+struct ParallaxFileWriter::Impl {
+#if DV_HAVE_VIDEO_WRITER
+  std::unique_ptr<media::VideoWriter> video;
+#endif
+#if DV_HAVE_WEBP
+  std::unique_ptr<media::AnimatedWebpWriter> webp;
+#endif
+};
+
+ParallaxFileWriter::ParallaxFileWriter(const std::string& path, int width, int height, float fps)
+    : path_(path), impl_(std::make_unique<Impl>()) {
+  const std::string ext = extension_of(path);
+  if (!can_write_parallax(ext)) {
+    std::string list;
+    for (const std::string& f : parallax_file_formats()) list += (list.empty() ? "" : ", ") + f;
+    throw std::invalid_argument(path + ": this build writes parallax animations as " + (list.empty() ? "nothing" : list));
+  }
+#if DV_HAVE_VIDEO_WRITER
+  if (ext == "mp4" || ext == "webm") {
+    media::VideoWriterOptions vo;
+    vo.fps_num = int(std::lround(fps * 1000.0f)), vo.fps_den = 1000;
+    impl_->video = std::make_unique<media::VideoWriter>(path, width, height, vo);
+  }
+#endif
+#if DV_HAVE_WEBP
+  if (ext == "webp") {
+    media::AnimatedWebpOptions wo;
+    wo.fps = fps;
+    impl_->webp = std::make_unique<media::AnimatedWebpWriter>(width, height, wo);
+  }
+#endif
+}
+
+ParallaxFileWriter::~ParallaxFileWriter() { abandon(); }
+
+void ParallaxFileWriter::add(const depth::Image& frame) {
+#if DV_HAVE_VIDEO_WRITER
+  if (impl_->video) impl_->video->write(frame.rgb.data());
+#endif
+#if DV_HAVE_WEBP
+  if (impl_->webp) impl_->webp->add(frame.rgb.data());
+#endif
+  (void)frame;
+}
+
+void ParallaxFileWriter::finish() {
+  try {
+#if DV_HAVE_VIDEO_WRITER
+    if (impl_->video) impl_->video->finish(), impl_->video.reset();
+#endif
+#if DV_HAVE_WEBP
+    if (impl_->webp) {
+      const std::vector<uint8_t> bytes = impl_->webp->finish();
+      impl_->webp.reset();
+      depth::write_bytes(path_, bytes);
+    }
+#endif
+  } catch (...) {
+    abandon();
+    std::error_code ec;
+    fs::remove(path_, ec);  // a short write leaves no half file
+    throw;
+  }
+}
+
+void ParallaxFileWriter::abandon() {
+#if DV_HAVE_VIDEO_WRITER
+  if (impl_->video) impl_->video->abandon(), impl_->video.reset();
+#endif
+#if DV_HAVE_WEBP
+  impl_->webp.reset();
+#endif
+}
 
 const std::vector<std::string>& parallax_output_formats() {
   static const std::vector<std::string> formats = [] {
@@ -157,23 +185,17 @@ bool can_write_parallax(const std::string& extension) {
 }
 
 ParallaxExportResult export_parallax(const ParallaxRenderer& r, const std::string& path, const ParallaxProgress& progress) {
-  const std::string ext = extension_of(path);
-  if (!can_write_parallax(ext)) {
-    std::string list;
-    for (const std::string& f : parallax_file_formats()) list += (list.empty() ? "" : ", ") + f;
-    throw std::invalid_argument(path + ": this build writes parallax animations as " + (list.empty() ? "nothing" : list));
-  }
   const auto t0 = std::chrono::steady_clock::now();
+  ParallaxFileWriter writer(path, r.width(), r.height(), r.fps());
   ParallaxExportResult result;
   result.path = path;
-  bool complete = false;
-#if DV_HAVE_VIDEO_WRITER
-  if (ext == "mp4" || ext == "webm") complete = write_video(r, path, progress, &result.frames);
-#endif
-#if DV_HAVE_WEBP
-  if (ext == "webp") complete = write_webp(r, path, progress, &result.frames);
-#endif
-  result.cancelled = !complete;
+  for (int i = 0; i < r.frame_count() && !result.cancelled; ++i) {
+    writer.add(r.frame(i));
+    result.frames = i + 1;
+    result.cancelled = progress && !progress(i + 1, r.frame_count());
+  }
+  if (result.cancelled) writer.abandon();
+  else writer.finish();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }

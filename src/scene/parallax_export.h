@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,28 @@ namespace dv::scene {
 // The extensions this build writes ("mp4", "webm", "webp" where it has them).
 const std::vector<std::string>& parallax_file_formats();
 bool can_write_parallax(const std::string& extension);
+
+// A parallax file written frame by frame (the viewer adds one per UI frame). abandon(), the
+// destructor before finish(), or a failing finish() leave no file at `path`.
+class ParallaxFileWriter {
+ public:
+  // Throws std::invalid_argument for an extension this build cannot write, media errors when the
+  // encoder cannot start.
+  ParallaxFileWriter(const std::string& path, int width, int height, float fps);
+  ~ParallaxFileWriter();  // abandons an unfinished file; never throws
+  ParallaxFileWriter(const ParallaxFileWriter&) = delete;
+  ParallaxFileWriter& operator=(const ParallaxFileWriter&) = delete;
+  void add(const depth::Image& frame);  // width x height RGB
+  void finish();
+  void abandon();
+  const std::string& path() const { return path_; }
+
+  struct Impl;
+
+ private:
+  std::string path_;
+  std::unique_ptr<Impl> impl_;
+};
 
 struct ParallaxExportResult {
   std::string path;
