@@ -97,6 +97,8 @@ TEST_CASE("parallax paths: loops end where they start, keyframes reach their key
   CHECK_THROWS_WITH_AS(dv::scene::parse_camera_keys("0:1"), doctest::Contains("t:x,y"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(dv::scene::parse_camera_keys("0.5:0,0;0.2:0,0"), doctest::Contains("increase"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(dv::scene::parse_camera_keys("0:0,0,0 x"), doctest::Contains("'x'"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(dv::scene::parse_camera_keys("0:0,0,0junk"), doctest::Contains("'junk' after"), std::invalid_argument);
+  CHECK(dv::scene::parse_camera_keys("0:0,0 1:0.1,0.1,0.2").size() == 2);  // apart by spaces too
   CHECK_THROWS_AS(dv::scene::parse_camera_keys(""), std::invalid_argument);
 }
 

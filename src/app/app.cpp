@@ -336,7 +336,7 @@ App::Pace App::pace() const {
   constexpr double kSettleMs = 500;
   if (frames_ == 0 || job_.busy() != busy_at_frame_) return Pace::continuous;
   if (video_) return Pace::video;
-  if (job_.busy()) return Pace::busy;
+  if (job_.busy() || parallax_.running) return Pace::busy;  // an export draws a frame per UI frame
 #ifdef DV_APP_DOWNLOADS
   if (downloading()) return Pace::busy;  // the progress bar moves
 #endif
@@ -386,6 +386,7 @@ void App::frame() {
 #endif
   script_.step(*this);
   if (quit_) return;
+  step_parallax_export();
   refresh_preview();
 
   ImGui_ImplOpenGL3_NewFrame();

@@ -19,6 +19,7 @@
 #include "app/settings.h"
 #include "app/video_source.h"
 #include "depth/model_catalog.h"
+#include "scene/parallax_export.h"
 
 #ifndef __EMSCRIPTEN__
 // Natively the viewer downloads models itself (app_download.cpp); in the browser the page does
@@ -84,6 +85,10 @@ class App {
   void page_export_frame(SourceFrame frame);  // a page-driven export: every frame, in order
   void page_export_done(bool cancelled, const std::string& message);
   std::string state_json() const;         // for tests and the page
+  // A page-encoded parallax export (web/parallax.js): frame `index` as RGBA (valid until the next
+  // call), null when cancelled or out of order; then the page says how it ended.
+  const uint8_t* page_parallax_frame(int index, int* width, int* height);
+  void page_parallax_done(bool cancelled, const std::string& message);
 
  private:
   friend class ScriptRunner;
@@ -123,6 +128,15 @@ class App {
   void draw_video_section();
   void start_video_export(const std::string& kind);
   void cancel_video_export();
+  // The 3D photo's exports (app_parallax.cpp).
+  scene::ParallaxOptions parallax_options() const;
+  std::shared_ptr<const scene::LayeredDepth> export_layers();
+  void draw_parallax_section();
+  void start_parallax_export(const std::string& format, const std::string& dir);
+  void step_parallax_export();
+  void cancel_parallax_export();
+  void show_parallax_progress();
+  void finish_parallax_export(bool cancelled, const std::string& message);
 #ifdef DV_APP_DOWNLOADS
   // The chosen model's file when it is not installed but has a download (the Download button).
   std::optional<depth::DownloadPlan> download_offer() const;
@@ -185,6 +199,15 @@ class App {
     std::string kind;
     int64_t done = 0, total = -1;
   } video_export_;
+  struct ParallaxExport {
+    bool running = false, page = false, cancel = false;
+    std::string format, path, outcome;  // outcome of the last: done, cancelled, failed
+    int done = 0, total = 0;
+    std::shared_ptr<const scene::LayeredDepth> layers;
+    std::unique_ptr<scene::ParallaxRenderer> renderer;
+    std::unique_ptr<scene::ParallaxFileWriter> writer;  // native, and WebP in the page
+    std::vector<uint8_t> rgba;                          // the frame handed to the page
+  } parallax_;
 };
 
 }  // namespace dv::app

@@ -15,6 +15,7 @@
 #include "depth/colormap.h"
 #include "depth/pipeline.h"
 #include "depth/export.h"
+#include "scene/outputs_3d.h"
 #include "depth/outputs.h"
 
 namespace fs = std::filesystem;
@@ -84,6 +85,7 @@ void App::draw_controls() {
   draw_measured_section();
   draw_view_section();
   draw_export_section();
+  draw_parallax_section();
   // The draw time, not the interval: an idle window draws only when something changes.
   ImGui::TextDisabled("%.1f ms to draw a frame", draw_ms_);
   ImGui::End();
@@ -189,9 +191,21 @@ void App::draw_view_section() {
   settings_dirty_ |= changed;
 }
 
+// What the Export button writes: the depth outputs, then the 3D photo's still ones.
+static const std::vector<std::string>& viewer_export_formats() {
+  static const std::vector<std::string> formats = [] {
+    std::vector<std::string> f = depth::output_formats();
+    const auto& scene = scene::scene_output_formats();
+    f.insert(f.end(), scene.begin(), scene.end());
+    return f;
+  }();
+  return formats;
+}
+
 void App::draw_export_section() {
   if (!ImGui::CollapsingHeader("Export")) return;
-  for (const auto& f : depth::output_formats()) {
+  const auto& formats = viewer_export_formats();
+  for (const auto& f : formats) {
     auto& chosen = settings_.export_formats;
     bool on = std::find(chosen.begin(), chosen.end(), f) != chosen.end();
     if (ImGui::Checkbox(f.c_str(), &on)) {
@@ -199,7 +213,7 @@ void App::draw_export_section() {
       else chosen.erase(std::remove(chosen.begin(), chosen.end(), f), chosen.end());
       settings_dirty_ = true;
     }
-    if (&f != &depth::output_formats().back() && (&f - &depth::output_formats()[0]) % 4 != 3) ImGui::SameLine();
+    if (&f != &formats.back() && (&f - &formats[0]) % 4 != 3) ImGui::SameLine();
   }
   if (exports_to_folder()) {
     char dir[1024];
@@ -257,8 +271,20 @@ void App::export_outputs(const std::string& dir) {
   options.points.fov_degrees = settings_.relief.fov_degrees;
   const depth::DepthMap shown = displayed_depth(result_->estimate.depth, settings_);
   int written = 0;
+  std::shared_ptr<const scene::LayeredDepth> layers;  // for the 3D photo's outputs, once
+  scene::SceneOutputOptions scene_options;
+  scene_options.stereo.eye_distance = settings_.eye_distance;
+  scene_options.glb.max_side = settings_.relief.mesh_side;
+  scene_options.glb.depth_scale = settings_.relief.depth_scale;
   for (const std::string& f : settings_.export_formats) {
     try {
+      if (scene::is_scene_output(f)) {
+        if (!layers) layers = export_layers();
+        if (!layers) throw std::runtime_error("the 3D photo's layers could not be built");
+        for (const std::string& path : scene::write_scene_output(f, stem, *layers, scene_options))
+          deliver_file(path, fs::path(path).filename().string()), ++written;
+        continue;
+      }
       const bool is_map = f == "png" || f == "png16" || f == "color" || f == "pfm" || f == "exr";
       for (const std::string& path :
            depth::write_output(f, stem, result_->photo, is_map ? shown : result_->estimate.depth, options)) {
@@ -348,6 +374,8 @@ std::string App::state_json() const {
     for (size_t i = 0; i < band; ++i) top += d.values[i], bottom += d.values[d.values.size() - 1 - i];
     j["depth_top_mean"] = top / double(band);
     j["depth_bottom_mean"] = bottom / double(band);
+    j["parallax"] = {{"running", parallax_.running}, {"format", parallax_.format}, {"file", parallax_.path},
+                     {"done", parallax_.done}, {"total", parallax_.total}, {"outcome", parallax_.outcome}};
     j["photo"] = {{"name", result_->photo_name}, {"width", result_->photo.width}, {"height", result_->photo.height}};
     j["depth_ms"] = result_->total_ms;
     j["open_to_relief_ms"] = open_to_relief_ms_;

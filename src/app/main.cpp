@@ -155,6 +155,14 @@ DV_EXPORT void dv_app_video_export_frame(const uint8_t* rgba, int width, int hei
 DV_EXPORT void dv_app_video_export_done(int cancelled, const char* message) {
   if (g_app) g_app->page_export_done(cancelled != 0, message ? message : "");
 }
+// A page-encoded parallax export (web/parallax.js): frame `index` as RGBA, its size through the
+// two ints at `size` (0 = none: cancelled), then how it ended.
+DV_EXPORT const uint8_t* dv_app_parallax_frame(int index, int* size) {
+  return g_app ? g_app->page_parallax_frame(index, &size[0], &size[1]) : nullptr;
+}
+DV_EXPORT void dv_app_parallax_done(int cancelled, const char* message) {
+  if (g_app) g_app->page_parallax_done(cancelled != 0, message ? message : "");
+}
 DV_EXPORT const char* dv_app_state() {
   static std::string state;
   state = g_app ? g_app->state_json() : "{}";

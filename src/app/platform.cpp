@@ -56,6 +56,12 @@ EM_JS(void, dv_js_export_frame, (double index, int width, int height, const uint
   if (globalThis.depthview && globalThis.depthview.onExportFrame)
     globalThis.depthview.onExportFrame(index, rgba, width, height);
 });
+EM_JS(void, dv_js_parallax_export, (const char* format, const char* name, int width, int height, double fps, int frames), {
+  if (globalThis.depthview && globalThis.depthview.parallaxExport)
+    globalThis.depthview.parallaxExport(UTF8ToString(format), UTF8ToString(name), width, height, fps, frames);
+  else
+    Module._dv_app_parallax_done(0, stringToNewUTF8("this page cannot encode videos (web/parallax.js is missing)"));
+});
 EM_JS(void, dv_js_frame, (), {
   if (globalThis.depthview && globalThis.depthview.onFrame) globalThis.depthview.onFrame();
 });
@@ -85,6 +91,10 @@ bool request_model_download(const std::string& id, const std::string& variant) {
 }
 void notify_frame_drawn() { dv_js_frame(); }
 void video_command(const std::string& command, double value) { dv_js_video_command(command.c_str(), value); }
+void page_parallax_command(const std::string& format, const std::string& name, int width, int height, float fps,
+                           int frames) {
+  dv_js_parallax_export(format.c_str(), name.c_str(), width, height, double(fps), frames);
+}
 void deliver_export_frame(int64_t index, int width, int height, const uint8_t* rgb) {
   std::vector<uint8_t> rgba(size_t(width) * size_t(height) * 4, 255);
   for (size_t i = 0; i < size_t(width) * size_t(height); ++i) std::copy_n(&rgb[i * 3], 3, &rgba[i * 4]);
@@ -134,6 +144,7 @@ void request_file_picker() {}
 bool request_model_download(const std::string&, const std::string&) { return false; }
 void notify_frame_drawn() {}
 void video_command(const std::string&, double) {}
+void page_parallax_command(const std::string&, const std::string&, int, int, float, int) {}
 void deliver_export_frame(int64_t, int, int, const uint8_t*) {}
 std::string gl_renderer() {
   const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));

@@ -38,6 +38,12 @@ void video_command(const std::string& command, double value);
 // Browser: the depth picture (RGB, width x height) of frame `index` of a page-driven export.
 void deliver_export_frame(int64_t index, int width, int height, const uint8_t* rgb);
 
+// Browser: asks the page (web/parallax.js) to encode a parallax export (`format` parallax-mp4,
+// parallax-webm or sbs-video) of `frames` frames, width x height, at `fps`, as download `name`; it
+// fetches each frame with dv_app_parallax_frame and ends with dv_app_parallax_done. Native: nothing.
+void page_parallax_command(const std::string& format, const std::string& name, int width, int height, float fps,
+                           int frames);
+
 // The renderer behind the GL context (the unmasked WebGL renderer in the browser), e.g.
 // "llvmpipe (LLVM 15.0.6, 256 bits)" or "ANGLE (..., SwiftShader driver)".
 std::string gl_renderer();

@@ -84,6 +84,10 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
     else if (cmd == "wait-video") return !app.video_ || app.video_->status().ended || app.video_stats_.frames_depth >= int64_t(num(1));
     else if (cmd == "export-video") app.start_video_export(arg(1));
     else if (cmd == "wait-export") return !app.video_export_.running;
+    else if (cmd == "export-parallax")
+      app.start_parallax_export(arg(1), w.size() > 2 ? arg(2) : app.settings_.export_dir);
+    else if (cmd == "wait-parallax") return !app.parallax_.running || (w.size() > 1 && app.parallax_.done >= int(num(1)));
+    else if (cmd == "cancel-parallax") app.cancel_parallax_export();
     else if (cmd == "set") {
       ReliefSettings& r = app.settings_.relief;
       const std::string key = arg(1), value = arg(2);
@@ -107,6 +111,15 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
                                                     : App::MeasuredView::fused);
       else if (key == "sensor-preset")
         app.settings_.sensor_preset = value, app.start_estimate();
+      else if (key == "parallax-path") app.settings_.parallax_path = value;
+      else if (key == "parallax-keys") {  // keys apart by spaces (';' ends a command)
+        app.settings_.parallax_keys.clear();
+        for (size_t i = 2; i < w.size(); ++i) app.settings_.parallax_keys += (i > 2 ? " " : "") + w[i];
+      }
+      else if (key == "parallax-seconds") app.settings_.parallax_seconds = num(2);
+      else if (key == "parallax-fps") app.settings_.parallax_fps = num(2);
+      else if (key == "parallax-size") app.settings_.parallax_long_side = int(num(2));
+      else if (key == "eye-distance") app.settings_.eye_distance = num(2);
       else if (key == "int8")
         app.settings_.int8 = value == "1", app.set_model(app.settings_.model, app.settings_.variant);
       else app.report_error("script: unknown setting '" + key + "'");

@@ -27,6 +27,12 @@
 //   set sensor-preset P how a depth file dropped with the photo reads: tum, mm, kitti, sunrgbd, nyu
 //   export-video KIND  export every frame: depth, sbs (side by side) or png16 (natively)
 //   wait-export        wait until the video export is done
+//   export-parallax F [DIR]  the 3D photo's video: parallax-mp4, parallax-webm, parallax-webp or
+//                      sbs-video (into DIR, else the export folder; the page downloads it)
+//   wait-parallax [N]  wait until it is done (or N frames are)       cancel-parallax  its Cancel
+//   set parallax-path P | parallax-keys K | parallax-seconds S | parallax-fps F | parallax-size N |
+//       eye-distance E   the video's path (circle, swing, dolly-zoom, keyframes), keys t:x,y,z;...,
+//                      length, rate, longer side; the stereo outputs' eye distance
 //   quit               close the viewer
 // A command that fails is reported and the script goes on.
 #pragma once

@@ -43,7 +43,15 @@ std::string to_json(const ViewerSettings& s) {
                         {"point_size", r.point_size},
                         {"layered", r.layered},
                         {"export_formats", s.export_formats},
-                        {"export_dir", s.export_dir}}
+                        {"export_dir", s.export_dir},
+                        {"parallax_format", s.parallax_format},
+                        {"parallax_path", s.parallax_path},
+                        {"parallax_keys", s.parallax_keys},
+                        {"parallax_seconds", s.parallax_seconds},
+                        {"parallax_fps", s.parallax_fps},
+                        {"parallax_amplitude", s.parallax_amplitude},
+                        {"parallax_long_side", s.parallax_long_side},
+                        {"eye_distance", s.eye_distance}}
       .dump(1);
 }
 
@@ -86,6 +94,14 @@ ViewerSettings settings_from_json(const std::string& text) {
   read(j, "layered", r.layered);
   read(j, "export_formats", s.export_formats);
   read(j, "export_dir", s.export_dir);
+  read(j, "parallax_format", s.parallax_format);
+  read(j, "parallax_path", s.parallax_path);
+  read(j, "parallax_keys", s.parallax_keys);
+  read(j, "parallax_seconds", s.parallax_seconds);
+  read(j, "parallax_fps", s.parallax_fps);
+  read(j, "parallax_amplitude", s.parallax_amplitude);
+  read(j, "parallax_long_side", s.parallax_long_side);
+  read(j, "eye_distance", s.eye_distance);
   return s;
 }
 

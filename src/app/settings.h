@@ -23,6 +23,13 @@ struct ViewerSettings {
   ReliefSettings relief;
   std::vector<std::string> export_formats = {"png16", "glb"};
   std::string export_dir = ".";      // native exports
+  // The 3D photo's video (scene/parallax.h) and stereo exports.
+  std::string parallax_format = "parallax-mp4";
+  std::string parallax_path = "circle";
+  std::string parallax_keys = "0:-0.1,0,0;0.5:0.1,0.05,0.3;1:-0.1,0,0";
+  float parallax_seconds = 4.0f, parallax_fps = 30.0f, parallax_amplitude = 0.15f;
+  int parallax_long_side = 1280;
+  float eye_distance = 0.025f;
 };
 
 std::string to_json(const ViewerSettings& s);

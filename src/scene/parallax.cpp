@@ -74,9 +74,11 @@ const char* parallax_path_name(ParallaxPath path) {
 
 std::vector<CameraKey> parse_camera_keys(const std::string& text) {
   std::vector<CameraKey> keys;
-  std::stringstream all(text);
+  std::string spaced = text;  // keys apart by ';' or white space
+  std::replace(spaced.begin(), spaced.end(), ';', ' ');
+  std::stringstream all(spaced);
   std::string item;
-  while (std::getline(all, item, ';')) {
+  while (all >> item) {
     if (item.find_first_not_of(" \t") == std::string::npos) continue;
     CameraKey k;
     char colon = 0, c1 = 0, c2 = 0;

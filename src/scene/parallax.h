@@ -45,7 +45,7 @@ constexpr int kMaxParallaxSide = 7680;
 
 ParallaxPath parse_parallax_path(const std::string& name);  // circle, swing, dolly-zoom, keyframes
 const char* parallax_path_name(ParallaxPath path);
-// "t:x,y,z;t:x,y,z;..." (z may be left out). Throws std::invalid_argument with the bad key.
+// "t:x,y,z;t:x,y,z;..." (z may be left out; keys apart by ';' or spaces). Throws std::invalid_argument with the bad key.
 std::vector<CameraKey> parse_camera_keys(const std::string& text);
 
 // Frames of the animation: seconds x fps, rounded (at least 1).
