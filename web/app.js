@@ -8,6 +8,7 @@ import { downloadModel, DownloadCanceled, modelSource, NetworkCut, unreachableHe
 import { mb, storedModel, storedText, storeModel, storeText } from './model_store.js';
 import { refreshStored, showDownload, wireStored } from './download_ui.js';
 import { closeVideo, initVideo, isVideoFile, onExportFrame, openVideo, startCamera, videoCommand } from './video.js';
+import { parallaxExport, parallaxRecord } from './parallax.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -44,6 +45,9 @@ globalThis.depthview = {
   // each frame of an export.
   videoCommand(cmd, value) { videoCommand(cmd, value); },
   onExportFrame(index, ptr, width, height) { onExportFrame(index, ptr, width, height); },
+  // The 3D photo's parallax videos (web/parallax.js): the viewer's request, and what it is doing.
+  parallaxExport(...args) { parallaxExport(...args); },
+  get parallax() { return parallaxRecord(); },
 };
 // Video messages go to the status line, shown again if a photo had hidden it.
 initVideo({

@@ -30,7 +30,7 @@ export function initVideo(options) {
 const hasVideoApi = () => typeof globalThis.Module?._dv_app_video_open === 'function';
 const call = (name, types, args) => Module.ccall(name, null, types, args);
 
-async function loadMediabunny() {
+export async function loadMediabunny() {
   if (mediabunny === undefined) {
     try { mediabunny = await import('./vendor/mediabunny.min.mjs'); } catch (e) {
       console.warn(`mediabunny not available (${e.message}): no codec probing, no video export`);
@@ -135,7 +135,7 @@ function frameSize(width, height) {
 }
 
 // A canvas to read frames back from (2D, read often), made once per size.
-function readbackCanvas(width, height) {
+export function readbackCanvas(width, height) {
   const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height)
     : Object.assign(document.createElement('canvas'), { width, height });
   return { canvas, ctx: canvas.getContext('2d', { willReadFrequently: true }) };
