@@ -24,15 +24,6 @@ using dv::scene::ParallaxPath;
 
 namespace {
 
-dv::scene::LayeredDepth square_layers() {
-  Image photo;
-  dv::depth::DepthMap depth;
-  dv::test::square_scene(&photo, &depth);
-  auto layers = dv::scene::build_layered_depth(photo, depth);
-  REQUIRE(layers);
-  return *layers;
-}
-
 ParallaxOptions small(ParallaxPath path) {
   ParallaxOptions o;
   o.path = path;
@@ -123,7 +114,7 @@ TEST_CASE("parallax sizes: the photo's aspect by default, over 8K refused before
 }
 
 TEST_CASE("parallax frames: near moves against far, the focus plane stays, nothing torn open") {
-  const auto layers = square_layers();
+  const auto layers = dv::test::square_layers();
   REQUIRE(layers.layer_count() == 2);
   ParallaxOptions o = small(ParallaxPath::Swing);
   o.focus = 0.1f;  // the far plane stays
@@ -169,7 +160,7 @@ TEST_CASE("parallax frames: a flat photo at the focus does not move; stereo fram
 }
 
 TEST_CASE("parallax export: animated WebP read by Pillow, MP4 / WebM by ffprobe, Cancel leaves nothing") {
-  const auto layers = square_layers();
+  const auto layers = dv::test::square_layers();
   ParallaxOptions o = small(ParallaxPath::Circle);
   o.long_side = 64;
   const dv::scene::ParallaxRenderer r(layers, o);

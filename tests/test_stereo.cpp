@@ -17,15 +17,6 @@ using dv::scene::StereoLayout;
 
 namespace {
 
-dv::scene::LayeredDepth square_layers() {
-  Image photo;
-  dv::depth::DepthMap depth;
-  dv::test::square_scene(&photo, &depth);
-  auto layers = dv::scene::build_layered_depth(photo, depth);
-  REQUIRE(layers);
-  return *layers;
-}
-
 const uint8_t* pixel(const Image& image, int x, int y) { return &image.rgb[(size_t(y) * size_t(image.width) + size_t(x)) * 3]; }
 
 bool red(const Image& image, int x, int y) { return pixel(image, x, y)[0] > 150; }
@@ -75,7 +66,7 @@ std::array<uint8_t, 3> dubois_reference(const uint8_t* rgb) {
 }  // namespace
 
 TEST_CASE("stereo: a near square shifts by its disparity between the eyes, the background fills behind") {
-  const auto layers = square_layers();
+  const auto layers = dv::test::square_layers();
   // The far plane (0.1) in the screen plane; the square (0.9) 8 pixels apart between the eyes.
   dv::scene::StereoOptions options;
   options.zero_parallax = 0.1f;
@@ -146,5 +137,5 @@ TEST_CASE("stereo: outputs beyond 8K are refused with the size in the message") 
   CHECK(refusal(10, 7681, StereoLayout::CrossEyed).find("20x7681") != std::string::npos);
   dv::scene::StereoOptions bad;
   bad.eye_distance = NAN;
-  CHECK_THROWS_AS(dv::scene::render_stereo_pair(square_layers(), bad), std::invalid_argument);
+  CHECK_THROWS_AS(dv::scene::render_stereo_pair(dv::test::square_layers(), bad), std::invalid_argument);
 }

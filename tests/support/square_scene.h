@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "depth/image.h"
 #include "depth/postprocess.h"
+#include "scene/layered_depth.h"
 
 namespace dv::test {
 
@@ -26,6 +28,16 @@ inline void square_scene(depth::Image* photo, depth::DepthMap* depth) {
       photo->rgb[i * 3 + 2] = sq ? 30 : uint8_t(150 + y / 4);
       depth->values[i] = sq ? 0.9f : 0.1f;
     }
+}
+
+// The scene's 3D photo with the default options (two layers: the square's edges).
+inline scene::LayeredDepth square_layers() {
+  depth::Image photo;
+  depth::DepthMap depth;
+  square_scene(&photo, &depth);
+  auto layers = scene::build_layered_depth(photo, depth);
+  if (!layers) throw std::runtime_error("square_layers: the layered depth image was cancelled");
+  return *layers;
 }
 
 }  // namespace dv::test
