@@ -1,7 +1,8 @@
 // dv_inpaint_speed: time to build the layered depth image (edge band + inpainting, scene/) of a
-// 12 MP photo natively, 1 and N threads (issue 19). Prints numbers, never judges them.
+// 12 MP photo natively, 1 and N threads (issue 19). Prints numbers, never judges them. The same
+// source is dv_inpaint_speed_web, run in Chromium by bench/web_inpaint_speed.mjs.
 //
-//   dv_inpaint_speed [--photo FILE] [--model M] [--megapixels MP] [--threads N]
+//   dv_inpaint_speed [--photo FILE] [--model M] [--megapixels MP] [--threads N] [--manifest FILE]
 //
 // The photo is enlarged (nearest) to the size asked and its depth (FastDepth, then bilinear) with it,
 // so the band is as wide as a real photo of that size would get.
@@ -14,7 +15,9 @@
 
 #include <CLI/CLI.hpp>
 
+#ifndef __EMSCRIPTEN__
 #include "depth/model_download.h"
+#endif
 #include "depth/pipeline.h"
 #include "scene/layered_depth.h"
 
@@ -41,18 +44,25 @@ int main(int argc, char** argv) {
   app.add_option("--model", model, "depth model");
   app.add_option("--megapixels", megapixels, "size to enlarge the photo to");
   app.add_option("--threads", threads, "threads (also compared with 1)");
+#ifdef __EMSCRIPTEN__
+  std::string manifest = "/models.json";  // the page writes the manifest and the model to MEMFS
+  const std::vector<std::string> dirs = {"/"};
+#else
+  std::string manifest = dv::depth::native_manifest_path();
+  const std::vector<std::string> dirs = dv::depth::native_model_dirs(manifest);
+#endif
+  app.add_option("--manifest", manifest, "model manifest");
   CLI11_PARSE(app, argc, argv);
 
   const dv::depth::Image small = dv::depth::load_image(photo_path);
-  const std::string manifest = dv::depth::native_manifest_path();
-  const auto catalog = dv::depth::ModelCatalog(manifest, dv::depth::native_model_dirs(manifest));
+  const auto catalog = dv::depth::ModelCatalog(manifest, dirs);
   dv::depth::DepthEstimator est(catalog.resolve(model), {size_t(threads), false});
   const double scale = std::sqrt(megapixels * 1e6 / (double(small.width) * small.height));
   const int w = int(small.width * scale), h = int(small.height * scale);
   const dv::depth::Image photo = enlarge(small, w, h);
   const dv::depth::DepthMap depth = dv::depth::resize(est.run(small).depth, w, h);
 
-  std::string load;  // a busy machine stretches the wall times
+  std::string load = "unknown";  // a busy machine stretches the wall times
   std::getline(std::ifstream("/proc/loadavg"), load);
   std::printf("%s enlarged to %dx%d (%.1f MP); load average %s\n", photo_path.c_str(), w, h, w * double(h) / 1e6, load.c_str());
   for (const int t : {1, threads}) {

@@ -10,13 +10,15 @@ import { nodeModules, requireTool, root, servedFolders } from './common.mjs';
 
 // folders: more { name: local folder } to serve beside the models' ("shared", "seeded").
 // jsFlags: V8 flags for Chromium (e.g. --no-enable-avx-vnni, to play a CPU without AVX-VNNI).
-// run(query) opens a fresh page with bench.html's query (see there) and returns its window.result.
+// run(query[, page]) opens a fresh page with bench.html's query (see there), or another page of the
+// site (program.html: a wasm program of the web builds), and returns its window.result.
 export async function openBenchSite({ port = 8765, folders = {}, jsFlags = '' } = {}) {
   const site = join(root, 'build/bench-site');
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
   copyFileSync(join(root, 'bench/web/bench.html'), join(site, 'index.html'));
   copyFileSync(join(root, 'bench/ort_timing.mjs'), join(site, 'ort_timing.mjs'));
+  copyFileSync(join(root, 'bench/web/program.html'), join(site, 'program.html'));
   const links = { ort: join(nodeModules, 'onnxruntime-web/dist'), simd: join(root, 'build/web-simd/tests'),
     relaxed: join(root, 'build/web-relaxed/tests'), ...servedFolders, ...folders };
   for (const [name, target] of Object.entries(links)) if (existsSync(target)) symlinkSync(target, join(site, name));
@@ -30,10 +32,10 @@ export async function openBenchSite({ port = 8765, folders = {}, jsFlags = '' } 
   return {
     has: (path) => existsSync(join(site, path)),
     version: browser.version(),
-    async run(query) {
+    async run(query, path = '') {
       const page = await browser.newPage();  // a fresh page each time: ORT fixes numThreads once
       try {
-        await page.goto(`http://127.0.0.1:${port}/?${new URLSearchParams(query)}`);
+        await page.goto(`http://127.0.0.1:${port}/${path}?${new URLSearchParams(query)}`);
         await page.waitForFunction(() => window.result, null, { timeout: 900000 });
         return await page.evaluate(() => window.result);
       } finally {
