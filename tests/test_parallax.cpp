@@ -8,12 +8,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "scene/parallax.h"
 #include "scene/parallax_export.h"
+#include "fuzz/fuzz_camera_keys_body.h"
 #include "support/run_command.h"
 #include "support/square_scene.h"
 
@@ -199,4 +201,16 @@ TEST_CASE("parallax export: animated WebP read by Pillow, MP4 / WebM by ffprobe,
     CHECK(dv::scene::export_parallax(r, partial.string(), [&](int, int) { return ++calls < 3; }).cancelled);
     CHECK_FALSE(fs::exists(partial));
   }
+}
+
+TEST_CASE("parallax keys: fuzz findings give keys or one error") {
+  const fs::path dir = fs::path(DV_TESTS_DIR) / "fuzz" / "regressions" / "camera_keys";
+  int replayed = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(dv::fuzz::fuzz_camera_keys_one(reinterpret_cast<const uint8_t*>(text.data()), text.size()) == 0);
+    ++replayed;
+  }
+  CHECK(replayed > 0);
 }
