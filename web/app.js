@@ -9,6 +9,7 @@ import { mb, storedModel, storedText, storeModel, storeText } from './model_stor
 import { refreshStored, showDownload, wireStored } from './download_ui.js';
 import { closeVideo, initVideo, isVideoFile, onExportFrame, openVideo, startCamera, videoCommand } from './video.js';
 import { parallaxExport, parallaxRecord } from './parallax.js';
+import { deviceInfo, wireTouch } from './touch.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -22,7 +23,8 @@ globalThis.depthview = {
   onFrame() {
     if (this.frames++ === 0) this.firstFrameMs = performance.now();
   },
-  openPicker() { $('file').click(); },
+  // "photo": the phone's gallery (image/*), "camera": its camera (capture), "any": every kind.
+  openPicker(kind) { $({ photo: 'file-photo', camera: 'file-camera' }[kind] || 'file').click(); },
   download(bytes, name) {
     const url = URL.createObjectURL(new Blob([bytes]));
     const a = Object.assign(document.createElement('a'), { href: url, download: name });
@@ -174,13 +176,17 @@ function variantFiles(model, variant) {
   const variants = model.variants || {};
   const names = Object.keys(variants);
   if ((model.local_names || []).length && !names.includes('fp32')) names.unshift('fp32');
-  const preferred = variant || model.default_variant?.web || 'fp32';
+  const preferred = variant || deviceVariant(model) || model.default_variant?.web || 'fp32';
   const order = variant ? [variant] : [preferred, ...names.filter((n) => n !== preferred)];
   return order.map((name) => ({
     name,
     files: [...new Set([...(variants[name] ? [variants[name].file] : []), ...(name === 'fp32' ? model.local_names || [] : [])])],
   }));
 }
+
+// The variant that suits this device's memory, as the viewer decides (src/app/model_setup.h);
+// undefined: the manifest's default.
+const deviceVariant = (model) => Module.ccall('dv_app_preferred_variant', 'string', ['string'], [model.id]) || undefined;
 
 const modelLabel = (model, variant) => (Object.keys(model.variants || {}).length > 1 ? `${model.name} (${variant})` : model.name);
 
@@ -235,7 +241,7 @@ async function installModel(id, variant, { download = true } = {}) {
       return label;
     }
   }
-  const source = download ? modelSource(manifest, model, variant, hubParam) : null;
+  const source = download ? modelSource(manifest, model, variant || deviceVariant(model), hubParam) : null;
   if (!source) throw new Error(`${model.name} is not on this site: put ${tried.length > 1 ? 'one of ' : ''}${tried.join(', ')} into models/ next to the page`);
   const { bytes, label } = await fromHub(model, source, tried);
   install(source.file, bytes);
@@ -266,8 +272,9 @@ async function loadBestModel() {
 
 function wireInputs() {
   $('open').disabled = false;
-  $('open').onclick = () => $('file').click();
-  $('file').onchange = () => openFiles($('file').files);
+  $('open').onclick = () => globalThis.depthview.openPicker(globalThis.depthview.device?.touch ? 'photo' : 'any');
+  for (const id of ['file', 'file-photo', 'file-camera']) $(id).onchange = () => openFiles($(id).files);
+  wireTouch(Module.canvas);
   document.addEventListener('paste', (e) => {
     const item = [...(e.clipboardData?.items || [])].find((i) => i.type.startsWith('image/'));
     if (item) openFile(item.getAsFile());
@@ -325,6 +332,9 @@ async function start() {
     printErr: (line) => console.warn(line),
     onRuntimeInitialized() {
       globalThis.depthview.readyMs = performance.now();
+      const device = deviceInfo();
+      globalThis.depthview.device = device;
+      Module._dv_app_set_device(device.memoryGb, device.touch ? 1 : 0);
       wireInputs();
       wireStored();
       status('Loading the model…');

@@ -100,7 +100,10 @@ void App::reload_models() {
 void App::preload_model() {
   if (!catalog_ || job_.busy() || !photo_bytes_.empty()) return;
   try {
-    const depth::ModelInfo model = catalog_->resolve(settings_.model, settings_.variant);
+    int size = 0;
+    const depth::ModelInfo model = resolve_model(&size);
+    last_model_ = model;
+    last_input_size_ = size;
     if (!model.path.empty()) job_.preload(model, engine_options());
   } catch (const std::exception&) {
     // nothing installed yet: the message comes when a photo is opened
@@ -200,15 +203,16 @@ void App::start_estimate() {
 #endif
   DepthRequest request;
   try {
-    request.model = catalog_->resolve(settings_.model, settings_.variant);
+    request.model = resolve_model(&request.options.size);
   } catch (const std::exception& e) {
     return report_error(e.what());
   }
+  last_model_ = request.model;
+  last_input_size_ = request.options.size;
   request.photo_bytes = photo_bytes_;
   request.photo_name = photo_name_;
   request.engine = engine_options();
   request.options.edge_aware = settings_.edge_aware;
-  request.options.size = settings_.input_size;
   request.layered = true;  // cheap next to the model (kLayeredSide); the view's toggle picks
   if (!sensor_bytes_.empty()) {
     try {
@@ -225,8 +229,9 @@ void App::start_estimate() {
 
 void App::poll_job() {
   if (auto error = job_.take_error()) {
-    report_error(*error);
     status_.clear();
+    if (error->out_of_memory && !video_) step_down_after_out_of_memory(error->message);
+    else report_error(error->message);
     if (!video_export_.page) video_export_ = {};  // a native export stopped
   }
   if (auto note = job_.take_model_note()) {
@@ -249,6 +254,7 @@ void App::poll_job() {
     const double t0 = now_ms();
     result_ = std::make_unique<DepthResult>(std::move(*result));
     show_result();
+    if (sheet_open_ && sheet_tab_ == 0) sheet_tab_ = 1, select_tab_ = true;  // compact: the new depth map
     upload_ms_ = now_ms() - t0;
     depth_frames_ = 0;
     if (!result_->measured_error.empty()) report_error(result_->measured_error);
@@ -286,31 +292,46 @@ void App::refresh_preview() {
 }
 
 void App::handle_camera_input() {
+  apply_touch_motion();
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantCaptureMouse) return;
+  // The browser turns a finger into the mouse too: while fingers move the camera, it does not.
+  constexpr double kTouchQuietMs = 500;
+  if (io.WantCaptureMouse || touch_.active() || touch_.seen_since(now_ms() - kTouchQuietMs)) return;
+  if (!layout_.view.contains(io.MousePos.x, io.MousePos.y) && !ImGui::IsMouseDown(ImGuiMouseButton_Left) &&
+      !ImGui::IsMouseDown(ImGuiMouseButton_Right))
+    return;
   // The click frame's delta includes the jump to the click point: skip it.
   if (ImGui::IsMouseDown(ImGuiMouseButton_Left) && !ImGui::IsMouseClicked(ImGuiMouseButton_Left))
     camera_.orbit(io.MouseDelta.x, io.MouseDelta.y);
   if (ImGui::IsMouseDown(ImGuiMouseButton_Right) && !ImGui::IsMouseClicked(ImGuiMouseButton_Right))
-    camera_.pan_by(io.MouseDelta.x, io.MouseDelta.y, io.DisplaySize.y);
+    camera_.pan_by(io.MouseDelta.x, io.MouseDelta.y, layout_.view.h);
   if (io.MouseWheel != 0.0f) camera_.zoom(io.MouseWheel);
 }
 
 void App::update_ui_scale() {
   const float scale = std::clamp(sync_canvas_and_scale(window_), 1.0f, 4.0f);
-  if (scale == ui_scale_) return;
+  if (scale == ui_scale_ && styled_for_touch_ == touch_screen_) return;
   // Re-rasterise the font at the new size (crisp on high-DPI screens) and scale the style.
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   ImFontConfig font;
-  font.SizePixels = std::round(13.0f * scale);
+  font.SizePixels = std::round(13.0f * text_scale() * scale);
   io.Fonts->AddFontDefault(&font);
   ImGui_ImplOpenGL3_DestroyDeviceObjects();  // NewFrame rebuilds the font texture
   ImGuiStyle style;
   ImGui::StyleColorsDark(&style);
   style.ScaleAllSizes(scale);
+  if (touch_screen_) {
+    // Thumb-sized targets: buttons, checkboxes, sliders and tabs at least 44 CSS px tall.
+    constexpr float kTargetCss = 44;
+    style.FramePadding = ImVec2(10 * scale, std::max(style.FramePadding.y, (kTargetCss * scale - font.SizePixels) / 2));
+    style.ItemSpacing = ImVec2(10 * scale, 8 * scale);
+    style.ScrollbarSize = 20 * scale;
+    style.GrabMinSize = 28 * scale;
+  }
   ImGui::GetStyle() = style;
   ui_scale_ = scale;
+  styled_for_touch_ = touch_screen_;
 }
 
 // How often frames are drawn; input is answered at once in every case.
@@ -392,10 +413,11 @@ void App::frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
+  update_layout();
   handle_camera_input();
-  draw_controls();
-  draw_depth_window();
+  draw_panels();
   ImGui::Render();
+  record_windows();
 
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window_, &fb_w, &fb_h);
@@ -404,7 +426,11 @@ void App::frame() {
   glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
   OrbitCamera cam = camera_;
   if (settings_.relief.wiggle) cam.yaw += 0.12f * float(std::sin(time_ * 2.0 * 3.14159265 * 0.6));  // parallax "wiggle"
-  relief_.draw(cam, settings_.relief, fb_w, fb_h);
+  // The 3D view's rectangle in framebuffer pixels, from the bottom (GL's origin).
+  const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
+  const Rect& v = layout_.view;
+  relief_.draw(cam, settings_.relief, int(v.x * fb_scale.x), int(float(fb_h) - (v.y + v.h) * fb_scale.y),
+               int(v.w * fb_scale.x), int(v.h * fb_scale.y));
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (!pending_screenshot_.empty()) save_screenshot(std::exchange(pending_screenshot_, std::string()));
   ++frames_;

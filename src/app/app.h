@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -14,9 +16,12 @@
 #include "app/depth_job.h"
 #include "app/frame_stats.h"
 #include "app/gl.h"
+#include "app/layout.h"
+#include "app/model_setup.h"
 #include "app/relief_view.h"
 #include "app/script.h"
 #include "app/settings.h"
+#include "app/touch_gestures.h"
 #include "app/video_source.h"
 #include "depth/model_catalog.h"
 #include "scene/parallax_export.h"
@@ -72,6 +77,13 @@ class App {
   // A model id of the manifest (with a variant; "" = its default), or a model file (a dropped one).
   void set_model(const std::string& id, const std::string& variant = "");
   void run_script(const std::string& script) { script_.load(script); }
+  // The page says what device this is (app_memory.cpp): its memory (navigator.deviceMemory, GB;
+  // 0 = unknown) and whether its main pointer is a finger (larger touch targets).
+  void set_device(double memory_gb, bool touch_screen);
+  // The variant of model `id` that suits this device ("" = the default), for the page to fetch.
+  std::string preferred_variant(const std::string& id) const;
+  // The fingers now on the canvas (framebuffer pixels; empty when the last lifted): web/touch.js.
+  void touch_event(const std::vector<TouchPoint>& touches);
 
   // Video (app_video.cpp). Natively a file or camera is decoded by FFmpeg; in the browser the page
   // plays it and hands frames over (the page_* calls, from main.cpp's entry points).
@@ -103,8 +115,21 @@ class App {
   void handle_camera_input();
   void update_ui_scale();
   void refresh_preview();
-  void draw_controls();
+  // The panels where the layout puts them (app_layout.cpp).
+  void update_layout();
+  void draw_panels();
+  void draw_controls_window();
   void draw_depth_window();
+  void draw_sheet();
+  void draw_sheet_button();
+  void record_windows();
+  void apply_touch_motion();
+  bool on_view(float x, float y) const;   // a point of the 3D view, not of a panel
+  nlohmann::json layout_json() const;
+  float text_scale() const { return touch_screen_ ? 16.0f / 13.0f : 1.0f; }
+  void draw_controls_body();
+  void draw_depth_body(float max_width, float max_height);
+  const char* depth_title() const;
   void draw_model_section();
   void draw_variant_menu(const depth::ModelInfo& model);
   void draw_view_section();
@@ -112,6 +137,12 @@ class App {
   void export_outputs(const std::string& dir);
   void save_screenshot(const std::string& path);
   void report_error(const std::string& message);
+  // The model setup for this device's memory (app_memory.cpp).
+  ModelSetup device_setup(const depth::ModelInfo& model) const;
+  depth::ModelInfo resolve_model(int* input_size) const;  // the model to run and its input short side
+  bool variant_available(const depth::ModelInfo& model, const std::string& variant) const;
+  void step_down_after_out_of_memory(const std::string& message);
+  nlohmann::json setup_json() const;
   const depth::DepthMap& shown_depth() const;  // stabilised or per-frame for videos
   // Measured depth beside the model's (app_measured.cpp): which map the views show.
   enum class MeasuredView { model, measured, fused, error };
@@ -174,6 +205,29 @@ class App {
   char open_path_[1024] = "";             // native path field
   std::string pending_screenshot_;
   float ui_scale_ = 0.0f;
+  bool styled_for_touch_ = false;         // the style of ui_scale_ has touch-sized targets
+  // The device and the model setup for its memory.
+  bool touch_screen_ = false;
+  double memory_gb_ = 0;
+  std::optional<std::pair<std::string, ModelSetup>> memory_setup_;  // model id, setup after a failure
+  std::string memory_note_;
+  std::optional<depth::ModelInfo> last_model_;  // what the last request ran...
+  int last_input_size_ = 0;                     // ...at this input short side (0 = the model's)
+  // Panels and touch.
+  Layout layout_;
+  Rect laid_out_;                         // the display the windows were last placed for
+  bool relayout_ = true;                  // place the wide layout's windows again this frame
+  bool sheet_open_ = true;                // compact layouts
+  int sheet_tab_ = 0;                     // 0 controls, 1 depth
+  bool select_tab_ = false;               // make sheet_tab_ the selected tab this frame
+  struct WindowBox {
+    std::string name;
+    Rect rect;
+    bool overflow_x = false;              // something in it is wider than the window (clipped)
+  };
+  std::vector<WindowBox> windows_;        // the last frame's panels
+  float min_target_px_ = 0;               // the last frame's smallest frame height (touch target)
+  TouchGestures touch_;
   double time_ = 0.0;
   bool quit_ = false, settings_dirty_ = false;
   int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "app/app.h"
+#include "app/widgets.h"
 #include "app/model_fetch.h"
 
 namespace dv::app {
@@ -71,7 +72,8 @@ void App::draw_download() {
     std::snprintf(text, sizeof text, "%.1f / %.1f MB, %.1f MB/s", double(p.bytes) / 1e6, double(p.total) / 1e6,
                   p.bytes_per_s / 1e6);
     ImGui::TextUnformatted(("Downloading " + fetch_->label()).c_str());
-    ImGui::ProgressBar(p.total ? float(double(p.bytes) / double(p.total)) : 0.0f, ImVec2(-80 * ui_scale_, 0), text);
+    ImGui::ProgressBar(p.total ? float(double(p.bytes) / double(p.total)) : 0.0f,
+                       ImVec2(widgets::width_leaving("Cancel##download"), 0), text);
     ImGui::SameLine();
     if (ImGui::Button("Cancel##download")) fetch_->cancel();
     return;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/widgets.h"
 #include "app/platform.h"
 #include "depth/colormap.h"
 #include "depth/export.h"
@@ -72,7 +73,7 @@ void App::draw_measured_section() {
   int view = int(measured_view_);
   bool changed = false;
   for (int i = 0; i < 4; ++i) {
-    if (i > 0) ImGui::SameLine();
+    if (i > 0) widgets::flow_same_line(widgets::checkbox_width(kViewNames[i]));
     changed |= ImGui::RadioButton(kViewNames[i], &view, i);
   }
   if (changed) set_measured_view(MeasuredView(view));

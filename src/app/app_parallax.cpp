@@ -11,6 +11,7 @@
 #include <imgui.h>
 
 #include "app/app.h"
+#include "app/widgets.h"
 #include "app/platform.h"
 #include "depth/image.h"
 
@@ -192,11 +193,11 @@ void App::draw_parallax_section() {
   if (s.parallax_path == "keyframes") {
     char keys[512];
     std::snprintf(keys, sizeof keys, "%s", s.parallax_keys.c_str());
-    if (ImGui::InputText("keys t:x,y,z;...", keys, sizeof keys)) s.parallax_keys = keys, settings_dirty_ = true;
+    if (ImGui::InputTextWithHint("keys", "t:x,y,z; ...", keys, sizeof keys)) s.parallax_keys = keys, settings_dirty_ = true;
   }
   settings_dirty_ |= ImGui::SliderFloat("seconds", &s.parallax_seconds, 1.0f, 20.0f, "%.1f");
   settings_dirty_ |= ImGui::SliderFloat("frames/s", &s.parallax_fps, 10.0f, 60.0f, "%.0f");
-  settings_dirty_ |= ImGui::SliderInt("size (longer side)", &s.parallax_long_side, 256, 3840);
+  settings_dirty_ |= ImGui::SliderInt("longer side", &s.parallax_long_side, 256, 3840);
   settings_dirty_ |= ImGui::SliderFloat("amplitude", &s.parallax_amplitude, 0.02f, 0.4f, "%.2f");
   settings_dirty_ |= ImGui::SliderFloat("eye distance", &s.eye_distance, 0.005f, 0.08f, "%.3f");
   ImGui::EndDisabled();
@@ -205,8 +206,7 @@ void App::draw_parallax_section() {
   if (ImGui::Button("Export video")) start_parallax_export(s.parallax_format, dir);
   ImGui::EndDisabled();
   if (parallax_.running) {
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel##parallax")) cancel_parallax_export();
+    if (widgets::flow_button("Cancel##parallax")) cancel_parallax_export();
     ImGui::ProgressBar(parallax_.total ? float(parallax_.done) / float(parallax_.total) : 0.0f, ImVec2(-1, 0),
                        (std::to_string(parallax_.done) + " / " + std::to_string(parallax_.total) + " frames").c_str());
   }

@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "app/platform.h"
+#include "app/widgets.h"
 #ifdef DV_APP_DOWNLOADS
 #include "app/model_fetch.h"
 #endif
@@ -21,6 +22,9 @@
 namespace fs = std::filesystem;
 
 namespace dv::app {
+
+using widgets::disabled_text_wrapped;
+using widgets::flow_same_line;
 
 namespace {
 ImTextureID texture_id(GLuint tex) { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex)); }
@@ -49,11 +53,9 @@ std::string variant_label(const depth::ModelVariant& v) {
 }
 }  // namespace
 
-void App::draw_controls() {
-  const float s = ui_scale_;
-  ImGui::SetNextWindowPos(ImVec2(10 * s, 10 * s), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(330 * s, 0), ImGuiCond_FirstUseEver);
-  ImGui::Begin("depthview");
+void App::draw_controls_body() {
+  // Sliders and combos leave room for the longest label on their right.
+  ImGui::PushItemWidth(-(ImGui::CalcTextSize("mesh resolution").x + ImGui::GetStyle().ItemInnerSpacing.x));
   if (!error_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
     ImGui::TextWrapped("%s", error_.c_str());
@@ -62,18 +64,26 @@ void App::draw_controls() {
     ImGui::Separator();
   }
   if (exports_to_folder()) {
+    ImGui::PushItemWidth(-(ImGui::CalcTextSize("Open").x + ImGui::GetStyle().FramePadding.x * 2 +
+                           ImGui::GetStyle().ItemSpacing.x));
     const bool enter = ImGui::InputTextWithHint("##path", "photo or video path, or drop one on the window", open_path_,
                                                 sizeof open_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::PopItemWidth();
     ImGui::SameLine();
     if ((ImGui::Button("Open") || enter) && open_path_[0]) open_files({open_path_});
+  } else if (touch_screen_) {
+    // A phone's own pickers: its gallery (image/*), its camera, or any file (videos, models).
+    if (ImGui::Button("Photo...")) request_file_picker("photo");
+    if (widgets::flow_button("Camera...")) request_file_picker("camera");
+    if (widgets::flow_button("Other file...")) request_file_picker("any");
   } else if (ImGui::Button("Open photo or video...")) {
-    request_file_picker();
+    request_file_picker("any");
   }
-  if (!exports_to_folder()) ImGui::TextDisabled("or drop / paste a photo or video; nothing leaves this device");
+  if (!exports_to_folder()) disabled_text_wrapped("or drop / paste a photo or video; nothing leaves this device");
   draw_video_section();
   draw_model_section();
   if (job_.busy() && !video_) {
-    ImGui::ProgressBar(job_.progress(), ImVec2(-80 * s, 0), job_.stage().c_str());
+    ImGui::ProgressBar(job_.progress(), ImVec2(widgets::width_leaving("Cancel"), 0), job_.stage().c_str());
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) {
       job_.cancel();
@@ -88,7 +98,7 @@ void App::draw_controls() {
   draw_parallax_section();
   // The draw time, not the interval: an idle window draws only when something changes.
   ImGui::TextDisabled("%.1f ms to draw a frame", draw_ms_);
-  ImGui::End();
+  ImGui::PopItemWidth();
 }
 
 void App::draw_model_section() {
@@ -116,17 +126,19 @@ void App::draw_model_section() {
 #endif
   // How a model file the manifest does not list is run: said in the status line when it loads,
   // kept here after the status line moves on.
-  if (!model_note_.empty() && status_ != model_note_) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", model_note_.c_str());
+  if (!model_note_.empty() && status_ != model_note_) disabled_text_wrapped(model_note_.c_str());
+  // A step down after the device ran out of memory (app_memory.cpp).
+  if (!memory_note_.empty() && status_ != memory_note_) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.75f, 0.35f, 1.0f));
+    ImGui::TextWrapped("%s", memory_note_.c_str());
     ImGui::PopStyleColor();
   }
-  if (ImGui::Checkbox("edge-aware (guided filter)", &settings_.edge_aware))
+  if (widgets::checkbox("edge-aware (guided filter)", &settings_.edge_aware))
     set_model(settings_.model, settings_.variant);
   // Offered only where int8 is faster on this CPU (measured at start-up, depth::int8_support).
   const depth::Int8Support& int8 = depth::int8_support();
   ImGui::BeginDisabled(!int8.worth_it);
-  if (ImGui::Checkbox(int8.worth_it ? "fast (int8)" : "fast (int8): not faster on this CPU", &settings_.int8))
+  if (widgets::checkbox(int8.worth_it ? "fast (int8)" : "fast (int8): not faster on this CPU", &settings_.int8))
     set_model(settings_.model, settings_.variant);
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
@@ -152,23 +164,21 @@ void App::draw_view_section() {
   if (ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) {
     int mode = r.points ? 1 : 0;
     changed |= ImGui::RadioButton("relief", &mode, 0);
-    ImGui::SameLine();
+    flow_same_line(widgets::checkbox_width("point cloud"));
     changed |= ImGui::RadioButton("point cloud", &mode, 1);
     r.points = mode == 1;
     changed |= ImGui::SliderFloat("depth scale", &r.depth_scale, 0.0f, 1.5f);
     changed |= ImGui::SliderInt("mesh resolution", &r.mesh_side, 16, 1024);
-    changed |= ImGui::Checkbox("3D photo: fill behind edges", &r.layered);
+    changed |= widgets::checkbox("3D photo: fill behind edges", &r.layered);
     ImGui::SetItemTooltip("an inpainted background layer behind each depth edge, so turning the view\n"
                           "shows what was hidden instead of a hole; off: the cut relief");
     ImGui::BeginDisabled(relief_.showing_layers(r));
     changed |= ImGui::SliderFloat("edge cut", &r.cut, 0.01f, 1.0f, "%.2f");
     ImGui::EndDisabled();
     ImGui::SetItemTooltip("drop triangles across depth jumps larger than this (1 = keep all)");
-    changed |= ImGui::Checkbox("lit", &r.lit);
-    ImGui::SameLine();
-    changed |= ImGui::Checkbox("wireframe", &r.wireframe);
-    ImGui::SameLine();
-    changed |= ImGui::Checkbox("wiggle", &r.wiggle);
+    changed |= widgets::checkbox("lit", &r.lit);
+    changed |= widgets::flow_checkbox("wireframe", &r.wireframe);
+    changed |= widgets::flow_checkbox("wiggle", &r.wiggle);
     if (r.points) {
       changed |= ImGui::SliderFloat("field of view", &r.fov_degrees, 20.0f, 120.0f, "%.0f deg");
       changed |= ImGui::SliderFloat("point size", &r.point_size, 1.0f, 8.0f);
@@ -182,7 +192,7 @@ void App::draw_view_section() {
           settings_.colormap = name, preview_dirty_ = changed = true;
       ImGui::EndCombo();
     }
-    preview_dirty_ |= ImGui::Checkbox("invert (bright = far)", &settings_.invert);
+    preview_dirty_ |= widgets::checkbox("invert (bright = far)", &settings_.invert);
     preview_dirty_ |=
         ImGui::DragFloatRange2("range", &settings_.range_low, &settings_.range_high, 0.005f, 0.0f, 1.0f, "%.2f");
     changed |= preview_dirty_;
@@ -208,12 +218,12 @@ void App::draw_export_section() {
   for (const auto& f : formats) {
     auto& chosen = settings_.export_formats;
     bool on = std::find(chosen.begin(), chosen.end(), f) != chosen.end();
+    if (&f != &formats[0]) flow_same_line(widgets::checkbox_width(f.c_str()));
     if (ImGui::Checkbox(f.c_str(), &on)) {
       if (on) chosen.push_back(f);
       else chosen.erase(std::remove(chosen.begin(), chosen.end(), f), chosen.end());
       settings_dirty_ = true;
     }
-    if (&f != &formats.back() && (&f - &formats[0]) % 4 != 3) ImGui::SameLine();
   }
   if (exports_to_folder()) {
     char dir[1024];
@@ -231,18 +241,21 @@ void App::draw_export_section() {
   }
 }
 
-void App::draw_depth_window() {
-  if (!result_ || !depth_preview_) return;
+// The photo | depth comparison, as large as fits in max_width x max_height.
+void App::draw_depth_body(float max_width, float max_height) {
+  if (!result_ || !depth_preview_) {
+    disabled_text_wrapped("The depth map of a photo shows here (bright = near).");
+    return;
+  }
   const float s = ui_scale_;
-  const ImVec2 display = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowPos(ImVec2(display.x - 370 * s, 10 * s), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(360 * s, 0), ImGuiCond_FirstUseEver);
-  // One window (the ### id) whose title says what the picture is.
-  const bool error_view = showing_measured() && measured_view_ == MeasuredView::error;
-  ImGui::Begin(error_view ? "Model error (bright = larger)###depth" : "Depth (bright = near)###depth");
+  ImGui::SetNextItemWidth(-(ImGui::CalcTextSize("photo | depth").x + ImGui::GetStyle().ItemInnerSpacing.x));
   ImGui::SliderFloat("photo | depth", &compare_, 0.0f, 1.0f, "%.2f");
-  const float width = ImGui::GetContentRegionAvail().x;
-  const float height = width * float(result_->photo.height) / float(result_->photo.width);
+  const float line = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+  const float aspect = float(result_->photo.width) / float(result_->photo.height);
+  float width = std::min(max_width, ImGui::GetContentRegionAvail().x);
+  float height = width / aspect;
+  const float room = max_height - (ImGui::GetCursorPosY() + line + ImGui::GetStyle().WindowPadding.y);
+  if (height > room && room > 0) height = room, width = height * aspect;
   // Before/after: the photo left of the split, the depth map right of it.
   const ImVec2 at = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -253,9 +266,14 @@ void App::draw_depth_window() {
   draw->AddLine(ImVec2(at.x + width * compare_, at.y), ImVec2(at.x + width * compare_, at.y + height),
                 IM_COL32(255, 255, 255, 200), 2 * s);
   ImGui::Dummy(ImVec2(width, height));
-  ImGui::Text("%d x %d, %zu triangles, %zu cut at edges", result_->photo.width, result_->photo.height,
-              relief_.triangle_count(), relief_.dropped_count());
-  ImGui::End();
+  ImGui::TextWrapped("%d x %d, %zu triangles, %zu cut at edges", result_->photo.width, result_->photo.height,
+                     relief_.triangle_count(), relief_.dropped_count());
+}
+
+// The depth window's title says what the picture is.
+const char* App::depth_title() const {
+  const bool error_view = showing_measured() && measured_view_ == MeasuredView::error;
+  return error_view ? "Model error (bright = larger)" : "Depth (bright = near)";
 }
 
 void App::export_outputs(const std::string& dir) {
@@ -339,6 +357,9 @@ std::string App::state_json() const {
                       {"yaw", camera_.yaw},
                       {"pitch", camera_.pitch},
                       {"distance", camera_.distance},
+                      {"pan", {camera_.pan.x, camera_.pan.y}},
+                      {"layout", layout_json()},
+                      {"setup", setup_json()},
                       {"points", r.points},
                       {"mesh_side", r.mesh_side},
                       {"triangles", relief_.triangle_count()},

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "app/app.h"
+#include "app/widgets.h"
 #include "app/platform.h"
 #include "depth/colormap.h"
 #include "depth/video_depth.h"
@@ -247,19 +248,19 @@ void App::draw_video_section() {
       video_stats_.new_stream = true;
     }
   }
-  if (ImGui::Checkbox("stabilised (temporal)", &settings_.stabilise)) {
+  if (widgets::checkbox("stabilised (temporal)", &settings_.stabilise)) {
     settings_dirty_ = true;
     if (result_) relief_.set_content(result_->photo, shown_depth()), preview_dirty_ = true;
   }
-  ImGui::SameLine();
+  widgets::flow_same_line(widgets::button_width("Close video"));
   if (ImGui::SmallButton("Close video")) return close_video();
-  ImGui::Text("depth %.1f frames/s, %lld of %lld frames dropped", video_stats_.depth_fps,
+  ImGui::TextWrapped("depth %.1f frames/s, %lld of %lld frames dropped", video_stats_.depth_fps,
               static_cast<long long>(video_stats_.dropped), static_cast<long long>(video_stats_.frames_in));
   if (st.camera) return;
   if (video_export_.running) {
     const float f = video_export_.page ? (video_export_.total > 0 ? float(video_export_.done) / float(video_export_.total) : 0.0f)
                                        : job_.task_progress();
-    ImGui::ProgressBar(f, ImVec2(-80 * s, 0), "exporting");
+    ImGui::ProgressBar(f, ImVec2(widgets::width_leaving("Cancel##export"), 0), "exporting");
     ImGui::SameLine();
     if (ImGui::Button("Cancel##export")) cancel_video_export();
     return;
@@ -271,8 +272,7 @@ void App::draw_video_section() {
   for (int i = 0; i < n; ++i) chosen = settings_.video_export == kinds[i] ? i : chosen;
   ImGui::SetNextItemWidth(140 * s);
   if (ImGui::Combo("##videoexport", &chosen, labels, n)) settings_.video_export = kinds[chosen], settings_dirty_ = true;
-  ImGui::SameLine();
-  if (ImGui::Button("Export video")) start_video_export(kinds[chosen]);
+  if (widgets::flow_button("Export video")) start_video_export(kinds[chosen]);
 }
 
 }  // namespace dv::app

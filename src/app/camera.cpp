@@ -12,7 +12,9 @@ void OrbitCamera::orbit(float dx, float dy) {
   pitch = std::clamp(pitch - dy * 0.008f, -1.45f, 1.45f);  // never flip over the poles
 }
 
-void OrbitCamera::zoom(float steps) { distance = std::clamp(distance * std::pow(0.88f, steps), 0.3f, 8.0f); }
+void OrbitCamera::zoom(float steps) { zoom_by(std::pow(0.88f, steps)); }
+
+void OrbitCamera::zoom_by(float factor) { distance = std::clamp(distance * factor, 0.3f, 8.0f); }
 
 void OrbitCamera::pan_by(float dx, float dy, float viewport_height) {
   // One pixel moves the target by the size of a pixel at the target's distance.

@@ -14,6 +14,7 @@ struct OrbitCamera {
   void reset() { *this = OrbitCamera{}; }
   void orbit(float dx_pixels, float dy_pixels);       // mouse motion in framebuffer pixels
   void zoom(float wheel_steps);                       // > 0 zooms in
+  void zoom_by(float factor);                         // the distance times factor (a pinch)
   void pan_by(float dx_pixels, float dy_pixels, float viewport_height);
   glm::mat4 view_projection(float aspect) const;      // aspect = framebuffer width / height
 };

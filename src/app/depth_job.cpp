@@ -133,7 +133,7 @@ std::optional<DepthResult> DepthJob::take_result() {
   return std::exchange(result_, std::nullopt);
 }
 
-std::optional<std::string> DepthJob::take_error() {
+std::optional<DepthJob::Error> DepthJob::take_error() {
   std::lock_guard<std::mutex> lock(mutex_);
   return std::exchange(error_, std::nullopt);
 }
@@ -163,17 +163,19 @@ void DepthJob::loop() {
 
 // Runs one request and publishes its error, if any.
 void DepthJob::finish(DepthRequest& request, uint64_t generation) {
-  std::string error;
+  Error error;
   try {
     process(request, generation);
   } catch (const std::bad_alloc&) {
-    error = "out of memory while processing " + request.photo_name + " (try a smaller photo or model)";
+    error = {"out of memory while processing " + request.photo_name + " (try a smaller photo or model)", true};
+  } catch (const depth::OutOfMemory& e) {
+    error = {e.what(), true};
   } catch (const std::exception& e) {
-    error = e.what();
+    error = {e.what(), false};
   }
   set_stage(Stage::Idle);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!error.empty() && !cancelled(generation)) error_ = error;
+  if (!error.message.empty() && !cancelled(generation)) error_ = error;
   if (!pending_) busy_ = false;  // else a newer request is queued
 }
 

@@ -96,9 +96,13 @@ class DepthJob {
   // thread that never ran (state JSON, tests).
   const char* worker_state() const;
   bool model_loaded() const { return model_loaded_; }  // a model is loaded and ready for photos
-  // Each finished request gives either a result or an error message, once.
+  // Each finished request gives either a result or an error, once.
+  struct Error {
+    std::string message;
+    bool out_of_memory = false;  // a leaner model setup may work (app/model_setup.h)
+  };
   std::optional<DepthResult> take_result();
-  std::optional<std::string> take_error();
+  std::optional<Error> take_error();
   // Once per loaded model: the assumptions made for a file the manifest does not list ("" for
   // a manifest model).
   std::optional<std::string> take_model_note();
@@ -124,7 +128,7 @@ class DepthJob {
   std::condition_variable wake_;
   std::optional<DepthRequest> pending_;
   std::optional<DepthResult> result_;
-  std::optional<std::string> error_;
+  std::optional<Error> error_;
   std::optional<std::string> model_note_;
   bool quit_ = false;
   std::atomic<bool> busy_{false};

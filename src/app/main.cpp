@@ -163,6 +163,25 @@ DV_EXPORT const uint8_t* dv_app_parallax_frame(int index, int* size) {
 DV_EXPORT void dv_app_parallax_done(int cancelled, const char* message) {
   if (g_app) g_app->page_parallax_done(cancelled != 0, message ? message : "");
 }
+// The device (web/app.js): navigator.deviceMemory in GB (0 = unknown) and a coarse pointer.
+DV_EXPORT void dv_app_set_device(double memory_gb, int touch_screen) {
+  if (g_app) g_app->set_device(memory_gb, touch_screen != 0);
+}
+// The variant of a model of the manifest that suits this device ("" = its default).
+DV_EXPORT const char* dv_app_preferred_variant(const char* id) {
+  static std::string variant;
+  variant = g_app && id ? g_app->preferred_variant(id) : "";
+  return variant.c_str();
+}
+// The fingers on the canvas (web/touch.js): `count` of them, the first two with their ids and
+// framebuffer positions; count 0 when the last one lifted.
+DV_EXPORT void dv_app_touch(int count, int id0, float x0, float y0, int id1, float x1, float y1) {
+  if (!g_app) return;
+  std::vector<dv::app::TouchPoint> touches;
+  if (count > 0) touches.push_back({id0, x0, y0});
+  if (count > 1) touches.push_back({id1, x1, y1});
+  g_app->touch_event(touches);
+}
 DV_EXPORT const char* dv_app_state() {
   static std::string state;
   state = g_app ? g_app->state_json() : "{}";

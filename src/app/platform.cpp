@@ -35,8 +35,8 @@ EM_JS(double, dv_js_sync_canvas, (), {
   if (w > 0 && h > 0 && (Module.canvas.width != w || Module.canvas.height != h)) Browser.setCanvasSize(w, h);
   return dpr;
 });
-EM_JS(void, dv_js_open_picker, (), {
-  if (globalThis.depthview && globalThis.depthview.openPicker) globalThis.depthview.openPicker();
+EM_JS(void, dv_js_open_picker, (const char* kind), {
+  if (globalThis.depthview && globalThis.depthview.openPicker) globalThis.depthview.openPicker(UTF8ToString(kind));
 });
 EM_JS(int, dv_js_request_model, (const char* id, const char* variant), {
   if (!(globalThis.depthview && globalThis.depthview.requestModel)) return 0;
@@ -85,7 +85,7 @@ bool exports_to_folder() { return false; }
 
 float sync_canvas_and_scale(GLFWwindow*) { return float(dv_js_sync_canvas()); }
 
-void request_file_picker() { dv_js_open_picker(); }
+void request_file_picker(const std::string& kind) { dv_js_open_picker(kind.c_str()); }
 bool request_model_download(const std::string& id, const std::string& variant) {
   return dv_js_request_model(id.c_str(), variant.c_str()) != 0;
 }
@@ -140,7 +140,7 @@ float sync_canvas_and_scale(GLFWwindow* window) {
   return x;
 }
 
-void request_file_picker() {}
+void request_file_picker(const std::string&) {}
 bool request_model_download(const std::string&, const std::string&) { return false; }
 void notify_frame_drawn() {}
 void video_command(const std::string&, double) {}

@@ -23,8 +23,10 @@ bool exports_to_folder();
 // and turns glfwSetWindowSize into fullscreen requests). Returns the UI scale to use.
 float sync_canvas_and_scale(GLFWwindow* window);
 
-// Browser: asks the page to show its file picker / tells it a frame was drawn. Native: nothing.
-void request_file_picker();
+// Browser: asks the page to show a file picker — "photo" (the phone's gallery: image/*),
+// "camera" (image/* with capture) or "any" (photos, videos, models) — / tells it a frame was
+// drawn. Native: nothing.
+void request_file_picker(const std::string& kind);
 // Browser: asks the page to download a variant of a model of the manifest (it calls
 // dv_app_models_changed and dv_app_set_model when the file is stored). Native: false (models are
 // files the user installs).

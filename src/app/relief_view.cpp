@@ -217,17 +217,17 @@ void ReliefView::bind_layer(bool background, float z_bias) {
   glBindTexture(GL_TEXTURE_2D, background ? background_photo_texture_ : photo_texture_);
 }
 
-void ReliefView::draw(const OrbitCamera& camera, const ReliefSettings& s, int fb_width, int fb_height) {
-  if (!has_content() || fb_width <= 0 || fb_height <= 0) return;
+void ReliefView::draw(const OrbitCamera& camera, const ReliefSettings& s, int x, int y, int width, int height) {
+  if (!has_content() || width <= 0 || height <= 0) return;
   const bool layered = showing_layers(s);
   if (built_side_ != s.mesh_side || built_cut_ != s.cut || built_layered_ != layered)
     rebuild_geometry(s.mesh_side, s.cut, layered);
-  glViewport(0, 0, fb_width, fb_height);
+  glViewport(x, y, width, height);
   glEnable(GL_DEPTH_TEST);
 #ifndef __EMSCRIPTEN__
   glEnable(GL_PROGRAM_POINT_SIZE);  // always on in WebGL2
 #endif
-  set_uniforms(camera, s, float(fb_width) / float(fb_height));
+  set_uniforms(camera, s, float(width) / float(height));
   glBindVertexArray(vao_);
   if (layered) {  // the background first, just behind; then the foreground as always
     bind_layer(true, kBackgroundBias);

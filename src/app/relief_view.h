@@ -48,7 +48,8 @@ class ReliefView {
   void set_layers(std::shared_ptr<const scene::LayeredDepth> layers);
   bool showing_layers(const ReliefSettings& settings) const;
   bool has_content() const { return grid_columns_ > 0; }
-  void draw(const OrbitCamera& camera, const ReliefSettings& settings, int fb_width, int fb_height);
+  // Into the framebuffer rectangle x, y (from the bottom left), width x height.
+  void draw(const OrbitCamera& camera, const ReliefSettings& settings, int x, int y, int width, int height);
   size_t triangle_count() const { return triangle_count_; }
   size_t dropped_count() const { return dropped_count_; }
 

@@ -76,6 +76,16 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
     } else if (cmd == "stats") std::printf("depthview: %s\n", app.stats_.summary().c_str());
     else if (cmd == "state") std::printf("depthview: state %s\n", app.state_json().c_str());
     else if (cmd == "quit") app.quit_ = true;
+    else if (cmd == "sheet") {
+      app.sheet_open_ = arg(1) != "hide";
+      app.sheet_tab_ = arg(1) == "depth" ? 1 : 0;
+      app.select_tab_ = true;
+    } else if (cmd == "touch") {
+      std::vector<TouchPoint> touches;
+      for (size_t i = 1; i + 1 < w.size() && touches.size() < 2; i += 2)
+        touches.push_back({int(touches.size()), num(i), num(i + 1)});
+      app.touch_event(touches);
+    } else if (cmd == "touch-end") app.touch_event({});
     else if (cmd == "video") app.open_video_file(arg(1));
     else if (cmd == "camera") app.open_camera();
     else if (cmd == "play" && app.video_) app.video_->play();
@@ -120,6 +130,7 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       else if (key == "parallax-fps") app.settings_.parallax_fps = num(2);
       else if (key == "parallax-size") app.settings_.parallax_long_side = int(num(2));
       else if (key == "eye-distance") app.settings_.eye_distance = num(2);
+      else if (key == "touch") app.set_device(app.memory_gb_, value == "1");
       else if (key == "int8")
         app.settings_.int8 = value == "1", app.set_model(app.settings_.model, app.settings_.variant);
       else app.report_error("script: unknown setting '" + key + "'");

@@ -33,6 +33,10 @@
 //   set parallax-path P | parallax-keys K | parallax-seconds S | parallax-fps F | parallax-size N |
 //       eye-distance E   the video's path (circle, swing, dolly-zoom, keyframes), keys t:x,y,z;...,
 //                      length, rate, longer side; the stereo outputs' eye distance
+//   sheet S            compact layouts: show the controls or depth tab, or hide the sheet
+//   set touch 0|1      style and layout for a touch screen (as the page says for phones)
+//   touch X Y [X2 Y2] ... | touch-end   fingers at these framebuffer points (one or two), as the
+//                      page's touch events; touch-end lifts them
 //   quit               close the viewer
 // A command that fails is reported and the script goes on.
 #pragma once

@@ -99,6 +99,14 @@ ModelInfo parse_model(const nlohmann::ordered_json& j, const std::string& platfo
   m.multiple = in.value("multiple", 1);
   m.fixed_height = in.value("height", 0);
   m.fixed_width = in.value("width", 0);
+  if (j.contains("low_memory")) {
+    const auto& low = j.at("low_memory");
+    m.low_memory_variants = low.value("variants", std::vector<std::string>{});
+    m.low_memory_short_sides = low.value("short_sides", std::vector<int>{});
+    for (const std::string& v : m.low_memory_variants)
+      if (!m.find_variant(v))
+        throw std::runtime_error("model '" + m.id + "': its low_memory variant '" + v + "' is not one of its variants");
+  }
   const auto& norm = j.at("normalization");
   for (int c = 0; c < 3; ++c) {
     m.normalization.mean[c] = norm.at("mean").at(size_t(c));

@@ -31,6 +31,10 @@ struct ModelInfo {
   std::string path;                    // where it was found ("" = not installed)
   bool keep_aspect = false;            // else a fixed input size
   int short_side = 0, multiple = 1, fixed_height = 0, fixed_width = 0;
+  // The manifest's "low_memory": the variants that need the least memory, smallest last, and the
+  // input short sides to step down to (keep-aspect models), largest first (app/model_setup.h).
+  std::vector<std::string> low_memory_variants;
+  std::vector<int> low_memory_short_sides;
   Normalization normalization;
   OutputKind output = OutputKind::RelativeInverseDepth;
   // A file the manifest does not list: settle_file_model() fills in the settings above once the

@@ -11,33 +11,42 @@
 
 namespace dv::depth {
 
+namespace {
+// A failed engine call as an exception: out of memory is told apart (the viewer steps down).
+[[noreturn]] void throw_engine_error(dv_status status, const std::string& message) {
+  if (status == dv_error_out_of_memory) throw OutOfMemory(message);
+  throw std::runtime_error(message);
+}
+}  // namespace
+
 DepthEstimator::DepthEstimator(const ModelInfo& info, const EngineOptions& engine) : info_(info) {
   char error[1024] = "";
-  model_ = dv_model_load_file(info.path.c_str(), error, sizeof error);
-  if (model_ == nullptr) throw std::runtime_error(info.path + ": " + error);
+  const dv_status opened = dv_model_open_file(info.path.c_str(), &model_, error, sizeof error);
+  if (model_ == nullptr) throw_engine_error(opened, info.path + ": " + error);
   try {
     if (!info_.in_manifest) settle_file_model(info_, graph_input(model_, info_.name));
   } catch (...) {
     dv_model_free(model_);
     throw;
   }
-  if (dv_model_set_threads(model_, engine.threads) != dv_ok ||
-      dv_model_set_precision(model_, engine.int8 ? dv_precision_int8 : dv_precision_fp32) != dv_ok ||
-      !prepare_fixed_size()) {
+  dv_status status = dv_model_set_threads(model_, engine.threads);
+  if (status == dv_ok) status = dv_model_set_precision(model_, engine.int8 ? dv_precision_int8 : dv_precision_fp32);
+  if (status == dv_ok) status = prepare_fixed_size();
+  if (status != dv_ok) {
     const std::string message = dv_model_error(model_);
     dv_model_free(model_);
-    throw std::runtime_error(message);
+    throw_engine_error(status, message);
   }
 }
 
 // A model with a fixed input size gets its runtime (packed weights, buffers) now, with the model
 // load, rather than with the first photo: the viewer loads models ahead of photos.
-bool DepthEstimator::prepare_fixed_size() {
+dv_status DepthEstimator::prepare_fixed_size() {
   dv_shape in = dv_model_input_shape(model_, 0);
-  if (in.rank != 4 || in.dims[2] <= 0 || in.dims[3] <= 0) return true;  // sized per photo
+  if (in.rank != 4 || in.dims[2] <= 0 || in.dims[3] <= 0) return dv_ok;  // sized per photo
   in.dims[0] = 1;
   in.dims[1] = 3;
-  return dv_model_set_input_shape(model_, 0, &in) == dv_ok;
+  return dv_model_set_input_shape(model_, 0, &in);
 }
 
 DepthEstimator::~DepthEstimator() { dv_model_free(model_); }
@@ -59,12 +68,15 @@ void DepthEstimator::choose_input_size(const Image& photo, int requested, int* w
   in.dims[1] = 3;
   in.dims[2] = *height;
   in.dims[3] = *width;
-  if (dv_model_set_input_shape(model_, 0, &in) == dv_ok) return;
+  const dv_status status = dv_model_set_input_shape(model_, 0, &in);
+  if (status == dv_ok) return;
   const std::string first_error = dv_model_error(model_);
-  if (!info_.keep_aspect || *width == *height) throw std::runtime_error(first_error);
+  if (!info_.keep_aspect || *width == *height || status == dv_error_out_of_memory)
+    throw_engine_error(status, first_error);
   *width = *height = std::min(*width, *height);
   in.dims[2] = in.dims[3] = *width;
-  if (dv_model_set_input_shape(model_, 0, &in) != dv_ok) throw std::runtime_error(first_error);
+  const dv_status square = dv_model_set_input_shape(model_, 0, &in);
+  if (square != dv_ok) throw_engine_error(square, first_error);
 }
 
 DepthEstimate DepthEstimator::run(const Image& photo, const EstimateOptions& options) {
@@ -79,7 +91,8 @@ DepthEstimate DepthEstimator::run(const Image& photo, const EstimateOptions& opt
   const float* ins[] = {input.data()};
   float* outs[] = {raw.values.data()};
   const auto t0 = std::chrono::steady_clock::now();
-  if (dv_model_run(model_, ins, outs) != dv_ok) throw std::runtime_error(dv_model_error(model_));
+  const dv_status ran = dv_model_run(model_, ins, outs);
+  if (ran != dv_ok) throw_engine_error(ran, dv_model_error(model_));
   est.inference_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   est.model_width = ow;
   est.model_height = oh;

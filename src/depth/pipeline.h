@@ -2,13 +2,14 @@
 // post-processing to "bright = near" in [0, 1] at the photo's resolution.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 #include "depth/image.h"
 #include "depth/model_catalog.h"
 #include "depth/postprocess.h"
+#include "depthview/engine.h"
 
-struct dv_model;
 
 namespace dv::depth {
 
@@ -41,6 +42,12 @@ struct DepthEstimate {
   double inference_ms = 0;
 };
 
+// The engine ran out of memory (loading, sizing or running the model): the caller may try a
+// leaner setup (app/model_setup.h). std::bad_alloc from elsewhere means the same.
+struct OutOfMemory : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class DepthEstimator {
  public:
   // Loads the model (throws std::runtime_error with the engine's message).
@@ -53,7 +60,7 @@ class DepthEstimator {
   const ModelInfo& info() const { return info_; }
 
  private:
-  bool prepare_fixed_size();
+  dv_status prepare_fixed_size();
   void choose_input_size(const Image& photo, int requested, int* width, int* height);
   ModelInfo info_;
   dv_model* model_ = nullptr;

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const require = createRequire(join(process.env.DEPTHVIEW_TC, 'node', 'package.json'));
-export const { chromium } = require('playwright-core');
+export const { chromium, devices } = require('playwright-core');
 
 // extraArgs: more Chromium flags (e.g. the fake camera's).
 export async function launchChromium(extraArgs = []) {

@@ -1,6 +1,7 @@
 #include "engine/xnn/emitter.h"
 
 #include <algorithm>
+#include <new>
 
 #include "engine/xnn/layout.h"
 
@@ -12,6 +13,7 @@ using onnx::ModelError;
 
 void check(xnn_status s, const Op* op, const char* what) {
   if (s == xnn_status_success) return;
+  if (s == xnn_status_out_of_memory) throw std::bad_alloc();  // the engine reports dv_error_out_of_memory
   const std::string msg = std::string("XNNPACK rejected ") + what + " (status " + std::to_string(int(s)) + ")";
   throw ModelError(op ? op->label() + ": " + msg : msg);
 }
