@@ -24,6 +24,12 @@ double now_ms() {
 
 bool same_rect(const Rect& a, const Rect& b) { return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h; }
 
+// A compact layout's window: exactly where the layout puts it, every frame.
+void place_next_window(const Rect& r) {
+  ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
+  ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
+}
+
 // Touch screens have no scroll wheel: a finger dragged over a panel's empty space scrolls it.
 void drag_to_scroll() {
   if (!ImGui::IsWindowHovered() || ImGui::IsAnyItemActive() || !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) return;
@@ -83,9 +89,7 @@ void App::draw_depth_window() {
 
 // Compact layouts: one panel with a tab each for the controls and the depth map, and Hide.
 void App::draw_sheet() {
-  const Rect& r = layout_.sheet;
-  ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
-  ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
+  place_next_window(layout_.sheet);
   ImGui::Begin("###sheet", nullptr, kSheetFlags);
   if (ImGui::BeginTabBar("tabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
     const auto tab_flags = [&](int tab) { return select_tab_ && sheet_tab_ == tab ? ImGuiTabItemFlags_SetSelected : 0; };
@@ -114,9 +118,7 @@ void App::draw_sheet() {
 }
 
 void App::draw_sheet_button() {
-  const Rect& r = layout_.button;
-  ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
-  ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
+  place_next_window(layout_.button);
   ImGui::Begin("###open-sheet", nullptr, kSheetFlags);
   if (ImGui::Button(kOpenSheet, ImVec2(-1, -1))) sheet_open_ = true;
   ImGui::End();

@@ -6,11 +6,11 @@
 # double tap resets) move the camera. The same checks on a desktop-sized window. Screenshots in
 # build/viewer-shots/layout for a person to look at.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SHARED=$ROOT/../shared
+# shellcheck source=../support/script_test.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_test.sh"
+need_shared photos/da2/demo01.jpg models/fastdepth.onnx
 viewer=$ROOT/build/native/src/depthview-viewer
 photo=$SHARED/photos/da2/demo01.jpg
-if [ ! -f "$photo" ] || [ ! -f "$SHARED/models/fastdepth.onnx" ]; then echo "SKIPPED: ../shared not found"; exit 77; fi
 shots=$ROOT/build/viewer-shots/layout
 rm -rf "$shots"; mkdir -p "$shots"
 export XDG_CONFIG_HOME=$shots/config  # a clean settings file, not the user's
