@@ -6,7 +6,7 @@ export function wireTouch(canvas) {
     const r = canvas.getBoundingClientRect();
     const sx = canvas.width / r.width, sy = canvas.height / r.height;
     const at = (t) => (t ? [t.identifier, (t.clientX - r.left) * sx, (t.clientY - r.top) * sy] : [0, 0, 0]);
-    Module._dv_app_touch(e.touches.length, ...at(e.touches[0]), ...at(e.touches[1]));
+    Module._dv_app_touch(e.timeStamp, e.touches.length, ...at(e.touches[0]), ...at(e.touches[1]));
   };
   for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel'])
     canvas.addEventListener(type, send, { passive: true });

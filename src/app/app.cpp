@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "app/clock.h"
 
 #include <algorithm>
 #include <cctype>
@@ -29,10 +30,6 @@ namespace fs = std::filesystem;
 namespace dv::app {
 
 namespace {
-
-double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // An RGBA8 texture from RGB8 pixels (the 2D previews).
 GLuint upload_rgba(GLuint tex, int w, int h, const std::vector<uint8_t>& rgb) {
@@ -255,6 +252,7 @@ void App::poll_job() {
     result_ = std::make_unique<DepthResult>(std::move(*result));
     show_result();
     if (sheet_open_ && sheet_tab_ == 0) sheet_tab_ = 1, select_tab_ = true;  // compact: the new depth map
+    reset_camera();
     upload_ms_ = now_ms() - t0;
     depth_frames_ = 0;
     if (!result_->measured_error.empty()) report_error(result_->measured_error);
@@ -296,7 +294,8 @@ void App::handle_camera_input() {
   const ImGuiIO& io = ImGui::GetIO();
   // The browser turns a finger into the mouse too: while fingers move the camera, it does not.
   constexpr double kTouchQuietMs = 500;
-  if (io.WantCaptureMouse || touch_.active() || touch_.seen_since(now_ms() - kTouchQuietMs)) return;
+  if (io.WantCaptureMouse || touch_.active() || touch_.seen_since(now_ms() - touch_clock_offset_ms_ - kTouchQuietMs))
+    return;
   if (!layout_.view.contains(io.MousePos.x, io.MousePos.y) && !ImGui::IsMouseDown(ImGuiMouseButton_Left) &&
       !ImGui::IsMouseDown(ImGuiMouseButton_Right))
     return;

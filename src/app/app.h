@@ -82,8 +82,9 @@ class App {
   void set_device(double memory_gb, bool touch_screen);
   // The variant of model `id` that suits this device ("" = the default), for the page to fetch.
   std::string preferred_variant(const std::string& id) const;
-  // The fingers now on the canvas (framebuffer pixels; empty when the last lifted): web/touch.js.
-  void touch_event(const std::vector<TouchPoint>& touches);
+  // The fingers now on the canvas (framebuffer pixels; empty when the last lifted) at time_ms (any
+  // steady clock; the page passes its events' time stamps): web/touch.js.
+  void touch_event(const std::vector<TouchPoint>& touches, double time_ms);
 
   // Video (app_video.cpp). Natively a file or camera is decoded by FFmpeg; in the browser the page
   // plays it and hands frames over (the page_* calls, from main.cpp's entry points).
@@ -124,6 +125,7 @@ class App {
   void draw_sheet_button();
   void record_windows();
   void apply_touch_motion();
+  void reset_camera();                    // head-on, the photo fitting the 3D view
   bool on_view(float x, float y) const;   // a point of the 3D view, not of a panel
   nlohmann::json layout_json() const;
   float text_scale() const { return touch_screen_ ? 16.0f / 13.0f : 1.0f; }
@@ -228,6 +230,7 @@ class App {
   std::vector<WindowBox> windows_;        // the last frame's panels
   float min_target_px_ = 0;               // the last frame's smallest frame height (touch target)
   TouchGestures touch_;
+  double touch_clock_offset_ms_ = 0;      // now_ms() minus the touch events' clock
   double time_ = 0.0;
   bool quit_ = false, settings_dirty_ = false;
   int frames_ = 0, depth_frames_ = 0;     // frames drawn; frames since the depth arrived

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/clock.h"
 
 namespace dv::app {
 
@@ -18,9 +19,6 @@ constexpr ImGuiWindowFlags kSheetFlags = ImGuiWindowFlags_NoTitleBar | ImGuiWind
                                          ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoSavedSettings;
 constexpr const char* kOpenSheet = "Controls & depth";
 
-double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 bool same_rect(const Rect& a, const Rect& b) { return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h; }
 
@@ -146,14 +144,21 @@ bool App::on_view(float x, float y) const {
   return std::none_of(windows_.begin(), windows_.end(), [&](const WindowBox& b) { return b.rect.contains(x, y); });
 }
 
-void App::touch_event(const std::vector<TouchPoint>& touches) {
-  touch_.update(touches, now_ms(), ui_scale_, [this](float x, float y) { return on_view(x, y); });
+void App::touch_event(const std::vector<TouchPoint>& touches, double time_ms) {
+  touch_clock_offset_ms_ = now_ms() - time_ms;  // the page's clock to ours, for "seen since"
+  touch_.update(touches, time_ms, ui_scale_, [this](float x, float y) { return on_view(x, y); });
   note_window_event();
+}
+
+void App::reset_camera() {
+  const float photo_aspect = result_ ? float(result_->photo.height) / float(std::max(1, result_->photo.width)) : 0.0f;
+  const Rect& v = layout_.view;
+  camera_.fit(photo_aspect, v.h > 0 ? v.w / v.h : 1.6f);  // before the first frame: a desktop's
 }
 
 void App::apply_touch_motion() {
   const CameraMotion m = touch_.take_motion();
-  if (m.reset) camera_.reset();
+  if (m.reset) reset_camera();
   camera_.orbit(m.orbit_dx, m.orbit_dy);
   camera_.zoom_by(m.zoom);
   camera_.pan_by(m.pan_dx, m.pan_dy, layout_.view.h);

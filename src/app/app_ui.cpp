@@ -183,7 +183,7 @@ void App::draw_view_section() {
       changed |= ImGui::SliderFloat("field of view", &r.fov_degrees, 20.0f, 120.0f, "%.0f deg");
       changed |= ImGui::SliderFloat("point size", &r.point_size, 1.0f, 8.0f);
     }
-    if (ImGui::Button("Reset view")) camera_.reset();
+    if (ImGui::Button("Reset view")) reset_camera();
   }
   if (ImGui::CollapsingHeader("Depth map", ImGuiTreeNodeFlags_DefaultOpen)) {
     if (ImGui::BeginCombo("colours", settings_.colormap.c_str())) {

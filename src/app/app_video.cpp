@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "app/app.h"
+#include "app/clock.h"
 #include "app/widgets.h"
 #include "app/platform.h"
 #include "depth/colormap.h"
@@ -23,9 +24,6 @@ namespace fs = std::filesystem;
 namespace dv::app {
 
 namespace {
-double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 #ifndef __EMSCRIPTEN__
 DepthTask export_task(const std::string& input, const std::string& stem, depth::VideoExportOptions options) {

@@ -16,6 +16,14 @@ void OrbitCamera::zoom(float steps) { zoom_by(std::pow(0.88f, steps)); }
 
 void OrbitCamera::zoom_by(float factor) { distance = std::clamp(distance * factor, 0.3f, 8.0f); }
 
+void OrbitCamera::fit(float photo_aspect, float view_aspect) {
+  reset();
+  constexpr float kMargin = 1.15f;  // the relief's near parts come closer than the photo plane
+  const float half_tan = std::tan(fov_y / 2.0f);
+  const float for_height = photo_aspect / 2.0f / half_tan, for_width = 0.5f / (half_tan * std::max(0.1f, view_aspect));
+  distance = std::clamp(std::max(distance, kMargin * std::max(for_height, for_width)), 0.3f, 8.0f);
+}
+
 void OrbitCamera::pan_by(float dx, float dy, float viewport_height) {
   // One pixel moves the target by the size of a pixel at the target's distance.
   const float world_per_pixel = 2.0f * distance * std::tan(fov_y / 2.0f) / std::max(1.0f, viewport_height);

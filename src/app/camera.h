@@ -12,6 +12,9 @@ struct OrbitCamera {
   float fov_y = glm::radians(40.0f);
 
   void reset() { *this = OrbitCamera{}; }
+  // Head-on, far enough that a photo `photo_aspect` (height / width) tall fits a view of
+  // `view_aspect` (width / height) with a margin; never closer than the default distance.
+  void fit(float photo_aspect, float view_aspect);
   void orbit(float dx_pixels, float dy_pixels);       // mouse motion in framebuffer pixels
   void zoom(float wheel_steps);                       // > 0 zooms in
   void zoom_by(float factor);                         // the distance times factor (a pinch)

@@ -1,4 +1,5 @@
 #include "app/depth_job.h"
+#include "app/clock.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,12 +13,6 @@
 #include "depth/preprocess.h"
 
 namespace dv::app {
-
-namespace {
-double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 #ifdef DV_DEPTH_JOB_THREAD
 DepthJob::DepthJob() : worker_([this] { loop(); }) {}
@@ -172,6 +167,12 @@ void DepthJob::finish(DepthRequest& request, uint64_t generation) {
     error = {e.what(), true};
   } catch (const std::exception& e) {
     error = {e.what(), false};
+  }
+  if (error.out_of_memory) {
+    // The model with its runtimes for the sizes it ran holds most of the memory: let it go, so a
+    // leaner try (app/model_setup.h) starts from a heap that has room.
+    model_loaded_ = false;
+    estimator_.reset();
   }
   set_stage(Stage::Idle);
   std::lock_guard<std::mutex> lock(mutex_);

@@ -61,7 +61,7 @@ Layout compact_layout(const LayoutInput& in) {
 Layout compute_layout(const LayoutInput& in) {
   const float css_w = in.width / in.scale, css_h = in.height / in.scale;
   const float windows_css = (kControlsWidth + kDepthWidth) * in.text_scale + 3 * kMargin;
-  const bool wide = css_w >= std::max(kWideMinWidth, windows_css + kWideMinView) && css_h >= kWideMinHeight;
+  const bool wide = css_w >= windows_css + kWideMinView && css_h >= kWideMinHeight;
   return wide ? wide_layout(in) : compact_layout(in);
 }
 

@@ -35,9 +35,10 @@ struct Layout {
   Rect view;             // where the 3D view is drawn
 };
 
-// CSS pixels: below this width or height a display is compact (also when the two windows and
-// kWideMinView of 3D view between them would not fit).
-constexpr float kWideMinWidth = 900, kWideMinHeight = 480, kWideMinView = 200;
+// CSS pixels: a display is compact when the two windows and kWideMinView of 3D view between them
+// do not fit across it (930 px at text_scale 1; web/index.html's media queries follow), or it is
+// lower than kWideMinHeight.
+constexpr float kWideMinHeight = 480, kWideMinView = 200;
 constexpr float kMargin = 10;                        // wide: between the windows and the edges
 constexpr float kControlsWidth = 340, kDepthWidth = 360;  // at text_scale 1
 // Compact: the sheet's share of the height (portrait) or width (landscape), and its least size.

@@ -31,6 +31,11 @@
 namespace {
 
 dv::app::App* g_app = nullptr;  // for the GLFW drop callback and the page's entry points
+// What the page says of the device before main() made the app (it runs first).
+struct {
+  double memory_gb = 0;
+  bool touch_screen = false;
+} g_device;
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
   // The browser's GLFW port writes dropped files into its in-memory file system first.
@@ -165,6 +170,7 @@ DV_EXPORT void dv_app_parallax_done(int cancelled, const char* message) {
 }
 // The device (web/app.js): navigator.deviceMemory in GB (0 = unknown) and a coarse pointer.
 DV_EXPORT void dv_app_set_device(double memory_gb, int touch_screen) {
+  g_device = {memory_gb, touch_screen != 0};
   if (g_app) g_app->set_device(memory_gb, touch_screen != 0);
 }
 // The variant of a model of the manifest that suits this device ("" = its default).
@@ -173,14 +179,14 @@ DV_EXPORT const char* dv_app_preferred_variant(const char* id) {
   variant = g_app && id ? g_app->preferred_variant(id) : "";
   return variant.c_str();
 }
-// The fingers on the canvas (web/touch.js): `count` of them, the first two with their ids and
-// framebuffer positions; count 0 when the last one lifted.
-DV_EXPORT void dv_app_touch(int count, int id0, float x0, float y0, int id1, float x1, float y1) {
+// The fingers on the canvas (web/touch.js) at the event's time (ms, the page's clock): `count` of
+// them, the first two with their ids and framebuffer positions; count 0 when the last one lifted.
+DV_EXPORT void dv_app_touch(double time_ms, int count, int id0, float x0, float y0, int id1, float x1, float y1) {
   if (!g_app) return;
   std::vector<dv::app::TouchPoint> touches;
   if (count > 0) touches.push_back({id0, x0, y0});
   if (count > 1) touches.push_back({id1, x1, y1});
-  g_app->touch_event(touches);
+  g_app->touch_event(touches, time_ms);
 }
 DV_EXPORT const char* dv_app_state() {
   static std::string state;
@@ -253,6 +259,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   g_app = app.get();
+  app->set_device(g_device.memory_gb, g_device.touch_screen);
   if (!model.empty()) app->set_model(model, variant);
   if (!photo.empty()) app->open_photo_file(photo);
   if (!script.empty()) app->run_script(script);

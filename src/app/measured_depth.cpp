@@ -1,4 +1,5 @@
 #include "app/measured_depth.h"
+#include "app/clock.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,9 +11,6 @@
 namespace dv::app {
 
 namespace {
-double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 void working_size(int width, int height, int* w, int* h) {
   const double scale = std::min(1.0, double(kMeasuredSide) / double(std::max(width, height)));

@@ -1,4 +1,5 @@
 #include "app/script.h"
+#include "app/clock.h"
 
 #include <cstdio>
 #include <sstream>
@@ -84,8 +85,8 @@ bool ScriptRunner::run(App& app, const std::vector<std::string>& w) {
       std::vector<TouchPoint> touches;
       for (size_t i = 1; i + 1 < w.size() && touches.size() < 2; i += 2)
         touches.push_back({int(touches.size()), num(i), num(i + 1)});
-      app.touch_event(touches);
-    } else if (cmd == "touch-end") app.touch_event({});
+      app.touch_event(touches, now_ms());
+    } else if (cmd == "touch-end") app.touch_event({}, now_ms());
     else if (cmd == "video") app.open_video_file(arg(1));
     else if (cmd == "camera") app.open_camera();
     else if (cmd == "play" && app.video_) app.video_->play();
