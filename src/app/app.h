@@ -132,6 +132,7 @@ class App {
   void draw_controls_body();
   void draw_depth_body(float max_width, float max_height);
   const char* depth_title() const;
+  void draw_memory_note();
   void draw_model_section();
   void draw_variant_menu(const depth::ModelInfo& model);
   void draw_view_section();

@@ -127,12 +127,7 @@ void App::draw_model_section() {
   // How a model file the manifest does not list is run: said in the status line when it loads,
   // kept here after the status line moves on.
   if (!model_note_.empty() && status_ != model_note_) disabled_text_wrapped(model_note_.c_str());
-  // A step down after the device ran out of memory (app_memory.cpp).
-  if (!memory_note_.empty() && status_ != memory_note_) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.75f, 0.35f, 1.0f));
-    ImGui::TextWrapped("%s", memory_note_.c_str());
-    ImGui::PopStyleColor();
-  }
+  if (status_ != memory_note_) draw_memory_note();
   if (widgets::checkbox("edge-aware (guided filter)", &settings_.edge_aware))
     set_model(settings_.model, settings_.variant);
   // Offered only where int8 is faster on this CPU (measured at start-up, depth::int8_support).
@@ -241,8 +236,18 @@ void App::draw_export_section() {
   }
 }
 
+// A step down after the device ran out of memory (app_memory.cpp): with the model, and with the
+// depth it made.
+void App::draw_memory_note() {
+  if (memory_note_.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.75f, 0.35f, 1.0f));
+  ImGui::TextWrapped("%s", memory_note_.c_str());
+  ImGui::PopStyleColor();
+}
+
 // The photo | depth comparison, as large as fits in max_width x max_height.
 void App::draw_depth_body(float max_width, float max_height) {
+  draw_memory_note();
   if (!result_ || !depth_preview_) {
     disabled_text_wrapped("The depth map of a photo shows here (bright = near).");
     return;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { freePort, launchChromium, startServer } from './browser.mjs';
-import { check, open, result, state, waitDepth, waitFor, waitReady } from './helpers.mjs';
+import { check, drag, open, result, state, waitDepth, waitFor, waitReady } from './helpers.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared');
@@ -23,18 +23,6 @@ const other = join(shared, 'photos/da2/demo02.jpg');
 // main thread: mesh and texture upload; the rest is queueing and drawing).
 const breakdown = (s) => `decode ${s.decode_ms.toFixed(0)}, model ${s.model_ms.toFixed(0)}, pre+post ${(s.depth_ms - s.decode_ms - s.model_ms).toFixed(0)}, ` +
   `upload ${s.upload_ms.toFixed(0)}, other ${(s.open_to_relief_ms - s.depth_ms - s.upload_ms).toFixed(0)} ms`;
-
-// Drags on the canvas one step per rendered frame (ImGui sees every move).
-async function drag(page, from, to, steps = 10) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  for (let i = 1; i <= steps; i++) {
-    const frames = await page.evaluate(() => depthview.frames);
-    await page.mouse.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
-    await page.waitForFunction((f) => depthview.frames > f + 1, frames);
-  }
-  await page.mouse.up();
-}
 
 // A file dropped on the canvas with a synthetic drag-and-drop (DataTransfer + File).
 async function dropFile(page, path, name) {

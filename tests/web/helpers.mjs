@@ -61,3 +61,15 @@ export async function open(browser, url, options = {}, before = null, context = 
   await page.goto(url);
   return { context, page };
 }
+
+// Drags on the canvas one step per rendered frame (ImGui sees every move).
+export async function drag(page, from, to, steps = 10) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= steps; i++) {
+    const frames = await page.evaluate(() => depthview.frames);
+    await page.mouse.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
+    await page.waitForFunction((f) => depthview.frames > f + 1, frames);
+  }
+  await page.mouse.up();
+}
