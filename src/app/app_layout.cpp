@@ -1,7 +1,6 @@
 // The panels where app/layout.h puts them: two windows at the sides on a wide screen, one sheet
 // with tabs on a narrow or portrait one; the 3D view in what is left; and touch on the 3D view.
 #include <algorithm>
-#include <chrono>
 
 #include <imgui.h>
 #include <imgui_internal.h>  // the windows' content sizes (text clipped at a panel's edge)

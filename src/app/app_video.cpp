@@ -3,7 +3,6 @@
 // results animate the depth view and the relief; exports process every frame (natively a task
 // on the job's thread, depth/video_export.h; in the browser the page decodes and encodes).
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <utility>
 

@@ -2,7 +2,6 @@
 #include "app/clock.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <new>
